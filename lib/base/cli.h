@@ -1,0 +1,70 @@
+// ToolCli: the command-line front of every pix-* tool, over CLI11.
+//
+// Shared flags are defined here once and mean the same in every tool:
+//   -i/--input FILE, -o/--output FILE, -q/--quiet, --line-buffered,
+//   --skip-invalid, --max-line-bytes N, --config FILE, -c/--concurrency N.
+// Parse() implements the manners of a good Unix tool: --help prints to stdout
+// and exits 0; --version likewise; a bad flag prints "<tool>: error: ..." and
+// a hint to stderr and exits 2 (CLI11's own codes, 100 and up, are not used).
+//
+// The flag definitions are also the single source of the man page OPTIONS
+// section and of the bash, zsh and fish completions: the hidden flag
+// `--generate man|bash|zsh|fish` prints them (see cli_docs.h), and a test
+// checks that the committed files match the binary.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "jsonl/reader.h"
+#include "jsonl/writer.h"
+
+namespace pix {
+
+// Options every record-processing tool has.
+struct CommonOptions {
+  std::string input = "-";   // JSON-lines input; "-" is stdin
+  std::string output = "-";  // JSON-lines output; "-" is stdout
+  bool quiet = false;        // no progress, no summary; errors still print
+  bool line_buffered = false;
+  bool skip_invalid = false;
+  size_t max_line_bytes = ReaderOptions{}.max_line_bytes;
+
+  ReaderOptions reader_options() const {
+    return ReaderOptions{.max_line_bytes = max_line_bytes, .skip_invalid = skip_invalid};
+  }
+  LineBuffering line_buffering() const {
+    return line_buffered ? LineBuffering::kAlways : LineBuffering::kAuto;
+  }
+};
+
+class ToolCli {
+ public:
+  // `name` is the program name ("pix-fetch"); `description` its one-line summary.
+  ToolCli(std::string name, std::string description);
+
+  CLI::App& app() { return app_; }
+  const std::string& name() const { return name_; }
+
+  // Adds -i, -o, -q, --line-buffered, --skip-invalid and --max-line-bytes.
+  void AddCommonFlags(CommonOptions* options);
+  CLI::Option* AddQuiet(bool* quiet);
+  CLI::Option* AddConcurrency(int* concurrency, const std::string& what);
+  CLI::Option* AddConfig(std::string* path);
+
+  // Appends the EXIT STATUS text shared by all tools to --help's footer.
+  void SetFooter(const std::string& footer);
+
+  // Parses argv. Returns an exit code when the tool should stop right away
+  // (--help, --version, --generate, usage error), nullopt to go on.
+  std::optional<int> Parse(int argc, char** argv);
+
+ private:
+  std::string name_;
+  CLI::App app_;
+  std::string generate_;
+};
+
+}  // namespace pix

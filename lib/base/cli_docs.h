@@ -1,0 +1,16 @@
+// Documentation generated from a tool's CLI11 flag definitions, so that the
+// man page OPTIONS section and the shell completions cannot drift from the
+// binary. Kinds: "man" (roff for the OPTIONS section), "bash", "zsh", "fish".
+// scripts/gen-docs writes the outputs into man/ and completions/; the test
+// tests/e2e/test_docs.py fails when the committed files differ.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace pix {
+
+std::string GenerateDocs(const CLI::App& app, const std::string& kind);
+
+}  // namespace pix

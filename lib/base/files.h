@@ -1,0 +1,25 @@
+// File-system helpers with the project's safety rules built in: writes go to
+// a temporary name in the same directory and are renamed into place, so a
+// crash never leaves a half-written file under its final name.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace pix {
+
+// Creates `dir` and its parents (mode 0755). OK when it already exists.
+Status MakeDirs(const std::string& dir);
+
+// Writes `data` to `path` through "<path>.tmp-<pid>" and rename().
+Status WriteFileAtomic(const std::string& path, std::string_view data);
+
+// Reads a whole (small) file.
+Result<std::string> ReadFile(const std::string& path);
+
+// Joins path components with '/'.
+std::string JoinPath(std::string_view a, std::string_view b);
+
+}  // namespace pix

@@ -1,0 +1,245 @@
+#include "jsonl/record.h"
+
+#include <charconv>
+#include <cstring>
+
+#include <simdjson.h>
+
+#include "jsonl/json_text.h"
+
+namespace pix {
+
+struct RecordParser::Impl {
+  simdjson::dom::parser parser;
+};
+
+RecordParser::RecordParser() : impl_(std::make_unique<Impl>()) {}
+RecordParser::~RecordParser() = default;
+
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+size_t SkipSpace(std::string_view s, size_t i) {
+  while (i < s.size() && IsSpace(s[i])) ++i;
+  return i;
+}
+
+// REQUIRES: s[i] == '"' and the text is valid JSON. Returns the index just
+// past the closing quote.
+size_t SkipString(std::string_view s, size_t i) {
+  for (++i; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      ++i;
+    } else if (s[i] == '"') {
+      return i + 1;
+    }
+  }
+  return s.size();
+}
+
+// REQUIRES: a valid JSON value starts at i. Returns the index just past it.
+size_t SkipValue(std::string_view s, size_t i) {
+  if (s[i] == '"') return SkipString(s, i);
+  if (s[i] == '{' || s[i] == '[') {
+    int depth = 0;
+    while (i < s.size()) {
+      const char c = s[i];
+      if (c == '"') {
+        i = SkipString(s, i);
+        continue;
+      }
+      if (c == '{' || c == '[') ++depth;
+      if (c == '}' || c == ']') {
+        if (--depth == 0) return i + 1;
+      }
+      ++i;
+    }
+    return i;
+  }
+  while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && !IsSpace(s[i])) ++i;
+  return i;
+}
+
+// Compares an escaped key from the text with a plain key.
+bool KeyEquals(std::string_view escaped, std::string_view key) {
+  if (escaped.find('\\') == std::string_view::npos) return escaped == key;
+  auto unescaped = UnescapeJsonString(escaped);
+  return unescaped.ok() && *unescaped == key;
+}
+
+}  // namespace
+
+Result<Record> Record::Parse(std::string_view line, RecordParser& parser) {
+  if (line.size() > UINT32_MAX / 2) return Status::LimitExceeded("line too long");
+  simdjson::dom::element root;
+  auto error = parser.impl_->parser.parse(line.data(), line.size(), true).get(root);
+  if (error) return Status::Corruption(std::string("invalid JSON: ") + simdjson::error_message(error));
+  if (root.type() != simdjson::dom::element_type::OBJECT) {
+    return Status::Corruption("expected a JSON object");
+  }
+
+  Record record;
+  record.text_.assign(line);
+  const std::string_view s = record.text_;
+  size_t i = SkipSpace(s, 0) + 1;  // past '{'
+  i = SkipSpace(s, i);
+  while (i < s.size() && s[i] != '}') {
+    const size_t key_end = SkipString(s, i);
+    Field f;
+    f.key = {static_cast<uint32_t>(i + 1), static_cast<uint32_t>(key_end - i - 2)};
+    i = SkipSpace(s, key_end) + 1;  // past ':'
+    i = SkipSpace(s, i);
+    const size_t value_end = SkipValue(s, i);
+    f.value = {static_cast<uint32_t>(i), static_cast<uint32_t>(value_end - i)};
+    record.fields_.push_back(f);
+    i = SkipSpace(s, value_end);
+    if (i < s.size() && s[i] == ',') i = SkipSpace(s, i + 1);
+  }
+  return record;
+}
+
+const Record::Field* Record::Find(std::string_view key) const {
+  for (const Field& f : fields_) {
+    if (KeyEquals(View(f.key), key)) return &f;
+  }
+  return nullptr;
+}
+
+Record::Span Record::Append(std::string_view text) {
+  Span span{static_cast<uint32_t>(text_.size()), static_cast<uint32_t>(text.size())};
+  text_.append(text);
+  return span;
+}
+
+std::optional<std::string_view> Record::Raw(std::string_view key) const {
+  const Field* f = Find(key);
+  if (!f) return std::nullopt;
+  return View(f->value);
+}
+
+std::optional<std::string> Record::GetString(std::string_view key) const {
+  auto raw = Raw(key);
+  if (!raw || raw->size() < 2 || raw->front() != '"') return std::nullopt;
+  std::string_view inner = raw->substr(1, raw->size() - 2);
+  if (inner.find('\\') == std::string_view::npos) return std::string(inner);
+  auto unescaped = UnescapeJsonString(inner);
+  if (!unescaped.ok()) return std::nullopt;
+  return std::move(unescaped).value();
+}
+
+std::optional<int64_t> Record::GetInt(std::string_view key) const {
+  auto raw = Raw(key);
+  if (!raw || raw->empty()) return std::nullopt;
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), v);
+  if (ec == std::errc() && ptr == raw->data() + raw->size()) return v;
+  auto d = GetDouble(key);  // 1e3 and 12.0 are integral too
+  if (d && *d == static_cast<double>(static_cast<int64_t>(*d))) return static_cast<int64_t>(*d);
+  return std::nullopt;
+}
+
+std::optional<double> Record::GetDouble(std::string_view key) const {
+  auto raw = Raw(key);
+  if (!raw || raw->empty()) return std::nullopt;
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), v);
+  if (ec == std::errc() && ptr == raw->data() + raw->size()) return v;
+  return std::nullopt;
+}
+
+std::optional<bool> Record::GetBool(std::string_view key) const {
+  auto raw = Raw(key);
+  if (raw == "true") return true;
+  if (raw == "false") return false;
+  return std::nullopt;
+}
+
+bool Record::IsNull(std::string_view key) const { return Raw(key) == "null"; }
+
+void Record::SetRaw(std::string_view key, std::string_view json) {
+  for (Field& f : fields_) {
+    if (KeyEquals(View(f.key), key)) {
+      f.value = Append(json);
+      return;
+    }
+  }
+  Field f;
+  std::string quoted = JsonQuote(key);
+  f.key = Append(std::string_view(quoted).substr(1, quoted.size() - 2));
+  f.value = Append(json);
+  fields_.push_back(f);
+}
+
+void Record::SetString(std::string_view key, std::string_view value) {
+  SetRaw(key, JsonQuote(value));
+}
+
+void Record::SetInt(std::string_view key, int64_t value) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, value);
+  SetRaw(key, std::string_view(buf, r.ptr - buf));
+}
+
+void Record::SetDouble(std::string_view key, double value) {
+  std::string text;
+  AppendJsonDouble(&text, value);
+  SetRaw(key, text);
+}
+
+void Record::SetBool(std::string_view key, bool value) { SetRaw(key, value ? "true" : "false"); }
+
+void Record::SetNull(std::string_view key) { SetRaw(key, "null"); }
+
+bool Record::Remove(std::string_view key) {
+  for (auto it = fields_.begin(); it != fields_.end(); ++it) {
+    if (KeyEquals(View(it->key), key)) {
+      fields_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<Record::FieldView> Record::Fields() const {
+  std::vector<FieldView> out;
+  out.reserve(fields_.size());
+  for (const Field& f : fields_) out.push_back({View(f.key), View(f.value)});
+  return out;
+}
+
+void Record::AppendJson(std::string* out) const {
+  out->push_back('{');
+  bool first = true;
+  for (const Field& f : fields_) {
+    if (!first) out->push_back(',');
+    first = false;
+    out->push_back('"');
+    out->append(View(f.key));
+    out->append("\":");
+    out->append(View(f.value));
+  }
+  out->push_back('}');
+}
+
+std::string Record::ToJson() const {
+  std::string out;
+  out.reserve(text_.size() + 2);
+  AppendJson(&out);
+  return out;
+}
+
+void SetRecordError(Record* record, std::string_view stage, std::string_view code,
+                    std::string_view message) {
+  JsonBuilder b;
+  b.BeginObject().Key("stage").String(stage).Key("code").String(code);
+  b.Key("message").String(message).EndObject();
+  record->SetRaw("error", b.str());
+}
+
+bool HasRecordError(const Record& record) {
+  auto raw = record.Raw("error");
+  return raw && *raw != "null";
+}
+
+}  // namespace pix

@@ -1,0 +1,81 @@
+#include "jsonl/record.h"
+
+#include <doctest/doctest.h>
+
+namespace pix {
+namespace {
+
+Record MustParse(std::string_view text) {
+  RecordParser parser;
+  auto r = Record::Parse(text, parser);
+  REQUIRE(r.ok());
+  return std::move(r).value();
+}
+
+TEST_CASE("unknown fields pass through byte for byte") {
+  const std::string line =
+      R"({"url":"http://x/a.jpg","n":1.50e2,"nested":{"k":[1, 2 ,{"z":null}]},"s":"\u00e9\n"})";
+  Record r = MustParse(line);
+  CHECK(r.ToJson() == line);
+  r.SetInt("bytes", 10);
+  CHECK(r.ToJson() ==
+        R"({"url":"http://x/a.jpg","n":1.50e2,"nested":{"k":[1, 2 ,{"z":null}]},"s":"\u00e9\n","bytes":10})");
+}
+
+TEST_CASE("whitespace between tokens is normalised, values are kept") {
+  Record r = MustParse(" { \"a\" : 1 , \"b\" :\t[ 1 ] } ");
+  CHECK(r.ToJson() == R"({"a":1,"b":[ 1 ]})");
+}
+
+TEST_CASE("typed getters") {
+  Record r = MustParse(
+      R"({"s":"caf\u00e9","i":42,"f":2.5,"e":1e3,"t":true,"n":null,"neg":-7})");
+  CHECK(*r.GetString("s") == "caf\xC3\xA9");
+  CHECK(*r.GetInt("i") == 42);
+  CHECK(*r.GetInt("e") == 1000);
+  CHECK_FALSE(r.GetInt("f").has_value());
+  CHECK(*r.GetDouble("f") == 2.5);
+  CHECK(*r.GetBool("t"));
+  CHECK(r.IsNull("n"));
+  CHECK(*r.GetInt("neg") == -7);
+  CHECK_FALSE(r.GetString("i").has_value());
+  CHECK_FALSE(r.GetString("missing").has_value());
+}
+
+TEST_CASE("setters replace in place and keep order") {
+  Record r = MustParse(R"({"a":1,"b":2,"c":3})");
+  r.SetString("b", "two");
+  r.SetBool("d", false);
+  CHECK(r.ToJson() == R"({"a":1,"b":"two","c":3,"d":false})");
+  CHECK(r.Remove("a"));
+  CHECK_FALSE(r.Remove("a"));
+  CHECK(r.ToJson() == R"({"b":"two","c":3,"d":false})");
+}
+
+TEST_CASE("a key with escapes is found by its decoded name") {
+  Record r = MustParse(R"({"\u0075rl":"x"})");
+  CHECK(*r.GetString("url") == "x");
+  r.SetString("url", "y");
+  CHECK(r.ToJson() == R"({"\u0075rl":"y"})");
+}
+
+TEST_CASE("malformed input is rejected") {
+  RecordParser parser;
+  for (const char* bad : {"", "{", "[1,2]", "\"str\"", R"({"a":tru})", R"({"a":1} x)",
+                          R"({"a":[1,}]})", "{\"a\":\"\xFF\"}", R"({a:1})"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(Record::Parse(bad, parser).ok());
+  }
+}
+
+TEST_CASE("error objects") {
+  Record r = MustParse(R"({"url":"u"})");
+  CHECK_FALSE(HasRecordError(r));
+  SetRecordError(&r, "fetch", "http_404", "Not \"Found\"");
+  CHECK(HasRecordError(r));
+  CHECK(*r.Raw("error") == R"({"stage":"fetch","code":"http_404","message":"Not \"Found\""})");
+  CHECK_FALSE(HasRecordError(MustParse(R"({"error":null})")));
+}
+
+}  // namespace
+}  // namespace pix

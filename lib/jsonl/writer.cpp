@@ -1,0 +1,90 @@
+#include "jsonl/writer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+namespace pix {
+namespace {
+constexpr size_t kFlushAt = 64 << 10;
+}
+
+Result<std::unique_ptr<RecordWriter>> RecordWriter::Open(const std::string& path,
+                                                         LineBuffering mode) {
+  if (path == "-" || path.empty()) return std::make_unique<RecordWriter>(STDOUT_FILENO, mode);
+  std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::FromErrno(temp, errno);
+  auto writer = std::make_unique<RecordWriter>(fd, mode);
+  writer->path_ = path;
+  writer->temp_path_ = std::move(temp);
+  return writer;
+}
+
+RecordWriter::RecordWriter(int fd, LineBuffering mode)
+    : fd_(fd),
+      line_buffered_(mode == LineBuffering::kAlways ||
+                     (mode == LineBuffering::kAuto && ::isatty(fd) == 1)) {
+  buf_.reserve(kFlushAt + 4096);
+}
+
+RecordWriter::~RecordWriter() {
+  if (closed_) return;
+  if (path_.empty()) {
+    (void)Flush();
+  } else {
+    ::close(fd_);
+    ::unlink(temp_path_.c_str());
+  }
+}
+
+Status RecordWriter::Write(const Record& record) {
+  record.AppendJson(&buf_);
+  buf_.push_back('\n');
+  ++written_;
+  if (line_buffered_ || buf_.size() >= kFlushAt) return Flush();
+  return Status::Ok();
+}
+
+Status RecordWriter::WriteLine(std::string_view json) {
+  buf_.append(json);
+  buf_.push_back('\n');
+  ++written_;
+  if (line_buffered_ || buf_.size() >= kFlushAt) return Flush();
+  return Status::Ok();
+}
+
+Status RecordWriter::Flush() {
+  size_t done = 0;
+  while (done < buf_.size()) {
+    ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      buf_.clear();
+      if (err == EPIPE) return Status::BrokenPipe();
+      return Status::FromErrno(path_.empty() ? "<stdout>" : path_, err);
+    }
+    done += static_cast<size_t>(n);
+  }
+  buf_.clear();
+  return Status::Ok();
+}
+
+Status RecordWriter::Close() {
+  if (closed_) return Status::Ok();
+  Status status = Flush();
+  closed_ = true;
+  if (path_.empty()) return status;
+  if (status.ok() && ::fsync(fd_) != 0) status = Status::FromErrno(temp_path_, errno);
+  if (::close(fd_) != 0 && status.ok()) status = Status::FromErrno(temp_path_, errno);
+  if (status.ok() && std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+    status = Status::FromErrno(path_, errno);
+  }
+  if (!status.ok()) ::unlink(temp_path_.c_str());
+  return status;
+}
+
+}  // namespace pix

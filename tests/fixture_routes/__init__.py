@@ -1,0 +1,1 @@
+"""Route modules for fixture_server.py: each defines ROUTES = [(prefix, handler)]."""
