@@ -1,0 +1,163 @@
+#include "image/sniff.h"
+
+#include <cctype>
+#include <string>
+
+namespace pix {
+namespace {
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// The first non-blank bytes, lower-cased, for sniffing text formats.
+std::string LowerTextHead(std::string_view head) {
+  size_t i = 0;
+  if (StartsWith(head, "\xEF\xBB\xBF")) i = 3;
+  while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
+  std::string out;
+  for (; i < head.size() && out.size() < 256; ++i) {
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(head[i]))));
+  }
+  return out;
+}
+
+// ISO BMFF (AVIF, HEIC): "ftyp" box at offset 4 with a brand we know.
+FileKind SniffIsoBmff(std::string_view head) {
+  if (head.size() < 12 || head.substr(4, 4) != "ftyp") return FileKind::kUnknown;
+  // Major brand at 8, compatible brands after the minor version at 16.
+  for (size_t off = 8; off + 4 <= head.size() && off < 64; off += (off == 8 ? 8 : 4)) {
+    std::string_view brand = head.substr(off, 4);
+    if (brand == "avif" || brand == "avis") return FileKind::kAvif;
+    if (brand == "heic" || brand == "heix" || brand == "mif1" || brand == "msf1" ||
+        brand == "hevc" || brand == "heim" || brand == "heis") {
+      return FileKind::kHeic;
+    }
+  }
+  return FileKind::kUnknown;
+}
+
+}  // namespace
+
+FileKind SniffKind(std::string_view head) {
+  if (head.empty()) return FileKind::kEmpty;
+  if (StartsWith(head, "\xFF\xD8\xFF")) return FileKind::kJpeg;
+  if (StartsWith(head, "\x89PNG\r\n\x1A\n")) return FileKind::kPng;
+  if (head.size() >= 12 && StartsWith(head, "RIFF") && head.substr(8, 4) == "WEBP") {
+    return FileKind::kWebp;
+  }
+  if (StartsWith(head, "GIF87a") || StartsWith(head, "GIF89a")) return FileKind::kGif;
+  if (StartsWith(head, "BM") && head.size() >= 14) return FileKind::kBmp;
+  if (StartsWith(head, std::string_view("II*\0", 4)) || StartsWith(head, std::string_view("MM\0*", 4))) {
+    return FileKind::kTiff;
+  }
+  if (StartsWith(head, std::string_view("\0\0\1\0", 4)) && head.size() >= 6) return FileKind::kIco;
+  if (FileKind k = SniffIsoBmff(head); k != FileKind::kUnknown) return k;
+  if (StartsWith(head, "%PDF-")) return FileKind::kPdf;
+  if (StartsWith(head, "\x1F\x8B")) return FileKind::kGzip;
+  if (StartsWith(head, "PK\x03\x04")) return FileKind::kZip;
+
+  const std::string text = LowerTextHead(head);
+  if (StartsWith(text, "<!doctype html") || StartsWith(text, "<html") ||
+      StartsWith(text, "<head") || StartsWith(text, "<body") || StartsWith(text, "<script") ||
+      StartsWith(text, "<!--") || StartsWith(text, "<meta") || StartsWith(text, "<title")) {
+    return FileKind::kHtml;
+  }
+  if (StartsWith(text, "<svg") || (StartsWith(text, "<?xml") && text.find("<svg") != std::string::npos)) {
+    return FileKind::kSvg;
+  }
+  if (StartsWith(text, "<?xml")) return FileKind::kXml;
+  if (StartsWith(text, "{") || StartsWith(text, "[")) return FileKind::kJson;
+  return FileKind::kUnknown;
+}
+
+bool IsRasterImage(FileKind kind) {
+  switch (kind) {
+    case FileKind::kJpeg:
+    case FileKind::kPng:
+    case FileKind::kWebp:
+    case FileKind::kGif:
+    case FileKind::kBmp:
+    case FileKind::kTiff:
+    case FileKind::kAvif:
+    case FileKind::kHeic:
+    case FileKind::kIco:
+      return true;
+    default:
+      return false;
+  }
+}
+
+const char* MimeType(FileKind kind) {
+  switch (kind) {
+    case FileKind::kJpeg: return "image/jpeg";
+    case FileKind::kPng: return "image/png";
+    case FileKind::kWebp: return "image/webp";
+    case FileKind::kGif: return "image/gif";
+    case FileKind::kBmp: return "image/bmp";
+    case FileKind::kTiff: return "image/tiff";
+    case FileKind::kAvif: return "image/avif";
+    case FileKind::kHeic: return "image/heic";
+    case FileKind::kIco: return "image/vnd.microsoft.icon";
+    case FileKind::kSvg: return "image/svg+xml";
+    case FileKind::kHtml: return "text/html";
+    case FileKind::kXml: return "application/xml";
+    case FileKind::kJson: return "application/json";
+    case FileKind::kPdf: return "application/pdf";
+    case FileKind::kGzip: return "application/gzip";
+    case FileKind::kZip: return "application/zip";
+    case FileKind::kEmpty: return "application/x-empty";
+    case FileKind::kUnknown: break;
+  }
+  return "application/octet-stream";
+}
+
+const char* FileExtension(FileKind kind) {
+  switch (kind) {
+    case FileKind::kJpeg: return "jpg";
+    case FileKind::kPng: return "png";
+    case FileKind::kWebp: return "webp";
+    case FileKind::kGif: return "gif";
+    case FileKind::kBmp: return "bmp";
+    case FileKind::kTiff: return "tif";
+    case FileKind::kAvif: return "avif";
+    case FileKind::kHeic: return "heic";
+    case FileKind::kIco: return "ico";
+    case FileKind::kSvg: return "svg";
+    case FileKind::kHtml: return "html";
+    case FileKind::kXml: return "xml";
+    case FileKind::kJson: return "json";
+    case FileKind::kPdf: return "pdf";
+    case FileKind::kGzip: return "gz";
+    case FileKind::kZip: return "zip";
+    case FileKind::kEmpty:
+    case FileKind::kUnknown: break;
+  }
+  return "bin";
+}
+
+const char* FileKindName(FileKind kind) {
+  switch (kind) {
+    case FileKind::kJpeg: return "jpeg";
+    case FileKind::kPng: return "png";
+    case FileKind::kWebp: return "webp";
+    case FileKind::kGif: return "gif";
+    case FileKind::kBmp: return "bmp";
+    case FileKind::kTiff: return "tiff";
+    case FileKind::kAvif: return "avif";
+    case FileKind::kHeic: return "heic";
+    case FileKind::kIco: return "ico";
+    case FileKind::kSvg: return "svg";
+    case FileKind::kHtml: return "html";
+    case FileKind::kXml: return "xml";
+    case FileKind::kJson: return "json";
+    case FileKind::kPdf: return "pdf";
+    case FileKind::kGzip: return "gzip";
+    case FileKind::kZip: return "zip";
+    case FileKind::kEmpty: return "empty";
+    case FileKind::kUnknown: break;
+  }
+  return "unknown";
+}
+
+}  // namespace pix

@@ -1,0 +1,88 @@
+// StageIo: the input, output, counting and summary every record stage shares.
+//
+// A stage reads records with Read(), writes each result with Write() and
+// calls Finish() at the end, which flushes, prints the summary on stderr and
+// gives the exit code. Write() counts a record as failed when it carries an
+// error whose "stage" is this stage, and by its error code; a record that
+// arrived with an earlier stage's error is written unchanged with
+// PassThrough() (or dropped, with --drop-failed on tools that offer it).
+//
+// RunMapStage() is the whole loop for stages that handle one record at a time.
+// Not thread-safe: one stage loop per process.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/cli.h"
+#include "base/status.h"
+#include "base/terminal.h"
+#include "jsonl/reader.h"
+#include "jsonl/record.h"
+#include "jsonl/writer.h"
+
+namespace pix {
+
+struct StageCounters {
+  uint64_t read = 0;
+  uint64_t ok = 0;
+  uint64_t failed = 0;
+  uint64_t passed_through = 0;  // arrived with an earlier stage's error
+  std::map<std::string, uint64_t> failures;  // error code -> count
+};
+
+class StageIo {
+ public:
+  // Opens options.input and options.output. `stage` is the name used in
+  // error objects ("fetch", "validate", ...).
+  static Result<std::unique_ptr<StageIo>> Open(std::string stage, const CommonOptions& options,
+                                               Terminal* terminal);
+
+  // The next record, nullopt at the end. Malformed lines are skipped and
+  // counted with --skip-invalid; otherwise they are a kCorruption error.
+  Result<std::optional<Record>> Read();
+
+  // Writes a record this stage handled (ok or failed).
+  Status Write(const Record& record);
+  // Writes a record that arrived failed, unchanged.
+  Status PassThrough(const Record& record);
+  // Writes several records this stage produced from one (search, keywords).
+  Status Flush() { return writer_->Flush(); }
+
+  // Flushes and closes the output and prints the summary. `run_status` is
+  // how the loop ended; the return value is the process exit code.
+  int Finish(const Status& run_status, const std::string& extra_summary = "");
+
+  const StageCounters& counters() const { return counters_; }
+  StageCounters& counters() { return counters_; }
+  const std::string& stage() const { return stage_; }
+  Terminal& terminal() { return *terminal_; }
+
+  // Draws "<read> read, <ok> ok, <failed> failed<extra>" on a terminal.
+  void ShowProgress(const std::string& extra = "");
+
+ private:
+  StageIo() = default;
+
+  std::string stage_;
+  Terminal* terminal_ = nullptr;
+  std::unique_ptr<RecordReader> reader_;
+  std::unique_ptr<RecordWriter> writer_;
+  StageCounters counters_;
+};
+
+// Reads every record, calls `process` on those without an error, writes the
+// result, and returns the exit code. `process` marks a failed record with
+// SetRecordError; a non-OK Status from it ends the run as fatal.
+using ProcessFn = std::function<Status(Record& record)>;
+int RunMapStage(const std::string& stage, const CommonOptions& options, Terminal* terminal,
+                const ProcessFn& process);
+
+// "12 failed (http_404: 10, timeout: 2)" style text for summaries.
+std::string FormatFailures(const StageCounters& counters);
+
+}  // namespace pix
