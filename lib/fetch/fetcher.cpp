@@ -238,10 +238,12 @@ class FetchRun {
 
   int Run() {
     Status status = MakeDirs(options_.output_dir);
-    bool input_done = false;
     // Keep enough transfers queued to fill every slot, without reading the
-    // whole input into memory.
+    // whole input into memory. Input is read ahead by a thread, so a slow
+    // upstream stage never stalls downloads in progress.
     const size_t window = static_cast<size_t>(options_.http.max_total_connections) * 2 + 16;
+    io_.StartReadAhead(window, [this] { client_.Wakeup(); });
+    bool input_done = false;
     while (status.ok()) {
       if (InterruptRequested()) {
         client_.CancelAll();
@@ -249,20 +251,21 @@ class FetchRun {
         break;
       }
       while (!input_done && status.ok() && client_.pending() < window) {
-        auto next = io_.Read();
-        if (!next.ok()) {
-          status = next.status();
-          break;
-        }
-        if (!next->has_value()) {
+        Record record;
+        auto state = io_.TryRead(&record);
+        if (!state.ok()) {
+          status = state.status();
+        } else if (*state == StageIo::ReadState::kEnd) {
           input_done = true;
-          break;
+        } else if (*state == StageIo::ReadState::kRecord) {
+          status = Begin(std::move(record));
+          continue;
         }
-        status = Begin(std::move(**next));
+        break;
       }
       if (!status.ok()) break;
       if (input_done && client_.pending() == 0) break;
-      Status polled = client_.Poll(std::chrono::milliseconds(100));
+      Status polled = client_.Poll(std::chrono::milliseconds(250));
       if (!polled.ok()) status = polled;
       if (status.ok()) status = first_error_;
       ShowProgress();
@@ -408,8 +411,9 @@ class FetchRun {
 
   std::string Summary() const {
     const double mb = static_cast<double>(bytes_) / 1e6;
-    std::string s = fmt::format("{:.1f} MB in {:.1f} s ({:.1f} MB/s)", mb, Seconds(),
-                                mb / std::max(Seconds(), 1e-3));
+    std::string s = bytes_ == 0 ? "nothing downloaded"
+                                : fmt::format("{:.1f} MB in {:.1f} s ({:.1f} MB/s)", mb, Seconds(),
+                                              mb / std::max(Seconds(), 1e-3));
     if (already_present_) s += fmt::format(", {} already present", already_present_);
     if (same_url_) s += fmt::format(", {} repeated URLs", same_url_);
     return s;

@@ -1,5 +1,10 @@
 #include "jsonl/stage_io.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -46,6 +51,65 @@ Result<std::optional<Record>> StageIo::Read() {
   return next;
 }
 
+StageIo::~StageIo() { StopReadAhead(); }
+
+void StageIo::StartReadAhead(size_t capacity, std::function<void()> on_ready) {
+  ahead_capacity_ = std::max<size_t>(capacity, 1);
+  if (::pipe2(cancel_pipe_, O_CLOEXEC) == 0) reader_->SetCancelFd(cancel_pipe_[0]);
+  read_thread_ = std::thread([this, on_ready = std::move(on_ready)] {
+    for (;;) {
+      auto next = reader_->Next();
+      const bool last = !next.ok() || !next->has_value();
+      {
+        std::unique_lock lock(mutex_);
+        space_.wait(lock, [this] { return stop_ || ahead_.size() < ahead_capacity_; });
+        if (stop_) return;
+        ahead_.push_back(std::move(next));
+      }
+      on_ready();
+      if (last) return;
+    }
+  });
+}
+
+void StageIo::StopReadAhead() {
+  if (!read_thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  space_.notify_all();
+  if (cancel_pipe_[1] >= 0) (void)!::write(cancel_pipe_[1], "x", 1);
+  read_thread_.join();
+  for (int& fd : cancel_pipe_) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+}
+
+Result<StageIo::ReadState> StageIo::TryRead(Record* record) {
+  if (input_ended_) return ReadState::kEnd;
+  Result<std::optional<Record>> next = std::optional<Record>();
+  {
+    std::lock_guard lock(mutex_);
+    if (ahead_.empty()) return ReadState::kNone;
+    next = std::move(ahead_.front());
+    ahead_.pop_front();
+  }
+  space_.notify_one();
+  if (!next.ok()) {
+    input_ended_ = true;
+    return next.status();
+  }
+  if (!next->has_value()) {
+    input_ended_ = true;
+    return ReadState::kEnd;
+  }
+  ++counters_.read;
+  *record = std::move(**next);
+  return ReadState::kRecord;
+}
+
 Status StageIo::Write(const Record& record) {
   auto error = ReadError(record);
   if (error && error->stage == stage_) {
@@ -82,6 +146,7 @@ std::string FormatFailures(const StageCounters& c) {
 }
 
 int StageIo::Finish(const Status& run_status, const std::string& extra_summary) {
+  StopReadAhead();
   Status status = run_status;
   Status closed = writer_->Close();
   if (status.ok() && !closed.ok()) status = closed;
