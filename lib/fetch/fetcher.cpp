@@ -1,10 +1,13 @@
 #include "fetch/fetcher.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <iterator>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -217,13 +220,56 @@ Target TargetFor(const FetchOptions& options, const Record& record, const std::s
   return t;
 }
 
-std::string ExistingFile(const Target& t) {
-  for (const char* ext : kImageExtensions) {
-    std::string path = t.Final(ext);
-    if (FileExists(path)) return path;
+// The finished files of each output directory, read once with readdir().
+// Probing nine possible extensions per URL with stat() is slower than it
+// looks: each miss is a full directory lookup, and it showed up as the top
+// cost in profiles of directories with thousands of files.
+class FinishedFiles {
+ public:
+  // The path of the finished file for `t`, or "" when there is none. Creates
+  // the directory on first use.
+  Result<std::string> Find(const Target& t) {
+    PIX_ASSIGN_OR_RETURN(Directory * dir, Load(t.dir));
+    auto it = dir->find(Key(t.stem));
+    if (it == dir->end()) return std::string();
+    return t.Final(kImageExtensions[it->second]);
   }
-  return {};
-}
+
+  void Add(const Target& t, std::string_view ext) {
+    for (uint8_t i = 0; i < std::size(kImageExtensions); ++i) {
+      if (ext == kImageExtensions[i]) dirs_[t.dir][Key(t.stem)] = i;
+    }
+  }
+
+  void Remove(const Target& t) { dirs_[t.dir].erase(Key(t.stem)); }
+
+ private:
+  using Directory = std::unordered_map<uint64_t, uint8_t>;  // stem -> extension index
+
+  static uint64_t Key(std::string_view stem) { return std::strtoull(std::string(stem).c_str(), nullptr, 16); }
+
+  Result<Directory*> Load(const std::string& path) {
+    auto [it, inserted] = dirs_.try_emplace(path);
+    if (!inserted) return &it->second;
+    PIX_RETURN_IF_ERROR(MakeDirs(path));
+    DIR* d = ::opendir(path.c_str());
+    if (!d) return Status::FromErrno(path, errno);
+    while (const dirent* e = ::readdir(d)) {
+      std::string_view name = e->d_name;
+      const size_t dot = name.find('.');
+      if (dot != 16 || name.substr(0, 16).find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+        continue;
+      }
+      for (uint8_t i = 0; i < std::size(kImageExtensions); ++i) {
+        if (name.substr(17) == kImageExtensions[i]) it->second[Key(name.substr(0, 16))] = i;
+      }
+    }
+    ::closedir(d);
+    return &it->second;
+  }
+
+  std::unordered_map<std::string, Directory> dirs_;
+};
 
 // Errors after which a partial file is worth keeping for --resume.
 bool KeepPartial(std::string_view code) {
@@ -285,10 +331,8 @@ class FetchRun {
       return io_.Write(record);
     }
     const Target target = TargetFor(options_, record, *url);
-    PIX_RETURN_IF_ERROR(MakeDirs(target.dir));
-    if (std::string existing = ExistingFile(target); !existing.empty()) {
-      return WriteExisting(std::move(record), existing);
-    }
+    PIX_ASSIGN_OR_RETURN(std::string existing, finished_.Find(target));
+    if (!existing.empty()) return WriteExisting(std::move(record), target, existing);
     // Another record with the same URL and label is downloading the same file.
     if (auto it = waiting_.find(target.Key()); it != waiting_.end()) {
       it->second.push_back(std::move(record));
@@ -298,13 +342,14 @@ class FetchRun {
     return Submit(std::move(record), *url, target);
   }
 
-  Status WriteExisting(Record record, const std::string& path) {
+  Status WriteExisting(Record record, const Target& target, const std::string& path) {
     uint64_t size = 0;
     PIX_ASSIGN_OR_RETURN(std::string digest, Sha256File(path, &size));
     // A record that already names this file with another hash means the file
     // changed under us: fetch again rather than trust it.
     if (auto known = record.GetString("sha256"); known && record.GetString("path") == path && *known != digest) {
       ::unlink(path.c_str());
+      finished_.Remove(target);
       return Begin(std::move(record));
     }
     auto head = ReadFile(path);
@@ -367,6 +412,7 @@ class FetchRun {
         if (std::rename(target.Part().c_str(), final_path.c_str()) != 0) {
           return Status::FromErrno("rename to " + final_path, errno);
         }
+        finished_.Add(target, FileExtension(kind));
         record.SetString("path", final_path);
         record.SetString("sha256", sink.Digest());
         record.SetInt("bytes", static_cast<int64_t>(sink.bytes()));
@@ -389,7 +435,7 @@ class FetchRun {
     if (node.empty()) return Status::Ok();
     for (Record& waiter : node.mapped()) {
       if (!final_path.empty()) {
-        PIX_RETURN_IF_ERROR(WriteExisting(std::move(waiter), final_path));
+        PIX_RETURN_IF_ERROR(WriteExisting(std::move(waiter), target, final_path));
         --already_present_;
         ++same_url_;
       } else {
@@ -422,6 +468,7 @@ class FetchRun {
   const FetchOptions& options_;
   StageIo& io_;
   HttpClient client_;
+  FinishedFiles finished_;
   std::unordered_map<std::string, std::vector<Record>> waiting_;  // target key -> records
   Status first_error_;
   uint64_t bytes_ = 0;

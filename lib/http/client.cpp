@@ -332,6 +332,9 @@ void HttpClient::Impl::Configure(HttpTransfer* t) {
   curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(t->max_bytes));
   // Bodies are stored as received: no Accept-Encoding, no content decoding.
   curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+  // Larger reads mean fewer recv() and write() calls per image (most are
+  // tens to hundreds of KB); 64 KiB per running transfer bounds memory.
+  curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 64L << 10);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                    options.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
   curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());

@@ -60,13 +60,21 @@ void StageIo::StartReadAhead(size_t capacity, std::function<void()> on_ready) {
     for (;;) {
       auto next = reader_->Next();
       const bool last = !next.ok() || !next->has_value();
+      bool was_empty = false;
       {
         std::unique_lock lock(mutex_);
-        space_.wait(lock, [this] { return stop_ || ahead_.size() < ahead_capacity_; });
+        // When the queue is full, wait until it is half empty: waking this
+        // thread for every record taken costs two context switches each.
+        if (ahead_.size() >= ahead_capacity_) {
+          space_.wait(lock, [this] { return stop_ || ahead_.size() <= ahead_capacity_ / 2; });
+        }
         if (stop_) return;
+        was_empty = ahead_.empty();
         ahead_.push_back(std::move(next));
       }
-      on_ready();
+      // The consumer takes everything queued each time it looks, so only the
+      // first record after it emptied the queue needs to wake it.
+      if (was_empty) on_ready();
       if (last) return;
     }
   });
@@ -90,13 +98,15 @@ void StageIo::StopReadAhead() {
 Result<StageIo::ReadState> StageIo::TryRead(Record* record) {
   if (input_ended_) return ReadState::kEnd;
   Result<std::optional<Record>> next = std::optional<Record>();
+  bool half_empty = false;
   {
     std::lock_guard lock(mutex_);
     if (ahead_.empty()) return ReadState::kNone;
     next = std::move(ahead_.front());
     ahead_.pop_front();
+    half_empty = ahead_.size() == ahead_capacity_ / 2;
   }
-  space_.notify_one();
+  if (half_empty) space_.notify_one();
   if (!next.ok()) {
     input_ended_ = true;
     return next.status();
