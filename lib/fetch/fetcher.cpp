@@ -352,8 +352,8 @@ class FetchRun {
       finished_.Remove(target);
       return Begin(std::move(record));
     }
-    auto head = ReadFile(path);
-    const FileKind kind = SniffKind(head.ok() ? std::string_view(*head).substr(0, kSniffBytes) : "");
+    auto head = ReadFile(path, kSniffBytes);
+    const FileKind kind = SniffKind(head.ok() ? *head : "");
     record.SetString("path", path);
     record.SetString("sha256", digest);
     record.SetInt("bytes", static_cast<int64_t>(size));
