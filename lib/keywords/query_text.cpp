@@ -34,24 +34,6 @@ size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
   return len;
 }
 
-void AppendUtf8(std::string* out, uint32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 uint32_t LowerCodePoint(uint32_t cp) {
   if (cp >= 'A' && cp <= 'Z') return cp + 32;
   if (cp < 0xC0) return cp;
@@ -98,7 +80,15 @@ std::string Clean(std::string_view text, bool fold) {
     if (IsControlCodePoint(cp)) continue;
     if (pending_space && !out.empty()) out.push_back(' ');
     pending_space = false;
-    AppendUtf8(&out, fold ? LowerCodePoint(cp) : cp);
+    const uint32_t lower = fold ? LowerCodePoint(cp) : cp;
+    if (lower == cp) {
+      out.append(text.substr(i - len, len));
+    } else if (lower < 0x80) {  // every folded code point is below U+0800
+      out.push_back(static_cast<char>(lower));
+    } else {
+      out.push_back(static_cast<char>(0xC0 | (lower >> 6)));
+      out.push_back(static_cast<char>(0x80 | (lower & 0x3F)));
+    }
   }
   return out;
 }
