@@ -2,11 +2,11 @@
 """The fixture HTTP server: everything the tests, the demo and the benchmarks
 need from "the internet", on loopback only, with the Python 3 standard library.
 
-    python3 tests/fixture_server.py [--root DIR] [--port N]
+    python3 tests/fixture_server.py [--root DIR] [--port N] [--exit-on-stdin-eof]
 
 It listens on 127.0.0.1 and 127.0.0.2 (same port), prints one line
-`{"port": N}` on stdout when ready, and serves until it is killed or its
-stdin closes. Two loopback addresses give the tests two distinct "hosts"
+`{"port": N, "hosts": [...]}` on stdout when ready, and serves until it is
+killed (or, with --exit-on-stdin-eof, until its stdin closes). Two loopback addresses give the tests two distinct "hosts"
 (per-host limits) and a way to test the address guard: allow one address
 with --allow-net and watch a redirect to the other be refused.
 
@@ -191,6 +191,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--root", help="directory served under /files/")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--exit-on-stdin-eof", action="store_true",
+                        help="stop when stdin closes (so a test's server dies with the test)")
     args = parser.parse_args()
 
     Handler.routes = load_routes()
@@ -208,7 +210,10 @@ def main():
         threading.Thread(target=s.serve_forever, daemon=True).start()
     print(json.dumps({"port": port, "hosts": [s.server_address[0] for s in servers]}), flush=True)
     try:
-        sys.stdin.read()  # serve until stdin closes (the parent went away) or a signal
+        if args.exit_on_stdin_eof:
+            sys.stdin.read()
+        else:
+            threading.Event().wait()
     except KeyboardInterrupt:
         pass
 

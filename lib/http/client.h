@@ -180,6 +180,7 @@ class HttpClient {
   HttpResponse Fetch(HttpRequest request, std::string* body);
 
  private:
+  friend struct HttpTransfer;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
