@@ -28,6 +28,15 @@
 
 namespace pix {
 
+// What a stage needs to build a ChatClient, as dataset.yaml's `llm:` section
+// gives it.
+struct LlmConfig {
+  LlmEndpoint endpoint;
+  // Where answers are cached; empty disables the cache. Tools default it to
+  // $XDG_CACHE_HOME/pixcrawler/llm (~/.cache/pixcrawler/llm).
+  std::string cache_dir;
+};
+
 class ChatClient {
  public:
   // `http` carries the tool's network settings; the endpoint's timeout
@@ -35,6 +44,8 @@ class ChatClient {
   // because a model sends nothing while it thinks. An empty `cache_dir`
   // disables caching.
   ChatClient(LlmEndpoint endpoint, HttpOptions http, std::string cache_dir);
+  ChatClient(const LlmConfig& config, HttpOptions http)
+      : ChatClient(config.endpoint, std::move(http), config.cache_dir) {}
   ~ChatClient();
   ChatClient(const ChatClient&) = delete;
   ChatClient& operator=(const ChatClient&) = delete;
