@@ -21,8 +21,8 @@ Status ParseClass(const YAML::Node& item, const YamlMap& top, DatasetClass* out)
   PIX_RETURN_IF_ERROR(c.Get("extra_terms", &out->extra_terms));
   PIX_RETURN_IF_ERROR(c.Get("negative_terms", &out->negative_terms));
   if (c.Has("wordnet_sense")) {
-    int sense = 1;
-    PIX_RETURN_IF_ERROR(c.Get("wordnet_sense", &sense, 1, 1000));
+    int sense = kAutoSense;
+    PIX_RETURN_IF_ERROR(GetWordNetSense(c, "wordnet_sense", &sense));
     out->wordnet_sense = sense;
   }
   return Status::Ok();

@@ -20,8 +20,8 @@ struct DatasetClass {
   // get "-term" (engines read it as "without"), and expansions that contain
   // a negative term are dropped.
   std::vector<std::string> negative_terms;
-  // pix-keywords: which WordNet sense this label means (1-based); unset uses
-  // the run's --wordnet-sense.
+  // pix-keywords: which WordNet sense this label means (1-based, or 0 for
+  // the automatic choice); unset uses the run's --wordnet-sense.
   std::optional<int> wordnet_sense;
   // Where the class was defined (dataset.yaml line, 1-based; 0 if not from a file).
   int line = 0;

@@ -27,6 +27,7 @@ TEST_CASE("config: an empty file gives the documented defaults") {
     CHECK_FALSE(c.keywords.wordnet.enabled);
     CHECK(c.keywords.wordnet.dir == kDefaultWordNetDir);
     CHECK(c.keywords.wordnet.expand.depth == 1);
+    CHECK(c.keywords.wordnet.expand.sense == kAutoSense);
     CHECK_FALSE(c.keywords.llm.enabled);
     CHECK(c.keywords.llm.count == 10);
     CHECK(c.llm.endpoint.protocol == LlmProtocol::kOpenAi);
@@ -55,7 +56,7 @@ keywords:
   templates: ["{label} photo", "wild {label}"]
   negative_terms: [toy]
   max_queries_per_label: 25
-  wordnet: {enabled: yes, depth: 2, sense: 1, instances: true, dir: /opt/wn}
+  wordnet: {enabled: yes, depth: 2, sense: 3, instances: true, dir: /opt/wn}
   llm:
     enabled: true
     count: 5
@@ -88,6 +89,7 @@ keywords:
   CHECK(k.wordnet.enabled);
   CHECK(k.wordnet.dir == "/opt/wn");
   CHECK(k.wordnet.expand.depth == 2);
+  CHECK(k.wordnet.expand.sense == 3);
   CHECK(k.wordnet.expand.instances);
   CHECK(k.llm.enabled);
   CHECK(k.llm.count == 5);
@@ -131,6 +133,11 @@ TEST_CASE("config: errors name file, line, column and key") {
   CHECK(ErrorOf("classes: cat\n").find("expected a list of classes") != std::string::npos);
   CHECK(ErrorOf("- a\n- b\n").find("dataset.yaml:1:1: top level: expected a mapping") == 0);
   CHECK(ErrorOf("keywords: [\n").find("dataset.yaml:2:1: invalid YAML") == 0);
+  CHECK(ErrorOf("keywords:\n  wordnet:\n    sense: first\n") ==
+        "dataset.yaml:3:12: keywords.wordnet.sense: WordNet sense \"first\": expected auto or a "
+        "number from 1");
+  CHECK(ErrorOf("classes:\n  - {label: x, wordnet_sense: 0}\n").find("classes[].wordnet_sense") !=
+        std::string::npos);
   CHECK(ErrorOf("keywords:\n  include_label: maybe\n").find("expected true or false") !=
         std::string::npos);
 }

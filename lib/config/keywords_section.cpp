@@ -18,7 +18,7 @@ Status ParseWordNet(const YamlMap& keywords, KeywordOptions::WordNetSettings* w)
   PIX_RETURN_IF_ERROR(s.Get("enabled", &w->enabled));
   PIX_RETURN_IF_ERROR(s.Get("dir", &w->dir));
   PIX_RETURN_IF_ERROR(s.Get("depth", &w->expand.depth, 0, 20));
-  PIX_RETURN_IF_ERROR(s.Get("sense", &w->expand.sense, 1, 1000));
+  PIX_RETURN_IF_ERROR(GetWordNetSense(s, "sense", &w->expand.sense));
   PIX_RETURN_IF_ERROR(s.Get("instances", &w->expand.instances));
   PIX_RETURN_IF_ERROR(s.Get("max_terms", &w->expand.max_terms, 1000000));
   return Status::Ok();
@@ -38,6 +38,16 @@ Status ParseLlm(const YamlMap& keywords, KeywordOptions::LlmSettings* l) {
 }
 
 }  // namespace
+
+Status GetWordNetSense(const YamlMap& s, std::string_view key, int* sense) {
+  std::string text;
+  PIX_RETURN_IF_ERROR(s.Get(key, &text));
+  if (text.empty()) return Status::Ok();
+  auto parsed = ParseWordNetSense(text);
+  if (!parsed.ok()) return s.Error(s.Node(key), key, parsed.status().message());
+  *sense = *parsed;
+  return Status::Ok();
+}
 
 Status ParseKeywordsSection(const YamlMap& top, DatasetConfig* config) {
   KeywordOptions& k = config->keywords;

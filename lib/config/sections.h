@@ -14,6 +14,9 @@ Status ParseClassesSection(const YamlMap& top, DatasetConfig* config);
 Status ParseLlmSection(const YamlMap& top, DatasetConfig* config);
 Status ParseKeywordsSection(const YamlMap& top, DatasetConfig* config);
 
+// Reads a WordNet sense ("auto" or a number from 1) at `key`.
+Status GetWordNetSense(const YamlMap& section, std::string_view key, int* sense);
+
 // Reads the endpoint keys (provider, base_url, model, ...) of `section`
 // over `config`; used by `llm` and by stage sections that override it.
 Status ParseLlmEndpointKeys(const YamlMap& section, LlmConfig* config);

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <iterator>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -68,6 +69,16 @@ constexpr std::pair<std::string_view, std::string_view> kNounSuffixes[] = {
 };
 
 }  // namespace
+
+Result<int> ParseWordNetSense(std::string_view text) {
+  if (text == "auto") return kAutoSense;
+  int sense = 0;
+  if (!ParseNumber(text, &sense) || sense < 1) {
+    return Status::InvalidArgument("WordNet sense \"" + std::string(text) +
+                                   "\": expected auto or a number from 1");
+  }
+  return sense;
+}
 
 Result<std::unique_ptr<WordNet>> WordNet::Open(const std::string& dir) {
   const std::string index_path = JoinPath(dir, "index.noun");
@@ -197,6 +208,7 @@ Result<WordNetSynset> WordNet::ReadSynset(uint32_t offset) const {
   while (!synset.gloss.empty() && synset.gloss.back() == ' ') synset.gloss.pop_back();
   size_t w_cnt = 0;
   if (f.size() < 4 || !ParseNumber(f[3], &w_cnt, 16)) return corrupt("bad word count");
+  if (!ParseNumber(f[1], &synset.lex_file)) return corrupt("bad lexicographer file number");
   size_t i = 4;
   for (size_t w = 0; w < w_cnt; ++w, i += 2) {
     if (i + 1 >= f.size()) return corrupt("fewer words than its count");
@@ -216,6 +228,24 @@ Result<WordNetSynset> WordNet::ReadSynset(uint32_t offset) const {
   return synset;
 }
 
+Result<int> WordNet::PicturableSense(const std::vector<uint32_t>& senses) const {
+  constexpr int kOther = static_cast<int>(std::size(kPicturableLexFiles));
+  int best_rank = kOther + 1;
+  int best = 1;
+  for (size_t i = 0; i < senses.size(); ++i) {
+    PIX_ASSIGN_OR_RETURN(WordNetSynset synset, ReadSynset(senses[i]));
+    int rank = kOther;
+    for (int r = 0; r < kOther; ++r) {
+      if (kPicturableLexFiles[r] == synset.lex_file) rank = r;
+    }
+    if (rank < best_rank) {
+      best_rank = rank;
+      best = static_cast<int>(i) + 1;
+    }
+  }
+  return best;
+}
+
 Result<WordNetExpansion> WordNet::Expand(std::string_view label,
                                          const WordNetExpandOptions& options) const {
   WordNetExpansion out;
@@ -225,14 +255,18 @@ Result<WordNetExpansion> WordNet::Expand(std::string_view label,
     out.missing = "not a noun in WordNet";
     return out;
   }
-  if (options.sense < 1 || options.sense > out.senses) {
+  if (options.sense == kAutoSense) {
+    PIX_ASSIGN_OR_RETURN(out.sense, PicturableSense(senses));
+  } else if (options.sense < 1 || options.sense > out.senses) {
     out.missing = fmt::format("WordNet has {} sense(s) of \"{}\", not sense {}", out.senses,
                               DisplayWord(out.lemma), options.sense);
     return out;
+  } else {
+    out.sense = options.sense;
   }
   QuerySet seen_terms;
   std::unordered_set<uint32_t> visited;
-  std::vector<uint32_t> level = {senses[static_cast<size_t>(options.sense - 1)]};
+  std::vector<uint32_t> level = {senses[static_cast<size_t>(out.sense - 1)]};
   visited.insert(level[0]);
   const auto full = [&] { return options.max_terms > 0 && out.terms.size() >= options.max_terms; };
   for (int depth = 0; depth <= options.depth && !level.empty() && !full(); ++depth) {

@@ -35,16 +35,34 @@ inline constexpr const char* kDefaultWordNetDir = "/usr/share/wordnet";
 
 struct WordNetSynset {
   uint32_t offset = 0;
+  int lex_file = 0;  // lexicographer file number (5 = noun.animal, ...)
   std::vector<std::string> words;            // as written, '_' turned into ' '
   std::vector<uint32_t> hyponyms;            // "~" pointers to noun synsets
   std::vector<uint32_t> instance_hyponyms;   // "~i": named instances (Paris for city)
   std::string gloss;
 };
 
+// WordNetExpandOptions::sense value that chooses a sense automatically.
+inline constexpr int kAutoSense = 0;
+
+// Lexicographer files (wndb(5WN) lex_filenum) of things one can photograph,
+// in order of preference: noun.animal, noun.food, noun.plant, noun.artifact,
+// noun.object, noun.body, noun.person, noun.location, noun.phenomenon,
+// noun.substance. Senses in other files (acts, attributes, feelings, ...)
+// come after them.
+inline constexpr int kPicturableLexFiles[] = {5, 13, 20, 6, 17, 8, 18, 15, 19, 27};
+
+// "auto" -> kAutoSense; "N" (N >= 1) -> N.
+Result<int> ParseWordNetSense(std::string_view text);
+
 struct WordNetExpandOptions {
-  // Which sense of the label, 1-based in WordNet's order (1 is the most
-  // frequent sense). Labels such as "mouse" or "jaguar" need the right one.
-  int sense = 1;
+  // Which sense of the label: N picks sense N in WordNet's order (1-based;
+  // WordNet orders senses by how often they occur in text), kAutoSense picks
+  // the first sense that names something one can photograph (see
+  // kPicturableLexFiles). Text frequency is the wrong guide for images: sense
+  // 1 of "tiger" is "a fierce or audacious person", of "crane" the poet Hart
+  // Crane, and "red fox" has no frequency data, so its sense 1 is a plant.
+  int sense = kAutoSense;
   // Levels of hyponyms below the sense: 0 gives the synonyms only, 1 adds the
   // direct kinds ("dog" -> "puppy", "hunting dog"), 2 their kinds ("hound",
   // "terrier"), and so on. Deeper levels grow fast and drift from what a
@@ -69,6 +87,7 @@ struct WordNetExpansion {
   std::string missing;
   std::string lemma;  // the index entry that matched, e.g. "red_fox"
   int senses = 0;     // how many noun senses the lemma has
+  int sense = 0;      // the sense used, 1-based
   std::string gloss;  // of the chosen sense, for messages
   // The chosen synset's words first, then hyponyms level by level, each
   // level in WordNet's order; no two terms fold to the same text.
@@ -98,6 +117,8 @@ class WordNet {
  private:
   WordNet() = default;
   std::vector<uint32_t> LookUp(std::string_view lemma) const;
+  // The 1-based sense kAutoSense chooses.
+  Result<int> PicturableSense(const std::vector<uint32_t>& senses) const;
 
   std::string dir_;
   std::string index_;  // index.noun, whole

@@ -1,99 +1,13 @@
 #include "keywords/wordnet.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <map>
 
 #include <doctest/doctest.h>
-#include <fmt/format.h>
 
-#include "base/files.h"
+#include "keywords/wordnet_test_data.h"
 
 namespace pix {
 namespace {
-
-// Writes a tiny WordNet database in the real file format, with true byte
-// offsets, so the reader is tested on the format rather than on Debian's copy.
-struct FakeSynset {
-  std::string id;
-  std::vector<std::string> words;
-  std::vector<std::string> hyponyms;
-  std::vector<std::string> instances;
-  std::string gloss;
-};
-
-class FakeWordNet {
- public:
-  explicit FakeWordNet(std::vector<FakeSynset> synsets,
-                       std::vector<std::pair<std::string, std::vector<std::string>>> index,
-                       std::string exceptions = "") {
-    char tmpl[] = "/tmp/pix-wordnet-XXXXXX";
-    dir = ::mkdtemp(tmpl);
-    const std::string header = "  1 This software and database is a fake.  \n";
-    // Lines have the same length whatever the offsets (8 digits each), so a
-    // first pass with zeros gives every synset's offset.
-    std::map<std::string, uint32_t> offsets;
-    for (int pass = 0; pass < 2; ++pass) {
-      std::string data = header;
-      for (const auto& s : synsets) {
-        const uint32_t own = static_cast<uint32_t>(data.size());
-        if (pass == 0) offsets[s.id] = own;
-        std::string line = fmt::format("{:08} 05 n {:02x}", own, s.words.size());
-        for (const auto& w : s.words) line += " " + w + " 0";
-        line += fmt::format(" {:03}", 1 + s.hyponyms.size() + s.instances.size());
-        line += " @ 00000000 n 0000";  // a hypernym pointer the reader must skip
-        for (const auto& h : s.hyponyms) line += fmt::format(" ~ {:08} n 0000", offsets[h]);
-        for (const auto& h : s.instances) line += fmt::format(" ~i {:08} n 0000", offsets[h]);
-        data += line + " | " + s.gloss + "  \n";
-      }
-      if (pass == 1) REQUIRE(WriteFileAtomic(dir + "/data.noun", data).ok());
-    }
-    std::sort(index.begin(), index.end());
-    std::string text = header;
-    for (const auto& [lemma, ids] : index) {
-      text += fmt::format("{} n {} 2 @ ~ {} 0", lemma, ids.size(), ids.size());
-      for (const auto& id : ids) text += fmt::format(" {:08}", offsets.at(id));
-      text += "  \n";
-    }
-    REQUIRE(WriteFileAtomic(dir + "/index.noun", text).ok());
-    if (!exceptions.empty()) REQUIRE(WriteFileAtomic(dir + "/noun.exc", exceptions).ok());
-  }
-  ~FakeWordNet() { std::filesystem::remove_all(dir); }
-
-  std::unique_ptr<WordNet> Open() {
-    auto wn = WordNet::Open(dir);
-    REQUIRE(wn.ok());
-    return std::move(wn).value();
-  }
-
-  std::string dir;
-};
-
-FakeWordNet Animals() {
-  return FakeWordNet(
-      {
-          {"dog", {"dog", "domestic_dog", "Canis_familiaris"}, {"puppy", "hound"}, {}, "a dog"},
-          {"puppy", {"puppy"}, {}, {}, "a young dog"},
-          {"hound", {"hound", "hound_dog"}, {"beagle"}, {"laika"}, "a hunting dog"},
-          {"beagle", {"beagle"}, {}, {}, "a small hound"},
-          {"laika", {"Laika"}, {}, {}, "a dog in space"},
-          {"frump", {"frump", "dog"}, {}, {}, "a dull unattractive woman"},
-          {"mouse", {"mouse"}, {}, {}, "a rodent"},
-          {"redfox", {"red_fox", "Vulpes_vulpes"}, {}, {}, "a fox"},
-      },
-      {
-          {"dog", {"dog", "frump"}},
-          {"domestic_dog", {"dog"}},
-          {"puppy", {"puppy"}},
-          {"hound", {"hound"}},
-          {"beagle", {"beagle"}},
-          {"mouse", {"mouse"}},
-          {"red_fox", {"redfox"}},
-          {"frump", {"frump"}},
-      },
-      "mice mouse\n");
-}
 
 std::vector<std::string> Texts(const WordNetExpansion& e) {
   std::vector<std::string> out;
@@ -156,19 +70,46 @@ TEST_CASE("wordnet: senses, morphology and misses") {
   std::string lemma;
   CHECK(wn->NounSenses("mice", &lemma).size() == 1);
   CHECK(lemma == "mouse");
-  CHECK(wn->NounSenses("red  foxes", &lemma).size() == 1);
+  CHECK(wn->NounSenses("red  foxes", &lemma).size() == 2);
   CHECK(lemma == "red_fox");
   CHECK(wn->NounSenses("beagles", &lemma).size() == 1);
   CHECK(wn->NounSenses("unicorn").empty());
   CHECK(wn->NounSenses("").empty());
   // First and last entries of the sorted index are found too.
   CHECK(wn->NounSenses("beagle").size() == 1);
-  CHECK(wn->NounSenses("red fox").size() == 1);
+  CHECK(wn->NounSenses("red fox").size() == 2);
 
   o.sense = 1;
   e = wn->Expand("unicorn", o);
   REQUIRE(e.ok());
   CHECK(e->missing == "not a noun in WordNet");
+}
+
+TEST_CASE("wordnet: the automatic sense prefers what can be photographed") {
+  auto db = Animals();
+  auto wn = db.Open();
+  WordNetExpandOptions o;
+  o.depth = 0;
+  auto e = wn->Expand("tiger", o);
+  REQUIRE(e.ok());
+  CHECK(e->sense == 2);
+  CHECK(Texts(*e) == std::vector<std::string>{"tiger", "Panthera tigris"});
+  e = wn->Expand("red fox", o);
+  REQUIRE(e.ok());
+  CHECK(e->sense == 2);
+  CHECK(Texts(*e) == std::vector<std::string>{"red fox", "Vulpes vulpes"});
+  e = wn->Expand("dog", o);
+  REQUIRE(e.ok());
+  CHECK(e->sense == 1);
+  o.sense = 1;
+  e = wn->Expand("tiger", o);
+  REQUIRE(e.ok());
+  CHECK(Texts(*e) == std::vector<std::string>{"tiger"});
+
+  CHECK(*ParseWordNetSense("auto") == kAutoSense);
+  CHECK(*ParseWordNetSense("3") == 3);
+  CHECK_FALSE(ParseWordNetSense("0").ok());
+  CHECK_FALSE(ParseWordNetSense("first").ok());
 }
 
 TEST_CASE("wordnet: a missing database is a clear NotFound") {
