@@ -154,6 +154,12 @@ keywords:
         # The example turns WordNet on; the empty --wordnet-dir shows the config was read.
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertIn("WordNet database not found", r.stderr)
+        r = run("pix-keywords", ["--config", example, "--no-wordnet", "--no-llm"],
+                env={"HOME": self.tmp})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted({x["label"] for x in r.records}),
+                         ["arctic fox", "fennec", "red fox"])
+        self.assertIn("polar fox -drawing -cartoon -plush", queries(r))
 
 
 class KeywordsWordNet(TempDirTestCase):

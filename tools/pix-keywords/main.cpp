@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   std::string config_path, provider, base_url, model, key_env, cache_dir, wordnet_dir;
   std::vector<std::string> keywords, templates, negatives;
   bool no_templates = false, no_label = false, wordnet = false, instances = false, llm = false;
-  bool no_cache = false;
+  bool no_cache = false, no_wordnet = false, no_llm = false;
   std::string sense;
   int depth = 1, count = 10;
   size_t max_queries = 0;
@@ -74,7 +74,9 @@ int main(int argc, char** argv) {
   app.add_option("--wordnet-dir", wordnet_dir, "WordNet database directory (default /usr/share/wordnet)")
       ->type_name("DIR");
   app.add_flag("--wordnet-instances", instances, "Also follow instance hyponyms (city -> Paris)");
+  app.add_flag("--no-wordnet", no_wordnet, "No WordNet queries, even if the config turns them on");
   app.add_flag("--llm", llm, "Ask a language model for more queries");
+  app.add_flag("--no-llm", no_llm, "Ask no language model, even if the config says so");
   app.add_option("--llm-provider", provider, "Protocol: openai (also Ollama, llama.cpp, vLLM) or anthropic")
       ->type_name("NAME")
       ->check(CLI::IsMember({"openai", "anthropic"}));
@@ -114,8 +116,9 @@ int main(int argc, char** argv) {
   if (app.count("--wordnet-sense")) wn.expand.sense = *pix::ParseWordNetSense(sense);
   if (!wordnet_dir.empty()) wn.dir = wordnet_dir;
   if (instances) wn.expand.instances = true;
+  if (no_wordnet) wn.enabled = false;
 
-  options.llm.enabled = options.llm.enabled || llm;
+  options.llm.enabled = (options.llm.enabled || llm) && !no_llm;
   pix::LlmEndpoint& endpoint = options.llm.client.endpoint;
   if (!provider.empty()) endpoint.protocol = *pix::ParseLlmProtocol(provider);
   if (!Env("PIX_LLM_BASE_URL").empty()) endpoint.base_url = Env("PIX_LLM_BASE_URL");
