@@ -26,6 +26,7 @@ import os
 import pkgutil
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -105,17 +106,19 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         host = self.server.server_address[0]
         st = self.state
-        with st.lock:
-            st.counts[url.path] = st.counts.get(url.path, 0) + 1
-            st.active[host] = st.active.get(host, 0) + 1
-            st.peak[host] = max(st.peak.get(host, 0), st.active[host])
-            st.requests.append({
-                "method": self.command, "path": self.path, "host": host,
-                "headers": {k: v for k, v in self.headers.items()
-                            if k.lower() in ("user-agent", "referer", "range",
-                                             "accept-encoding", "authorization",
-                                             "x-api-key", "content-type", "accept")}})
-            del st.requests[:-1000]
+        observed = not url.path.startswith("/_")  # the tests' own /_stats calls are not traffic
+        if observed:
+            with st.lock:
+                st.counts[url.path] = st.counts.get(url.path, 0) + 1
+                st.active[host] = st.active.get(host, 0) + 1
+                st.peak[host] = max(st.peak.get(host, 0), st.active[host])
+                st.requests.append({
+                    "method": self.command, "path": self.path, "host": host, "t": time.monotonic(),
+                    "headers": {k: v for k, v in self.headers.items()
+                                if k.lower() in ("user-agent", "referer", "range",
+                                                 "accept-encoding", "authorization",
+                                                 "x-api-key", "content-type", "accept")}})
+                del st.requests[:-1000]
         try:
             for prefix, handler in self.routes:
                 if url.path.startswith(prefix):
@@ -125,8 +128,9 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         finally:
-            with st.lock:
-                st.active[host] -= 1
+            if observed:
+                with st.lock:
+                    st.active[host] -= 1
 
 
 def serve_file(h, url):

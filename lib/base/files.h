@@ -3,6 +3,7 @@
 // crash never leaves a half-written file under its final name.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -16,8 +17,8 @@ Status MakeDirs(const std::string& dir);
 // Writes `data` to `path` through "<path>.tmp-<pid>" and rename().
 Status WriteFileAtomic(const std::string& path, std::string_view data);
 
-// Reads a whole (small) file.
-Result<std::string> ReadFile(const std::string& path);
+// Reads a whole (small) file, or at most its first `max_bytes`.
+Result<std::string> ReadFile(const std::string& path, size_t max_bytes = SIZE_MAX);
 
 // Joins path components with '/'.
 std::string JoinPath(std::string_view a, std::string_view b);

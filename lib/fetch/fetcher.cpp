@@ -1,10 +1,13 @@
 #include "fetch/fetcher.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <iterator>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -217,13 +220,56 @@ Target TargetFor(const FetchOptions& options, const Record& record, const std::s
   return t;
 }
 
-std::string ExistingFile(const Target& t) {
-  for (const char* ext : kImageExtensions) {
-    std::string path = t.Final(ext);
-    if (FileExists(path)) return path;
+// The finished files of each output directory, read once with readdir().
+// Probing nine possible extensions per URL with stat() is slower than it
+// looks: each miss is a full directory lookup, and it showed up as the top
+// cost in profiles of directories with thousands of files.
+class FinishedFiles {
+ public:
+  // The path of the finished file for `t`, or "" when there is none. Creates
+  // the directory on first use.
+  Result<std::string> Find(const Target& t) {
+    PIX_ASSIGN_OR_RETURN(Directory * dir, Load(t.dir));
+    auto it = dir->find(Key(t.stem));
+    if (it == dir->end()) return std::string();
+    return t.Final(kImageExtensions[it->second]);
   }
-  return {};
-}
+
+  void Add(const Target& t, std::string_view ext) {
+    for (uint8_t i = 0; i < std::size(kImageExtensions); ++i) {
+      if (ext == kImageExtensions[i]) dirs_[t.dir][Key(t.stem)] = i;
+    }
+  }
+
+  void Remove(const Target& t) { dirs_[t.dir].erase(Key(t.stem)); }
+
+ private:
+  using Directory = std::unordered_map<uint64_t, uint8_t>;  // stem -> extension index
+
+  static uint64_t Key(std::string_view stem) { return std::strtoull(std::string(stem).c_str(), nullptr, 16); }
+
+  Result<Directory*> Load(const std::string& path) {
+    auto [it, inserted] = dirs_.try_emplace(path);
+    if (!inserted) return &it->second;
+    PIX_RETURN_IF_ERROR(MakeDirs(path));
+    DIR* d = ::opendir(path.c_str());
+    if (!d) return Status::FromErrno(path, errno);
+    while (const dirent* e = ::readdir(d)) {
+      std::string_view name = e->d_name;
+      const size_t dot = name.find('.');
+      if (dot != 16 || name.substr(0, 16).find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+        continue;
+      }
+      for (uint8_t i = 0; i < std::size(kImageExtensions); ++i) {
+        if (name.substr(17) == kImageExtensions[i]) it->second[Key(name.substr(0, 16))] = i;
+      }
+    }
+    ::closedir(d);
+    return &it->second;
+  }
+
+  std::unordered_map<std::string, Directory> dirs_;
+};
 
 // Errors after which a partial file is worth keeping for --resume.
 bool KeepPartial(std::string_view code) {
@@ -238,10 +284,12 @@ class FetchRun {
 
   int Run() {
     Status status = MakeDirs(options_.output_dir);
-    bool input_done = false;
     // Keep enough transfers queued to fill every slot, without reading the
-    // whole input into memory.
+    // whole input into memory. Input is read ahead by a thread, so a slow
+    // upstream stage never stalls downloads in progress.
     const size_t window = static_cast<size_t>(options_.http.max_total_connections) * 2 + 16;
+    io_.StartReadAhead(window, [this] { client_.Wakeup(); });
+    bool input_done = false;
     while (status.ok()) {
       if (InterruptRequested()) {
         client_.CancelAll();
@@ -249,20 +297,21 @@ class FetchRun {
         break;
       }
       while (!input_done && status.ok() && client_.pending() < window) {
-        auto next = io_.Read();
-        if (!next.ok()) {
-          status = next.status();
-          break;
-        }
-        if (!next->has_value()) {
+        Record record;
+        auto state = io_.TryRead(&record);
+        if (!state.ok()) {
+          status = state.status();
+        } else if (*state == StageIo::ReadState::kEnd) {
           input_done = true;
-          break;
+        } else if (*state == StageIo::ReadState::kRecord) {
+          status = Begin(std::move(record));
+          continue;
         }
-        status = Begin(std::move(**next));
+        break;
       }
       if (!status.ok()) break;
       if (input_done && client_.pending() == 0) break;
-      Status polled = client_.Poll(std::chrono::milliseconds(100));
+      Status polled = client_.Poll(std::chrono::milliseconds(250));
       if (!polled.ok()) status = polled;
       if (status.ok()) status = first_error_;
       ShowProgress();
@@ -282,10 +331,8 @@ class FetchRun {
       return io_.Write(record);
     }
     const Target target = TargetFor(options_, record, *url);
-    PIX_RETURN_IF_ERROR(MakeDirs(target.dir));
-    if (std::string existing = ExistingFile(target); !existing.empty()) {
-      return WriteExisting(std::move(record), existing);
-    }
+    PIX_ASSIGN_OR_RETURN(std::string existing, finished_.Find(target));
+    if (!existing.empty()) return WriteExisting(std::move(record), target, existing);
     // Another record with the same URL and label is downloading the same file.
     if (auto it = waiting_.find(target.Key()); it != waiting_.end()) {
       it->second.push_back(std::move(record));
@@ -295,17 +342,18 @@ class FetchRun {
     return Submit(std::move(record), *url, target);
   }
 
-  Status WriteExisting(Record record, const std::string& path) {
+  Status WriteExisting(Record record, const Target& target, const std::string& path) {
     uint64_t size = 0;
     PIX_ASSIGN_OR_RETURN(std::string digest, Sha256File(path, &size));
     // A record that already names this file with another hash means the file
     // changed under us: fetch again rather than trust it.
     if (auto known = record.GetString("sha256"); known && record.GetString("path") == path && *known != digest) {
       ::unlink(path.c_str());
+      finished_.Remove(target);
       return Begin(std::move(record));
     }
-    auto head = ReadFile(path);
-    const FileKind kind = SniffKind(head.ok() ? std::string_view(*head).substr(0, kSniffBytes) : "");
+    auto head = ReadFile(path, kSniffBytes);
+    const FileKind kind = SniffKind(head.ok() ? *head : "");
     record.SetString("path", path);
     record.SetString("sha256", digest);
     record.SetInt("bytes", static_cast<int64_t>(size));
@@ -364,6 +412,7 @@ class FetchRun {
         if (std::rename(target.Part().c_str(), final_path.c_str()) != 0) {
           return Status::FromErrno("rename to " + final_path, errno);
         }
+        finished_.Add(target, FileExtension(kind));
         record.SetString("path", final_path);
         record.SetString("sha256", sink.Digest());
         record.SetInt("bytes", static_cast<int64_t>(sink.bytes()));
@@ -386,7 +435,7 @@ class FetchRun {
     if (node.empty()) return Status::Ok();
     for (Record& waiter : node.mapped()) {
       if (!final_path.empty()) {
-        PIX_RETURN_IF_ERROR(WriteExisting(std::move(waiter), final_path));
+        PIX_RETURN_IF_ERROR(WriteExisting(std::move(waiter), target, final_path));
         --already_present_;
         ++same_url_;
       } else {
@@ -408,8 +457,9 @@ class FetchRun {
 
   std::string Summary() const {
     const double mb = static_cast<double>(bytes_) / 1e6;
-    std::string s = fmt::format("{:.1f} MB in {:.1f} s ({:.1f} MB/s)", mb, Seconds(),
-                                mb / std::max(Seconds(), 1e-3));
+    std::string s = bytes_ == 0 ? "nothing downloaded"
+                                : fmt::format("{:.1f} MB in {:.1f} s ({:.1f} MB/s)", mb, Seconds(),
+                                              mb / std::max(Seconds(), 1e-3));
     if (already_present_) s += fmt::format(", {} already present", already_present_);
     if (same_url_) s += fmt::format(", {} repeated URLs", same_url_);
     return s;
@@ -418,6 +468,7 @@ class FetchRun {
   const FetchOptions& options_;
   StageIo& io_;
   HttpClient client_;
+  FinishedFiles finished_;
   std::unordered_map<std::string, std::vector<Record>> waiting_;  // target key -> records
   Status first_error_;
   uint64_t bytes_ = 0;

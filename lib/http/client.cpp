@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <deque>
 #include <mutex>
@@ -35,6 +36,9 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
 }
+
+// Body bytes of an unwanted response read (and dropped) to keep its connection.
+constexpr uint64_t kMaxDiscardBytes = 64 << 10;
 
 bool IsRetryableStatus(long status) {
   return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 ||
@@ -108,6 +112,10 @@ struct HttpTransfer {
   bool headers_final = false;
   bool retry_status = false;  // a retryable status arrived and attempts remain
   bool rejected = false;      // the sink refused
+  uint64_t discarded = 0;     // body bytes of a retried or rejected response
+  std::string bad_header;     // a malformed header that ends the attempt
+  bool no_response = false;   // no response header within response_timeout
+  Clock::time_point started{};
   bool too_large = false;
   bool blocked = false;
   std::string blocked_address;
@@ -119,6 +127,10 @@ struct HttpTransfer {
     headers_final = false;
     retry_status = false;
     rejected = false;
+    discarded = 0;
+    bad_header.clear();
+    no_response = false;
+    started = Clock::now();
     too_large = false;
     blocked = false;
     blocked_address.clear();
@@ -162,6 +174,7 @@ struct HttpClient::Impl {
   static size_t OnHeader(char* data, size_t size, size_t n, void* user);
   static size_t OnWrite(char* data, size_t size, size_t n, void* user);
   static curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address);
+  static int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
   void FinalHeaders(HttpTransfer* t);
 
   HttpOptions options;
@@ -177,6 +190,7 @@ struct HttpClient::Impl {
   std::vector<CURL*> idle;  // easy handles to reuse
   std::vector<std::unique_ptr<HttpTransfer>> finished;
   std::mt19937_64 rng;
+  std::atomic<bool> woken{false};
 };
 
 size_t HttpClient::Impl::OnHeader(char* data, size_t size, size_t n, void* user) {
@@ -209,7 +223,7 @@ size_t HttpClient::Impl::OnHeader(char* data, size_t size, size_t n, void* user)
     }
   }
   t->client->FinalHeaders(t);
-  return t->retry_status || t->rejected ? 0 : len;
+  return t->bad_header.empty() ? len : 0;
 }
 
 void HttpClient::Impl::FinalHeaders(HttpTransfer* t) {
@@ -220,8 +234,17 @@ void HttpClient::Impl::FinalHeaders(HttpTransfer* t) {
   char* url = nullptr;
   curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &url);
   if (url) t->response.final_url = url;
+  // curl 7.88 reads "Content-Length: 12abc" as 12; a lying length must not
+  // turn into a silently truncated file.
+  for (const auto& [name, value] : t->response.headers) {
+    if (name == "content-length" &&
+        (value.empty() || value.find_first_not_of("0123456789") != std::string::npos)) {
+      t->bad_header = "invalid Content-Length: '" + value + "'";
+      return;
+    }
+  }
   if (IsRetryableStatus(t->response.status) && t->attempt <= options.retry.max_retries) {
-    t->retry_status = true;  // abort; Complete() schedules the retry
+    t->retry_status = true;  // Complete() schedules the retry
     return;
   }
   if (!t->sink->OnHeaders(t->response)) t->rejected = true;
@@ -231,7 +254,14 @@ size_t HttpClient::Impl::OnWrite(char* data, size_t size, size_t n, void* user) 
   auto* t = static_cast<HttpTransfer*>(user);
   const size_t len = size * n;
   if (!t->headers_final) t->client->FinalHeaders(t);  // a response without a header block end
-  if (t->retry_status || t->rejected) return 0;
+  if (!t->bad_header.empty()) return 0;
+  if (t->retry_status || t->rejected) {
+    // Read a short error body to its end so the connection stays usable
+    // (aborting in the middle of a buffered response can poison a reused
+    // connection); give up on long ones.
+    t->discarded += len;
+    return t->discarded <= kMaxDiscardBytes ? len : 0;
+  }
   if (t->response.body_bytes + len > t->max_bytes) {
     t->too_large = true;
     return 0;
@@ -242,6 +272,15 @@ size_t HttpClient::Impl::OnWrite(char* data, size_t size, size_t n, void* user) 
   }
   t->response.body_bytes += len;
   return len;
+}
+
+// Called about once a second and on every chunk: ends attempts that got no
+// response header in time (a server that accepts and then never answers).
+int HttpClient::Impl::OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<HttpTransfer*>(user);
+  if (t->headers_final || Clock::now() - t->started < t->client->options.response_timeout) return 0;
+  t->no_response = true;
+  return 1;
 }
 
 curl_socket_t HttpClient::Impl::OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
@@ -277,6 +316,9 @@ void HttpClient::Impl::Configure(HttpTransfer* t) {
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
   curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Impl::OnOpenSocket);
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);
+  curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &Impl::OnProgress);
+  curl_easy_setopt(e, CURLOPT_XFERINFODATA, t);
   // Protocols: http and https only, on the first request and on redirects.
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -290,6 +332,9 @@ void HttpClient::Impl::Configure(HttpTransfer* t) {
   curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(t->max_bytes));
   // Bodies are stored as received: no Accept-Encoding, no content decoding.
   curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+  // Larger reads mean fewer recv() and write() calls per image (most are
+  // tens to hundreds of KB); 64 KiB per running transfer bounds memory.
+  curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 64L << 10);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                    options.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
   curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
@@ -403,6 +448,8 @@ std::pair<std::string, bool> ClassifyCurlError(CURLcode rc, std::string_view mes
     case CURLE_SEND_ERROR:
       return {"send_failed", true};
     case CURLE_RECV_ERROR:
+      // curl reports malformed chunked framing as a receive error too.
+      if (message.find("chunked") != std::string_view::npos) return {"bad_response", false};
       return {"recv_failed", true};
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -415,8 +462,9 @@ std::pair<std::string, bool> ClassifyCurlError(CURLcode rc, std::string_view mes
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
     case CURLE_RANGE_ERROR:
-    case CURLE_OUT_OF_MEMORY:  // curl 7.88 reports oversized headers this way
       return {"bad_response", false};
+    case CURLE_OUT_OF_MEMORY:  // how curl 7.88 reports a header over its 100 KB limit
+      return {"headers_too_large", false};
     default:
       return {"transfer_failed", false};
   }
@@ -427,47 +475,42 @@ std::pair<std::string, bool> ClassifyCurlError(CURLcode rc, std::string_view mes
 void HttpClient::Impl::Complete(CURL* easy, CURLcode rc) {
   auto node = running.extract(easy);
   std::unique_ptr<HttpTransfer> t = std::move(node.mapped());
+  if (rc == CURLE_OK && !t->headers_final) {  // e.g. HEAD, or a reply without a body
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &t->block_status);
+    FinalHeaders(t.get());
+    if (t->rejected && !t->retry_status) rc = CURLE_WRITE_ERROR;
+  }
   curl_multi_remove_handle(multi, easy);
   curl_slist_free_all(t->header_list);
   t->header_list = nullptr;
   idle.push_back(easy);
   t->easy = nullptr;
   --hosts[t->host].active;
+
+  HttpResponse& r = t->response;
   if (t->retry_status) {
     std::optional<milliseconds> retry_after;
-    if (auto h = t->response.Header("retry-after")) {
+    if (auto h = r.Header("retry-after")) {
       retry_after = ParseRetryAfter(*h, std::chrono::system_clock::now());
     }
     ScheduleRetry(std::move(t), retry_after);
     return;
   }
-  HttpResponse& r = t->response;
-  if (rc == CURLE_OK) {
-    if (!t->headers_final) {  // e.g. HEAD, or a body-less reply
-      long status = 0;
-      curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-      t->block_status = status;
-      t->easy = easy;
-      FinalHeaders(t.get());
-      t->easy = nullptr;
-      if (t->retry_status) {
-        ScheduleRetry(std::move(t), std::nullopt);
-        return;
-      }
-      if (t->rejected) {
-        r.error_code = t->sink->reject_code();
-        r.error_message = t->sink->reject_message();
-      }
-    }
-    Finish(std::move(t));
-    return;
-  }
-  if (t->too_large) {
-    r.error_code = "too_large";
-    r.error_message = fmt::format("body larger than {} bytes", t->max_bytes);
-  } else if (t->rejected) {
+  if (t->rejected) {
     r.error_code = t->sink->reject_code();
     r.error_message = t->sink->reject_message();
+  } else if (rc == CURLE_OK) {
+    // Completed; the caller judges the HTTP status.
+  } else if (!t->bad_header.empty()) {
+    r.error_code = "bad_response";
+    r.error_message = t->bad_header;
+  } else if (t->too_large) {
+    r.error_code = "too_large";
+    r.error_message = fmt::format("body larger than {} bytes", t->max_bytes);
+  } else if (t->no_response) {
+    r.error_code = "no_response";
+    r.error_message = fmt::format("no response within {} s",
+                                  options.response_timeout.count() / 1000.0);
   } else if (t->blocked) {
     r.error_code = "blocked_address";
     r.error_message = "refused to connect to " + t->blocked_address +
@@ -478,6 +521,7 @@ void HttpClient::Impl::Complete(CURL* easy, CURLcode rc) {
     r.error_code = code;
     r.error_message = message;
     if (code == "too_large") r.error_message = fmt::format("body larger than {} bytes", t->max_bytes);
+    if (code == "headers_too_large") r.error_message = "response headers larger than curl's 100 KB limit";
     if (retryable && t->attempt <= options.retry.max_retries) {
       ScheduleRetry(std::move(t), std::nullopt);
       return;
@@ -513,6 +557,7 @@ size_t HttpClient::active() const { return impl_->running.size(); }
 Status HttpClient::Poll(milliseconds max_wait) {
   Impl& im = *impl_;
   const auto deadline = Clock::now() + max_wait;
+  bool woken = im.woken.exchange(false);
   for (;;) {
     im.StartReady(Clock::now());
     int still_running = 0;
@@ -523,18 +568,24 @@ Status HttpClient::Poll(milliseconds max_wait) {
       if (msg->msg == CURLMSG_DONE) im.Complete(msg->easy_handle, msg->data.result);
     }
     const auto now = Clock::now();
-    if (!im.finished.empty() || now >= deadline || pending() == 0 || InterruptRequested()) break;
+    if (!im.finished.empty() || now >= deadline || InterruptRequested() || woken) break;
     // Sleep until a socket is ready, a retry or host delay is due, or the deadline.
     auto wait = std::chrono::duration_cast<milliseconds>(std::min(deadline, im.NextReady()) - now);
     wait = std::clamp(wait, milliseconds(0), milliseconds(200));
     mc = curl_multi_poll(im.multi, nullptr, 0, static_cast<int>(wait.count()), nullptr);
     if (mc != CURLM_OK) return Status::Internal(std::string("curl_multi_poll: ") + curl_multi_strerror(mc));
+    woken = im.woken.exchange(false);
   }
   // Callbacks may Submit() more work, so hand over the finished list first.
   std::vector<std::unique_ptr<HttpTransfer>> done;
   done.swap(im.finished);
   for (auto& t : done) t->done(std::move(t->response));
   return Status::Ok();
+}
+
+void HttpClient::Wakeup() {
+  impl_->woken.store(true);
+  curl_multi_wakeup(impl_->multi);
 }
 
 void HttpClient::CancelAll() {

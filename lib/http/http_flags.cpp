@@ -18,6 +18,7 @@ void AddNetworkFlags(ToolCli& cli, NetworkFlags* f, const HttpOptions& d) {
   f->proxy = d.proxy;
   f->proxy_from_env = d.use_proxy_env;
   f->connect_timeout_s = Seconds(d.connect_timeout);
+  f->response_timeout_s = Seconds(d.response_timeout);
   f->timeout_s = Seconds(d.timeout);
   f->retries = d.retry.max_retries;
   f->max_retry_wait_s = Seconds(d.retry.max_retry_after);
@@ -32,21 +33,26 @@ void AddNetworkFlags(ToolCli& cli, NetworkFlags* f, const HttpOptions& d) {
                "Honour http_proxy, https_proxy and no_proxy from the environment");
   app.add_option("--connect-timeout", f->connect_timeout_s, "Seconds allowed to connect")
       ->type_name("SECONDS")
-      ->check(CLI::PositiveNumber)
+      ->check(Quiet(CLI::PositiveNumber))
+      ->capture_default_str();
+  app.add_option("--response-timeout", f->response_timeout_s,
+                 "Seconds allowed from connecting to the response headers")
+      ->type_name("SECONDS")
+      ->check(Quiet(CLI::PositiveNumber))
       ->capture_default_str();
   app.add_option("--timeout", f->timeout_s, "Seconds allowed for one whole request")
       ->type_name("SECONDS")
-      ->check(CLI::PositiveNumber)
+      ->check(Quiet(CLI::PositiveNumber))
       ->capture_default_str();
   app.add_option("--retries", f->retries,
                  "Retries after connection failures and HTTP 408, 429, 500, 502, 503, 504")
       ->type_name("N")
-      ->check(CLI::Range(0, 100))
+      ->check(Quiet(CLI::Range(0, 100)))
       ->capture_default_str();
   app.add_option("--max-retry-wait", f->max_retry_wait_s,
                  "Longest Retry-After to obey, in seconds (longer ones are cut to this)")
       ->type_name("SECONDS")
-      ->check(CLI::NonNegativeNumber)
+      ->check(Quiet(CLI::NonNegativeNumber))
       ->capture_default_str();
 }
 
@@ -62,6 +68,7 @@ Status NetworkFlags::ApplyTo(HttpOptions* o) const {
   o->proxy = proxy;
   o->use_proxy_env = proxy_from_env;
   o->connect_timeout = Ms(connect_timeout_s);
+  o->response_timeout = Ms(response_timeout_s);
   o->timeout = Ms(timeout_s);
   o->retry.max_retries = retries;
   o->retry.max_retry_after = Ms(max_retry_wait_s);

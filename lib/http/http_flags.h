@@ -1,8 +1,8 @@
 // The command-line flags every tool that talks HTTP shares (pix-fetch,
 // pix-search, pix-keywords, pix-validate's AI judge), defined once so they
 // mean the same everywhere: --user-agent, --allow-private, --allow-net,
-// --proxy, --proxy-from-env, --connect-timeout, --timeout, --retries,
-// --max-retry-wait.
+// --proxy, --proxy-from-env, --connect-timeout, --response-timeout, --timeout,
+// --retries and --max-retry-wait.
 #pragma once
 
 #include <string>
@@ -20,6 +20,7 @@ struct NetworkFlags {
   std::string proxy;
   bool proxy_from_env = false;
   double connect_timeout_s = 0;
+  double response_timeout_s = 0;
   double timeout_s = 0;
   int retries = 0;
   double max_retry_wait_s = 0;

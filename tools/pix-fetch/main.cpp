@@ -32,24 +32,24 @@ int main(int argc, char** argv) {
       ->type_name("URL");
   app.add_option("--max-bytes", options.http.max_bytes, "Largest file to accept, in bytes")
       ->type_name("N")
-      ->check(CLI::PositiveNumber)
+      ->check(pix::Quiet(CLI::PositiveNumber))
       ->capture_default_str();
   app.add_option("--per-host", options.http.max_host_connections, "Simultaneous downloads per host")
       ->type_name("N")
-      ->check(CLI::Range(1, 1024))
+      ->check(pix::Quiet(CLI::Range(1, 1024)))
       ->capture_default_str();
   app.add_option("--host-delay", host_delay_s, "Seconds between two request starts to one host")
       ->type_name("SECONDS")
-      ->check(CLI::NonNegativeNumber)
+      ->check(pix::Quiet(CLI::NonNegativeNumber))
       ->capture_default_str();
   app.add_option("--low-speed-limit", options.http.low_speed_bytes,
                  "Abort a download slower than N bytes/s for --low-speed-time seconds")
       ->type_name("N")
-      ->check(CLI::NonNegativeNumber)
+      ->check(pix::Quiet(CLI::NonNegativeNumber))
       ->capture_default_str();
   app.add_option("--low-speed-time", low_speed_time_s, "Seconds of --low-speed-limit before aborting")
       ->type_name("SECONDS")
-      ->check(CLI::Range(1, 86400))
+      ->check(pix::Quiet(CLI::Range(1, 86400)))
       ->capture_default_str();
   app.add_flag("--no-http2", no_http2, "Use HTTP/1.1 only");
   if (auto code = cli.Parse(argc, argv)) return *code;
