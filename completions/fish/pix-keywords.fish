@@ -15,6 +15,7 @@ complete -c pix-keywords -l allow-net -x -d 'Allow connections to this network (
 complete -c pix-keywords -l proxy -x -d 'Send requests through this proxy URL'
 complete -c pix-keywords -l proxy-from-env -d 'Honour http_proxy, https_proxy and no_proxy from the environment'
 complete -c pix-keywords -l connect-timeout -x -d 'Seconds allowed to connect'
+complete -c pix-keywords -l response-timeout -x -d 'Seconds allowed from connecting to the response headers'
 complete -c pix-keywords -l timeout -x -d 'Seconds allowed for one whole request'
 complete -c pix-keywords -l retries -x -d 'Retries after connection failures and HTTP 408, 429, 500, 502, 503, 504'
 complete -c pix-keywords -l max-retry-wait -x -d 'Longest Retry-After to obey, in seconds (longer ones are cut to this)'

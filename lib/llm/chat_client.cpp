@@ -27,7 +27,12 @@ void CheckAnswer(const ChatClient::AnswerCheck& check, ChatResult* result) {
 
 ChatClient::ChatClient(LlmEndpoint endpoint, HttpOptions http, std::string cache_dir)
     : endpoint_(std::move(endpoint)), cache_(std::move(cache_dir)) {
+  // Without streaming, a model sends its response headers together with the
+  // finished answer, so "no headers yet" and "slow" are normal until the
+  // endpoint's own timeout: the response-header limit is put past it, and a
+  // silent model ends as llm_timeout.
   http.timeout = endpoint_.timeout;
+  http.response_timeout = endpoint_.timeout + std::chrono::seconds(1);
   http.low_speed_bytes = 0;  // curl: 0 disables the low-speed abort
   http_ = std::make_unique<HttpClient>(std::move(http));
 }

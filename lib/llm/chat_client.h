@@ -40,8 +40,8 @@ struct LlmConfig {
 class ChatClient {
  public:
   // `http` carries the tool's network settings; the endpoint's timeout
-  // replaces its total timeout, and the low-speed abort is turned off
-  // because a model sends nothing while it thinks. An empty `cache_dir`
+  // replaces its total and response-header timeouts, and the low-speed abort
+  // is turned off, because a model sends nothing while it thinks. An empty `cache_dir`
   // disables caching.
   ChatClient(LlmEndpoint endpoint, HttpOptions http, std::string cache_dir);
   ChatClient(const LlmConfig& config, HttpOptions http)

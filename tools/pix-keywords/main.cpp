@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
   app.add_flag("--wordnet", wordnet, "Add WordNet synonyms and hyponyms of each label");
   app.add_option("--wordnet-depth", depth, "Hyponym levels to follow (0: synonyms only); implies --wordnet")
       ->type_name("N")
-      ->check(CLI::Range(0, 20))
+      ->check(pix::Quiet(CLI::Range(0, 20)))
       ->capture_default_str();
   app.add_option("--wordnet-sense", sense,
                  "Which WordNet sense: auto (first photographable one) or N; implies --wordnet")
@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   app.add_option("--llm-key-env", key_env, "Environment variable holding the API key")->type_name("VAR");
   app.add_option("--llm-count", count, "Queries to ask the model for per label")
       ->type_name("N")
-      ->check(CLI::Range(1, 1000))
+      ->check(pix::Quiet(CLI::Range(1, 1000)))
       ->capture_default_str();
   app.add_option("--llm-cache", cache_dir, "Cache answers in DIR (default ~/.cache/pixcrawler/llm)")
       ->type_name("DIR");
