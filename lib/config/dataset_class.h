@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pix {
@@ -26,5 +27,9 @@ struct DatasetClass {
   // Where the class was defined (dataset.yaml line, 1-based; 0 if not from a file).
   int line = 0;
 };
+
+// The class whose label equals `label` with case and spaces folded, or nullptr.
+const DatasetClass* FindDatasetClass(const std::vector<DatasetClass>& classes,
+                                     std::string_view label);
 
 }  // namespace pix

@@ -27,12 +27,17 @@ constexpr Section kSections[] = {
 
 }  // namespace
 
-const DatasetClass* DatasetConfig::FindClass(std::string_view label) const {
+const DatasetClass* FindDatasetClass(const std::vector<DatasetClass>& classes,
+                                     std::string_view label) {
   const std::string key = FoldQuery(label);
   for (const DatasetClass& c : classes) {
     if (FoldQuery(c.label) == key) return &c;
   }
   return nullptr;
+}
+
+const DatasetClass* DatasetConfig::FindClass(std::string_view label) const {
+  return FindDatasetClass(classes, label);
 }
 
 Result<DatasetConfig> ParseDatasetConfig(std::string_view yaml, const std::string& file) {

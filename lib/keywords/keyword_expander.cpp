@@ -10,7 +10,7 @@ namespace pix {
 namespace {
 
 // Longer "queries" from a model are sentences, not searches.
-constexpr size_t kMaxQueryBytes = 200;
+constexpr size_t kMaxModelQueryBytes = 200;
 
 std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
   for (size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size())) {
@@ -31,7 +31,8 @@ class QueryList {
   void Add(std::string_view text, const char* source) {
     if (full()) return;
     std::string q = NormalizeQuery(text);
-    if (q.empty() || q.size() > kMaxQueryBytes) return;
+    if (q.empty()) return;
+    if (std::string_view(source) == "llm" && q.size() > kMaxModelQueryBytes) return;
     // The user's own words stay even when they contain a negative term.
     if (std::string_view(source) != "user") {
       for (const std::string& neg : negatives_) {

@@ -56,7 +56,7 @@ class KeywordStage {
         continue;
       }
       DatasetClass spec;
-      if (const DatasetClass* known = FindClass(*label)) spec = *known;
+      if (const DatasetClass* known = FindDatasetClass(sources_.classes, *label)) spec = *known;
       spec.label = *label;
       AppendStrings(record, "extra_terms", &spec.extra_terms);
       AppendStrings(record, "negative_terms", &spec.negative_terms);
@@ -78,14 +78,6 @@ class KeywordStage {
   }
 
  private:
-  const DatasetClass* FindClass(std::string_view label) const {
-    const std::string key = FoldQuery(label);
-    for (const DatasetClass& c : sources_.classes) {
-      if (FoldQuery(c.label) == key) return &c;
-    }
-    return nullptr;
-  }
-
   Status Handle(Record& record, const DatasetClass& spec) {
     PIX_ASSIGN_OR_RETURN(LabelExpansion expansion, expander_->Expand(spec));
     ++labels_;
