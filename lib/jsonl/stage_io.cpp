@@ -167,8 +167,13 @@ int StageIo::Finish(const Status& run_status, const std::string& extra_summary) 
                                    reader_->first_skip_message()));
   }
   if (status.code() != StatusCode::kBrokenPipe) {
-    std::string summary = fmt::format("{} records: {} ok, {}", counters_.read, counters_.ok,
-                                      FormatFailures(counters_));
+    // Stages that write several records per input (keywords, search) say so.
+    const uint64_t written = counters_.ok + counters_.failed + counters_.passed_through;
+    std::string summary =
+        written == counters_.read
+            ? fmt::format("{} records: {} ok, {}", counters_.read, counters_.ok, FormatFailures(counters_))
+            : fmt::format("{} records in, {} out: {} ok, {}", counters_.read, written, counters_.ok,
+                          FormatFailures(counters_));
     if (counters_.passed_through) {
       summary += fmt::format(", {} passed through with earlier errors", counters_.passed_through);
     }
