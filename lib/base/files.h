@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,13 @@ Status MakeDirs(const std::string& dir);
 
 // Writes `data` to `path` through "<path>.tmp-<pid>" and rename().
 Status WriteFileAtomic(const std::string& path, std::string_view data);
+
+// Streams a file to `consume` in chunks of up to 64 KiB.
+Status ReadFileChunks(const std::string& path, const std::function<void(std::string_view)>& consume);
+
+// Writes all of `data` to `fd`, retrying short writes and EINTR. Returns the
+// errno of a failure, 0 on success.
+int WriteAll(int fd, std::string_view data);
 
 // Reads a whole (small) file, or at most its first `max_bytes`.
 Result<std::string> ReadFile(const std::string& path, size_t max_bytes = SIZE_MAX);

@@ -117,15 +117,9 @@ class FileSink : public BodySink {
   }
 
   bool OnData(const char* data, size_t size) override {
-    size_t done = 0;
-    while (done < size) {
-      ssize_t n = ::write(fd_, data + done, size - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        Reject("write_failed", fmt::format("{}: {}", part_path_, std::strerror(errno)));
-        return false;
-      }
-      done += static_cast<size_t>(n);
+    if (const int err = WriteAll(fd_, std::string_view(data, size)); err != 0) {
+      Reject("write_failed", fmt::format("{}: {}", part_path_, std::strerror(err)));
+      return false;
     }
     Account(data, size);
     return true;
