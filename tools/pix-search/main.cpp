@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   pix::Terminal terminal(cli.name(), common.quiet);
   auto options = pix::ResolveSearchOptions(flags, [](const std::string& name) -> std::optional<std::string> {
     const char* value = std::getenv(name.c_str());
-    if (!value) return std::nullopt;
+    if (!value || !*value) return std::nullopt;  // set but empty counts as unset
     return std::string(value);
   });
   if (!options.ok()) {
