@@ -4,9 +4,9 @@
 // anchor's href (expw/exph) or the "3442 x 2972 · png" caption. `first` is an
 // item offset; past the end Bing repeats its last page, which the search
 // stage notices (a page with nothing new ends the search). ENGINES.md section 2.
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "engines/page_parsing.h"
 #include "engines/registry.h"
@@ -98,13 +98,16 @@ PageResult ParsePage(std::string_view body) {
   });
   if (anchors == 0 && !has_list) {
     return PageResult::Failure(
-        "empty_shell", "the page has no result list (Bing sends an empty shell now and then, or "
-                       "its markup changed): " + BodyExcerpt(body, 80));
+        "empty_shell",
+        "the page has no result list (Bing sends an empty shell now and then, or "
+        "its markup changed): " +
+            BodyExcerpt(body, 80));
   }
   if (anchors > 0 && malformed == anchors) {
     return PageResult::Failure("malformed_response",
                                fmt::format("none of the {} result anchors has a readable m "
-                                           "attribute", anchors));
+                                           "attribute",
+                                           anchors));
   }
   if (auto first = QueryParameter(next_url, "first")) page.next = *first;
   page.last = anchors == 0;

@@ -23,8 +23,8 @@ std::optional<std::string> ExtractVqd(std::string_view page) {
     const char quote = !rest.empty() && (rest[0] == '"' || rest[0] == '\'') ? rest[0] : 0;
     if (quote) rest.remove_prefix(1);
     size_t n = 0;
-    while (n < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[n])) || rest[n] == '-' ||
-                               rest[n] == '_')) {
+    while (n < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[n])) ||
+                               rest[n] == '-' || rest[n] == '_')) {
       ++n;
     }
     const bool closed = quote ? n < rest.size() && rest[n] == quote
@@ -54,7 +54,8 @@ PageResult StatusFailure(long status, std::string_view body) {
 PageResult ParseResults(std::string_view body) {
   if (IsChallenge(body)) return PageResult::Failure("captcha", "an anti-bot challenge page");
   if (body.find('<') < 16) {
-    return PageResult::Failure("blocked", "an HTML page instead of i.js JSON: " + BodyExcerpt(body));
+    return PageResult::Failure("blocked",
+                               "an HTML page instead of i.js JSON: " + BodyExcerpt(body));
   }
   JsonElement root, results;
   if (auto failure = ParseJsonList(body, "results", "i.js", &root, &results)) return *failure;
@@ -90,11 +91,19 @@ class DuckDuckGoSearch : public BasicSearch {
     HttpRequest r;
     if (vqd_.empty()) {
       r.url = config_.base_url + "/?" +
-              QueryBuilder().Add("q", query_).Add("iar", "images").Add("iax", "images").Add("ia", "images").str();
+              QueryBuilder()
+                  .Add("q", query_)
+                  .Add("iar", "images")
+                  .Add("iax", "images")
+                  .Add("ia", "images")
+                  .str();
       r.headers.emplace_back("Accept", "text/html,application/xhtml+xml");
     } else {
       QueryBuilder q;
-      q.Add("o", "json").Add("q", query_).Add("l", config_.Param("region", "us-en")).Add("vqd", vqd_);
+      q.Add("o", "json")
+          .Add("q", query_)
+          .Add("l", config_.Param("region", "us-en"))
+          .Add("vqd", vqd_);
       if (filters_.safe == SafeSearch::kOff) q.Add("p", "-2");
       if (filters_.safe == SafeSearch::kStrict) q.Add("p", "1");
       if (!offset_.empty() && offset_ != "0") q.Add("s", offset_);
@@ -113,10 +122,12 @@ class DuckDuckGoSearch : public BasicSearch {
     if (vqd_.empty()) {
       auto vqd = ExtractVqd(body);
       if (!vqd) {
-        if (IsChallenge(body)) return Settle(PageResult::Failure("captcha", "the landing page is a challenge"));
+        if (IsChallenge(body))
+          return Settle(PageResult::Failure("captcha", "the landing page is a challenge"));
         return Settle(PageResult::Failure(
-            "no_token", "the landing page carries no vqd token (DuckDuckGo is rate limiting or "
-                        "blocking this client)"));
+            "no_token",
+            "the landing page carries no vqd token (DuckDuckGo is rate limiting or "
+            "blocking this client)"));
       }
       vqd_ = *vqd;
       return PageResult();

@@ -30,8 +30,8 @@ std::string DescriptiveUserAgent(std::string_view contact) {
 }
 
 void SetUserAgent(HttpRequest* request, const EngineConfig& config, std::string_view fallback) {
-  request->headers.emplace_back("User-Agent",
-                                config.user_agent.empty() ? std::string(fallback) : config.user_agent);
+  request->headers.emplace_back(
+      "User-Agent", config.user_agent.empty() ? std::string(fallback) : config.user_agent);
 }
 
 std::string BodyExcerpt(std::string_view body, size_t n) {
@@ -66,12 +66,14 @@ std::optional<PageResult> ParseJsonList(std::string_view body, std::string_view 
                                         JsonElement* list) {
   auto json = ParseJson(body);
   if (!json.ok()) {
-    return PageResult::Failure("malformed_response", fmt::format("{}: {}", source, json.status().message()));
+    return PageResult::Failure("malformed_response",
+                               fmt::format("{}: {}", source, json.status().message()));
   }
   *root = *json;
   auto field = JsonField(*json, key);
   if (!field || !JsonIsArray(*field)) {
-    return PageResult::Failure("malformed_response", fmt::format("{}: no \"{}\" array", source, key));
+    return PageResult::Failure("malformed_response",
+                               fmt::format("{}: no \"{}\" array", source, key));
   }
   *list = *field;
   return std::nullopt;

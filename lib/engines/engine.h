@@ -16,14 +16,14 @@
 // are immutable; an EngineSearch is used by one thread.
 #pragma once
 
+#include <simdjson.h>
+
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "base/status.h"
 #include "http/client.h"
@@ -38,7 +38,7 @@ struct ImageHit {
   std::string thumbnail_url;
   int width = 0;  // 0: not reported
   int height = 0;
-  std::string format;  // lower-case file type when reported ("jpg", "png"); else empty
+  std::string format;   // lower-case file type when reported ("jpg", "png"); else empty
   std::string license;  // code from licenses.h; empty when the source has none
   std::string license_version;
   std::string license_url;

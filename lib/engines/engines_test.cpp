@@ -106,7 +106,10 @@ TEST_CASE("duckduckgo: vqd from the landing page, then i.js pages with s") {
   CHECK_FALSE(none.failed());
   CHECK(none.hits.empty());
   HttpRequest ijs = d.Request();
-  CHECK(ijs.url.rfind("https://duckduckgo.com/i.js?o=json&q=red%20fox&l=us-en&vqd=4-312345678901234567890123456789012345678", 0) == 0);
+  CHECK(
+      ijs.url.rfind("https://duckduckgo.com/"
+                    "i.js?o=json&q=red%20fox&l=us-en&vqd=4-312345678901234567890123456789012345678",
+                    0) == 0);
   CHECK(ijs.url.find("&s=") == std::string::npos);
   CHECK(ijs.referer == "https://duckduckgo.com/");
   CHECK(Header(ijs, "User-Agent") == Header(landing, "User-Agent"));  // the token is bound to it
@@ -116,7 +119,8 @@ TEST_CASE("duckduckgo: vqd from the landing page, then i.js pages with s") {
   CHECK(page.hits[0].url == "https://upload.example.org/foxes/red-fox-snow.jpg");
   CHECK(page.hits[0].page_url == "https://www.example.org/wildlife/red-fox");
   CHECK(page.hits[0].title == "Red fox in the snow | Wildlife");
-  CHECK(page.hits[0].thumbnail_url == "https://tse2.mm.bing.net/th/id/OIP.vD-8G0MjAMREv1bYbKaqEwHaHa?pid=Api");
+  CHECK(page.hits[0].thumbnail_url ==
+        "https://tse2.mm.bing.net/th/id/OIP.vD-8G0MjAMREv1bYbKaqEwHaHa?pid=Api");
   CHECK(page.hits[0].width == 1920);
   CHECK(page.hits[0].height == 1080);
   CHECK(page.next == "100");
@@ -178,13 +182,17 @@ TEST_CASE("duckduckgo: vqd shapes, safe search and failure pages") {
 TEST_CASE("bing: the real 2020 async fragment") {
   Drive d("bing");
   HttpRequest r = d.Request();
-  CHECK(r.url == "https://www.bing.com/images/async?q=red%20fox&async=1&first=1&count=35&mmasync=1");
+  CHECK(r.url ==
+        "https://www.bing.com/images/async?q=red%20fox&async=1&first=1&count=35&mmasync=1");
   CHECK(Header(r, "Accept-Language") == "en-US,en;q=0.9");
   PageResult page = d.Feed(200, Capture("bing_images_async_2020_real.html"));
   REQUIRE(page.hits.size() == 1);
   const ImageHit& h = page.hits[0];
-  CHECK(h.url == "https://pic.wenwen.soso.com/pqpic/wenwenpic/0/20200905072601-1377158880_png_3442_2972_201696/0");
-  CHECK(h.thumbnail_url == "https://tse1-mm.cn.bing.net/th?id=OIP.qTwEnan4GiMdiu0jeB7ZLgHaGZ&pid=15.1");
+  CHECK(h.url ==
+        "https://pic.wenwen.soso.com/pqpic/wenwenpic/0/"
+        "20200905072601-1377158880_png_3442_2972_201696/0");
+  CHECK(h.thumbnail_url ==
+        "https://tse1-mm.cn.bing.net/th?id=OIP.qTwEnan4GiMdiu0jeB7ZLgHaGZ&pid=15.1");
   CHECK(h.page_url == "https://wenwen.sogou.com/z/q825286701.htm");
   CHECK(h.title == "用wps怎么画这样的折线图");
   CHECK(h.width == 3442);
@@ -207,17 +215,22 @@ TEST_CASE("bing: the real 2026 m attributes, entity-encoded") {
     // The surrounding markup is hand-made, as in the test the values come from.
     html += "<li><div class=\"iuscp\"><div class=\"imgpt\"><a class=\"iusc\" m=\"" + line +
             "\" href=\"/images/search?view=detailV2&amp;expw=1879&amp;exph=1280\"></a>"
-            "<div class=\"img_info\"><span class=\"nowrap\">1879 × 1280 · jpeg</span></div></div></div></li>";
+            "<div class=\"img_info\"><span class=\"nowrap\">1879 × 1280 · "
+            "jpeg</span></div></div></div></li>";
   }
   html += "</ul>";
   PageResult page = Drive("bing").Parse(html);
   REQUIRE(page.hits.size() == 2);
   CHECK(page.hits[0].url == "http://wenhui.whb.cn/u/cms/www/202211/03155700yjdk.jpg");
-  CHECK(page.hits[0].thumbnail_url == "https://ts1.mm.bing.net/th?id=OIP.25SQhm4X7T-75fgE_FibzAHaNK&pid=15.1");
+  CHECK(page.hits[0].thumbnail_url ==
+        "https://ts1.mm.bing.net/th?id=OIP.25SQhm4X7T-75fgE_FibzAHaNK&pid=15.1");
   CHECK(page.hits[0].page_url == "https://wenhui.whb.cn/zhuzhan/yingshi/20221103/493588.html");
   CHECK(page.hits[0].title == "王家卫新剧《繁花》发布最新海报及预告片，原著作者金宇澄亮相");
-  CHECK(page.hits[1].url == "https://x0.ifengimg.com/res/2024/84F0A598897E0953577D43138C1D2E5CFE56371E_size303_w1879_h1280.jpg");
-  CHECK(page.hits[1].page_url == "https://h5.ifeng.com/c/vivo/v002j4ZDB5CXoqPXpFQKXw5jJgIb0-_BizcTRfHC6Gj35Rm8__?isNews=1");
+  CHECK(page.hits[1].url ==
+        "https://x0.ifengimg.com/res/2024/"
+        "84F0A598897E0953577D43138C1D2E5CFE56371E_size303_w1879_h1280.jpg");
+  CHECK(page.hits[1].page_url ==
+        "https://h5.ifeng.com/c/vivo/v002j4ZDB5CXoqPXpFQKXw5jJgIb0-_BizcTRfHC6Gj35Rm8__?isNews=1");
   CHECK(page.hits[1].width == 1879);
   CHECK(page.hits[1].height == 1280);
   CHECK(page.hits[1].format == "jpg");
@@ -255,17 +268,23 @@ TEST_CASE("google: the real Custom Search JSON API answer") {
   config.params["cx"] = "3445a144d26f841f7";
   Drive d("google", "cats", config);
   HttpRequest r = d.Request(5);
-  CHECK(r.url == "https://www.googleapis.com/customsearch/v1?key=secret&cx=3445a144d26f841f7&q=cats&searchType=image&num=5&start=1&safe=active");
+  CHECK(r.url ==
+        "https://www.googleapis.com/customsearch/"
+        "v1?key=secret&cx=3445a144d26f841f7&q=cats&searchType=image&num=5&start=1&safe=active");
   PageResult page = d.Feed(200, Capture("google_cse_json_api_image.json"));
   REQUIRE(page.hits.size() == 2);
-  CHECK(page.hits[0].url == "https://bestfriends.org/sites/default/files/styles/hero_mobile/public/hero-dash/Asana3808_Dashboard_Standard.jpg?h=ebad9ecf&itok=cWevo33k");
-  CHECK(page.hits[0].page_url == "https://bestfriends.org/sanctuary/about-sanctuary/animal-areas/cat-world");
+  CHECK(page.hits[0].url ==
+        "https://bestfriends.org/sites/default/files/styles/hero_mobile/public/hero-dash/"
+        "Asana3808_Dashboard_Standard.jpg?h=ebad9ecf&itok=cWevo33k");
+  CHECK(page.hits[0].page_url ==
+        "https://bestfriends.org/sanctuary/about-sanctuary/animal-areas/cat-world");
   CHECK(page.hits[0].title == "Cat World | Best Friends Animal Society - Save Them All");
   CHECK(page.hits[0].width == 660);
   CHECK(page.hits[0].height == 710);
   CHECK(page.hits[0].format == "jpg");
   CHECK(page.hits[1].format == "png");
-  CHECK(page.hits[1].thumbnail_url.rfind("https://encrypted-tbn0.gstatic.com/images?q=tbn:", 0) == 0);
+  CHECK(page.hits[1].thumbnail_url.rfind("https://encrypted-tbn0.gstatic.com/images?q=tbn:", 0) ==
+        0);
   CHECK(page.next == "6");
   CHECK(d.Request(100).url.find("&num=10&start=6&") != std::string::npos);
 }
@@ -293,17 +312,23 @@ TEST_CASE("google: API errors and the 100-result ceiling") {
   CHECK(quota.Feed(429, member("quota_429_approx")).error_code == "quota_exceeded");
   Drive bad_key("google", "cats", config);
   bad_key.Request();
-  PageResult r = bad_key.Feed(400, R"({"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","errors":[{"domain":"global","reason":"badRequest"}],"status":"INVALID_ARGUMENT"}})");
+  PageResult r = bad_key.Feed(
+      400,
+      R"({"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","errors":[{"domain":"global","reason":"badRequest"}],"status":"INVALID_ARGUMENT"}})");
   CHECK(r.error_code == "bad_key");
   CHECK(r.error_message.find("API key not valid") != std::string::npos);
 
   // With start=91 the page may hold 10; nothing is asked beyond result 100.
   Drive ceiling("google", "cats", config);
   ceiling.Request();
-  PageResult p = ceiling.Feed(200, R"({"items": [{"link": "https://a.org/1.jpg"}], "queries": {"nextPage": [{"startIndex": 91}]}})");
+  PageResult p = ceiling.Feed(
+      200,
+      R"({"items": [{"link": "https://a.org/1.jpg"}], "queries": {"nextPage": [{"startIndex": 91}]}})");
   CHECK_FALSE(p.last);
   CHECK(ceiling.Request().url.find("&num=10&start=91&") != std::string::npos);
-  p = ceiling.Feed(200, R"({"items": [{"link": "https://a.org/2.jpg"}], "queries": {"nextPage": [{"startIndex": 101}]}})");
+  p = ceiling.Feed(
+      200,
+      R"({"items": [{"link": "https://a.org/2.jpg"}], "queries": {"nextPage": [{"startIndex": 101}]}})");
   CHECK(p.last);
   CHECK_FALSE(ceiling.Next().has_value());
 }
@@ -313,7 +338,9 @@ TEST_CASE("google: WAP image results, real imgres links and the walls") {
   const size_t start = notes.find("<?xml"), end = notes.find("</html>") + 7;
   Drive d("google");
   HttpRequest r = d.Request();
-  CHECK(r.url == "https://www.google.com/wml/search?q=red%20fox&sca_esv=1&hl=en&ie=utf8&oe=utf8&tbm=isch&safe=active");
+  CHECK(r.url ==
+        "https://www.google.com/wml/"
+        "search?q=red%20fox&sca_esv=1&hl=en&ie=utf8&oe=utf8&tbm=isch&safe=active");
   CHECK(Header(r, "User-Agent").rfind("Nokia", 0) == 0);
   CHECK(Header(r, "Cookie") == "CONSENT=YES+");
   PageResult page = d.Feed(200, notes.substr(start, end - start));
@@ -322,7 +349,8 @@ TEST_CASE("google: WAP image results, real imgres links and the walls") {
   CHECK(page.hits[0].page_url == "https://www.example.org/fox");
   CHECK(page.hits[0].width == 1920);
   CHECK(page.hits[0].height == 1080);
-  CHECK(page.hits[0].thumbnail_url == "https://encrypted-tbn0.gstatic.com/images?q=tbn:AbCdEf12345678");
+  CHECK(page.hits[0].thumbnail_url ==
+        "https://encrypted-tbn0.gstatic.com/images?q=tbn:AbCdEf12345678");
   CHECK(page.hits[0].title == "fox.jpg");
   CHECK(d.Request().url.find("&start=1&") != std::string::npos);
 
@@ -337,10 +365,14 @@ TEST_CASE("google: WAP image results, real imgres links and the walls") {
   html += "</body></html>";
   PageResult real = Drive("google").Parse(html, "google-html");
   REQUIRE(real.hits.size() == 2);
-  CHECK(real.hits[0].url == "https://play-lh.googleusercontent.com/M0srkoCNqpU1LsVI55ik8Q11JP-CeQgZq5IzT0yXmM_cyc-AhxdcOGkvpgH8hsLfe-Q");
-  CHECK(real.hits[0].page_url == "https://play.google.com/store/apps/details?id=com.pinger.textfree&hl=vi&gl=US");
+  CHECK(real.hits[0].url ==
+        "https://play-lh.googleusercontent.com/"
+        "M0srkoCNqpU1LsVI55ik8Q11JP-CeQgZq5IzT0yXmM_cyc-AhxdcOGkvpgH8hsLfe-Q");
+  CHECK(real.hits[0].page_url ==
+        "https://play.google.com/store/apps/details?id=com.pinger.textfree&hl=vi&gl=US");
   CHECK(real.hits[0].width == 512);
-  CHECK(real.hits[0].thumbnail_url == "https://encrypted-tbn0.gstatic.com/images?q=tbn:BoZ6iRsScz8VIM");
+  CHECK(real.hits[0].thumbnail_url ==
+        "https://encrypted-tbn0.gstatic.com/images?q=tbn:BoZ6iRsScz8VIM");
   CHECK(real.hits[1].title == "front-left-side-47.jpg");
   CHECK(real.hits[1].height == 620);
 
@@ -350,10 +382,18 @@ TEST_CASE("google: WAP image results, real imgres links and the walls") {
     const char* code;
   };
   const Wall walls[] = {
-      {429, "<html>Our systems have detected unusual traffic</html>", "https://www.google.com/sorry/index?continue=x", "captcha"},
-      {200, "<html><a href=\"https://www.google.com/sorry/index\">sorry</a></html>", "https://www.google.com/wml/search", "captcha"},
-      {200, "<noscript><meta content=\"0;url=/httpservice/retry/enablejs?sei=abc\" http-equiv=\"refresh\"></noscript>" + std::string(3000, ' '), "", "js_wall"},
-      {200, "<form action=\"https://consent.google.com/save\" method=\"POST\">" + std::string(3000, ' '), "", "consent"},
+      {429, "<html>Our systems have detected unusual traffic</html>",
+       "https://www.google.com/sorry/index?continue=x", "captcha"},
+      {200, "<html><a href=\"https://www.google.com/sorry/index\">sorry</a></html>",
+       "https://www.google.com/wml/search", "captcha"},
+      {200,
+       "<noscript><meta content=\"0;url=/httpservice/retry/enablejs?sei=abc\" "
+       "http-equiv=\"refresh\"></noscript>" +
+           std::string(3000, ' '),
+       "", "js_wall"},
+      {200,
+       "<form action=\"https://consent.google.com/save\" method=\"POST\">" + std::string(3000, ' '),
+       "", "consent"},
       {200, "<html></html>", "https://consent.google.com/ml?continue=x", "consent"},
       {503, "", "", "server_error"},
   };
@@ -365,7 +405,8 @@ TEST_CASE("google: WAP image results, real imgres links and the walls") {
   }
   Drive none("google");
   none.Request();
-  PageResult empty = none.Feed(200, "<html><body>Your search did not match any image results.</body></html>");
+  PageResult empty =
+      none.Feed(200, "<html><body>Your search did not match any image results.</body></html>");
   CHECK_FALSE(empty.failed());
   CHECK(empty.last);
 }
@@ -373,15 +414,23 @@ TEST_CASE("google: WAP image results, real imgres links and the walls") {
 TEST_CASE("wikimedia: the real 2026 generator=search answer") {
   Drive d("wikimedia", "جامعة دهوك");
   HttpRequest r = d.Request(20);
-  CHECK(r.url.find("https://commons.wikimedia.org/w/api.php?action=query&format=json&formatversion=2&generator=search&gsrnamespace=6&gsrsearch=filetype%3Abitmap%7Cdrawing%20") == 0);
+  CHECK(r.url.find("https://commons.wikimedia.org/w/"
+                   "api.php?action=query&format=json&formatversion=2&generator=search&gsrnamespace="
+                   "6&gsrsearch=filetype%3Abitmap%7Cdrawing%20") == 0);
   CHECK(r.url.find("&gsrlimit=20&") != std::string::npos);
   CHECK(r.url.find("iiprop=url%7Csize%7Cmime%7Cextmetadata") != std::string::npos);
   CHECK(Header(r, "User-Agent").rfind("PixCrawler/", 0) == 0);
   PageResult page = d.Feed(200, Capture("wikimedia_commons_generator_search_fv2_2026.json"));
   REQUIRE(page.hits.size() == 1);
   const ImageHit& h = page.hits[0];
-  CHECK(NormalizeUrl(h.url) == "https://upload.wikimedia.org/wikipedia/commons/0/00/%D8%AC%D8%A7%D9%85%D8%B9%D8%A9_%D8%AF%D9%87%D9%88%D9%83_%D8%A7%D9%84%D8%A8%D9%88%D8%A7%D8%A8%D8%A9.jpg");
-  CHECK(h.page_url == "https://commons.wikimedia.org/wiki/File:%D8%AC%D8%A7%D9%85%D8%B9%D8%A9_%D8%AF%D9%87%D9%88%D9%83_%D8%A7%D9%84%D8%A8%D9%88%D8%A7%D8%A8%D8%A9.jpg");
+  CHECK(NormalizeUrl(h.url) ==
+        "https://upload.wikimedia.org/wikipedia/commons/0/00/"
+        "%D8%AC%D8%A7%D9%85%D8%B9%D8%A9_%D8%AF%D9%87%D9%88%D9%83_%D8%A7%D9%84%D8%A8%D9%88%D8%A7%D8%"
+        "A8%D8%A9.jpg");
+  CHECK(h.page_url ==
+        "https://commons.wikimedia.org/wiki/"
+        "File:%D8%AC%D8%A7%D9%85%D8%B9%D8%A9_%D8%AF%D9%87%D9%88%D9%83_%D8%A7%D9%84%D8%A8%D9%88%D8%"
+        "A7%D8%A8%D8%A9.jpg");
   CHECK(h.title == "جامعة دهوك البوابة");
   CHECK(h.width == 960);
   CHECK(h.height == 540);
@@ -408,9 +457,11 @@ TEST_CASE("wikimedia: the real fv2 and old fv1 answers") {
   CHECK(fv2.hits[2].creator.empty());
   CHECK(fv2.hits[2].thumbnail_url.find("960px-University_of_Oxford.svg.png") != std::string::npos);
 
-  PageResult fv1 = Drive("wikimedia").Parse(Capture("wikimedia_commons_fv1_full_extmetadata_OLD.json"));
+  PageResult fv1 =
+      Drive("wikimedia").Parse(Capture("wikimedia_commons_fv1_full_extmetadata_OLD.json"));
   REQUIRE(fv1.hits.size() == 1);
-  CHECK(fv1.hits[0].url == "https://upload.wikimedia.org/wikipedia/commons/5/5e/1.2.09.Forest.cSmall.jpg");
+  CHECK(fv1.hits[0].url ==
+        "https://upload.wikimedia.org/wikipedia/commons/5/5e/1.2.09.Forest.cSmall.jpg");
   CHECK(fv1.hits[0].title == "1.2.09.Forest.cSmall");
   CHECK(fv1.hits[0].width == 500);
   CHECK(fv1.hits[0].height == 297);
@@ -437,9 +488,12 @@ TEST_CASE("wikimedia: index order, continuation, errors sent with HTTP 200") {
   CHECK(d.Feed(200, R"({"batchcomplete": true})").last);
 
   const std::pair<const char*, const char*> errors[] = {
-      {R"({"error": {"code": "maxlag", "info": "Waiting for 10.64.48.35: 6 seconds lagged"}})", "server_busy"},
-      {R"({"error": {"code": "ratelimited", "info": "You've exceeded your rate limit."}})", "rate_limited"},
-      {R"({"error": {"code": "badvalue", "info": "Unrecognized value for parameter \"prop\""}})", "api_error"},
+      {R"({"error": {"code": "maxlag", "info": "Waiting for 10.64.48.35: 6 seconds lagged"}})",
+       "server_busy"},
+      {R"({"error": {"code": "ratelimited", "info": "You've exceeded your rate limit."}})",
+       "rate_limited"},
+      {R"({"error": {"code": "badvalue", "info": "Unrecognized value for parameter \"prop\""}})",
+       "api_error"},
       {R"({"query": {"pages": 7}})", "malformed_response"},
       {"<html>Wikimedia Error</html>", "malformed_response"},
   };
@@ -454,7 +508,9 @@ TEST_CASE("wikimedia: index order, continuation, errors sent with HTTP 200") {
   CHECK(blocked.Feed(403, "Please set a user-agent").error_code == "blocked");
   EngineConfig contact;
   contact.params["contact"] = "ops@example.org";
-  CHECK(Header(Drive("wikimedia", "x", contact).Request(), "User-Agent").find("(ops@example.org; ") != std::string::npos);
+  CHECK(
+      Header(Drive("wikimedia", "x", contact).Request(), "User-Agent").find("(ops@example.org; ") !=
+      std::string::npos);
   CHECK_FALSE(kWikimediaEngine.advice(contact).size());
   CHECK(kWikimediaEngine.advice({}).find("contact") != std::string::npos);
 }
@@ -462,7 +518,8 @@ TEST_CASE("wikimedia: index order, continuation, errors sent with HTTP 200") {
 TEST_CASE("openverse: the real 2026 answer and its limits") {
   Drive d("openverse", "University of Duhok");
   HttpRequest r = d.Request();
-  CHECK(r.url == "https://api.openverse.org/v1/images/?q=University%20of%20Duhok&page=1&page_size=20");
+  CHECK(r.url ==
+        "https://api.openverse.org/v1/images/?q=University%20of%20Duhok&page=1&page_size=20");
   PageResult page = d.Feed(200, Capture("openverse_images_2026.json"));
   REQUIRE(page.hits.size() == 2);
   CHECK(page.hits[0].url == "https://live.staticflickr.com/5212/5434110551_ca8a6ee5dd_b.jpg");
@@ -478,7 +535,10 @@ TEST_CASE("openverse: the real 2026 answer and its limits") {
 
   Drive paged("openverse");
   paged.Request();
-  CHECK_FALSE(paged.Feed(200, R"({"page": 1, "page_count": 3, "results": [{"url": "https://a.org/1.jpg"}]})").last);
+  CHECK_FALSE(
+      paged
+          .Feed(200, R"({"page": 1, "page_count": 3, "results": [{"url": "https://a.org/1.jpg"}]})")
+          .last);
   CHECK(paged.Request().url.find("&page=2&") != std::string::npos);
 
   SearchFilters filters;
@@ -488,13 +548,16 @@ TEST_CASE("openverse: the real 2026 answer and its limits") {
   EngineConfig token;
   token.api_key = "tok";
   HttpRequest filtered = Drive("openverse", "x", token, filters).Request();
-  CHECK(filtered.url == "https://api.openverse.org/v1/images/?q=x&page=1&page_size=100&license=cc0%2Cby&extension=jpg%2Cpng&mature=true");
+  CHECK(filtered.url ==
+        "https://api.openverse.org/v1/images/"
+        "?q=x&page=1&page_size=100&license=cc0%2Cby&extension=jpg%2Cpng&mature=true");
   CHECK(Header(filtered, "Authorization") == "Bearer tok");
 
   const std::tuple<long, const char*, const char*> failures[] = {
       {401, R"({"detail": "Authentication credentials were not provided."})", "unauthorized"},
       {400, R"({"page": ["Ensure this value is less than or equal to 20."]})", "api_error"},
-      {429, R"({"detail": "Request was throttled. Expected available in 3600 seconds."})", "rate_limited"},
+      {429, R"({"detail": "Request was throttled. Expected available in 3600 seconds."})",
+       "rate_limited"},
       {200, R"({"results": null})", "malformed_response"},
   };
   for (const auto& [status, body, code] : failures) {
@@ -510,7 +573,8 @@ TEST_CASE("flickr: the real answer, size fallback, stat fail") {
   config.api_key = "k123";
   Drive d("flickr", "surf", config);
   HttpRequest r = d.Request();
-  CHECK(r.url.find("https://api.flickr.com/services/rest/?method=flickr.photos.search&api_key=k123&text=surf&") == 0);
+  CHECK(r.url.find("https://api.flickr.com/services/rest/"
+                   "?method=flickr.photos.search&api_key=k123&text=surf&") == 0);
   CHECK(r.url.find("&nojsoncallback=1") != std::string::npos);
   PageResult page = d.Feed(200, Capture("flickr_photos_search.json"));
   REQUIRE(page.hits.size() == 1);
@@ -523,8 +587,9 @@ TEST_CASE("flickr: the real answer, size fallback, stat fail") {
   CHECK(page.next == "2");
   CHECK(d.Request().url.find("&page=2&") != std::string::npos);
 
-  PageResult fallback = Drive("flickr", "x", config).Parse(
-      R"(jsonFlickrApi({"photos": {"page": 1, "pages": 1, "photo": [
+  PageResult fallback = Drive("flickr", "x", config)
+                            .Parse(
+                                R"(jsonFlickrApi({"photos": {"page": 1, "pages": 1, "photo": [
           {"id": "1", "owner": "o", "title": "t", "license": "9", "url_l": "https://l.jpg", "width_l": 1024, "height_l": 683, "url_n": "https://n.jpg"},
           {"id": "2", "owner": "o", "title": "none"}]}, "stat": "ok"}))");
   REQUIRE(fallback.hits.size() == 1);
@@ -541,11 +606,17 @@ TEST_CASE("flickr: the real answer, size fallback, stat fail") {
   CHECK(error.error_message.find("Invalid API Key") != std::string::npos);
   Drive other("flickr", "x", config);
   other.Request();
-  CHECK(other.Feed(200, R"({"stat": "fail", "code": 3, "message": "Parameterless searches have been disabled."})").error_code == "api_error");
+  CHECK(
+      other
+          .Feed(
+              200,
+              R"({"stat": "fail", "code": 3, "message": "Parameterless searches have been disabled."})")
+          .error_code == "api_error");
 
   SearchFilters open;
   open.licenses = {"cc0", "by"};
-  CHECK(Drive("flickr", "x", config, open).Request().url.find("&license=4%2C9&") != std::string::npos);
+  CHECK(Drive("flickr", "x", config, open).Request().url.find("&license=4%2C9&") !=
+        std::string::npos);
 }
 
 TEST_CASE("searxng: JSON results, 403 without the json format, failed upstreams") {
@@ -553,7 +624,9 @@ TEST_CASE("searxng: JSON results, 403 without the json format, failed upstreams"
   config.base_url = "https://searx.example.org";
   Drive d("searxng", "fox", config);
   HttpRequest r = d.Request();
-  CHECK(r.url == "https://searx.example.org/search?q=fox&format=json&categories=images&pageno=1&safesearch=1");
+  CHECK(
+      r.url ==
+      "https://searx.example.org/search?q=fox&format=json&categories=images&pageno=1&safesearch=1");
   PageResult page = d.Feed(200, R"({"query": "fox", "number_of_results": 0, "results": [
       {"url": "https://p.org/fox", "title": "Fox", "img_src": "https://i.org/fox.jpg", "thumbnail_src": "https://t.org/fox.jpg", "resolution": "1920 x 1080", "img_format": "JPEG", "engine": "bing images", "template": "images.html"},
       {"url": "https://p.org/text", "title": "Text result"}], "unresponsive_engines": []})");
@@ -572,7 +645,9 @@ TEST_CASE("searxng: JSON results, 403 without the json format, failed upstreams"
   CHECK(forbidden.Feed(403, "Forbidden").error_code == "blocked");
   Drive upstream("searxng", "fox", config);
   upstream.Request();
-  PageResult failed = upstream.Feed(200, R"({"results": [], "unresponsive_engines": [["bing images", "timeout"], ["google images", "CAPTCHA"]]})");
+  PageResult failed = upstream.Feed(
+      200,
+      R"({"results": [], "unresponsive_engines": [["bing images", "timeout"], ["google images", "CAPTCHA"]]})");
   CHECK(failed.error_code == "upstream_failed");
   CHECK(failed.error_message.find("google images (CAPTCHA)") != std::string::npos);
 }

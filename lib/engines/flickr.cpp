@@ -25,10 +25,12 @@ PageResult ParsePage(std::string_view body) {
     body = body.substr(14, body.rfind(')') - 14);
   }
   auto json = ParseJson(body);
-  if (!json.ok()) return PageResult::Failure("malformed_response", "flickr: " + json.status().message());
+  if (!json.ok())
+    return PageResult::Failure("malformed_response", "flickr: " + json.status().message());
   if (JsonString(*json, "stat") == "fail") {
     const int64_t code = JsonInt(*json, "code", -1);
-    const std::string message = fmt::format("Flickr error {}: {}", code, JsonString(*json, "message"));
+    const std::string message =
+        fmt::format("Flickr error {}: {}", code, JsonString(*json, "message"));
     if (code == 100) return PageResult::Failure("bad_key", message);
     if (code == 105) return PageResult::Failure("server_error", message);
     return PageResult::Failure("api_error", message);
@@ -54,7 +56,8 @@ PageResult ParsePage(std::string_view body) {
       if (!hit.thumbnail_url.empty()) break;
     }
     const std::string owner = JsonString(p, "owner"), id = JsonString(p, "id");
-    if (!owner.empty() && !id.empty()) hit.page_url = "https://www.flickr.com/photos/" + owner + "/" + id;
+    if (!owner.empty() && !id.empty())
+      hit.page_url = "https://www.flickr.com/photos/" + owner + "/" + id;
     hit.title = JsonString(p, "title");
     hit.creator = JsonString(p, "ownername");
     License l = LicenseFromFlickr(JsonString(p, "license"));
@@ -78,18 +81,23 @@ class FlickrSearch : public BasicSearch {
     QueryBuilder q;
     q.Add("method", "flickr.photos.search").Add("api_key", config_.api_key).Add("text", query_);
     q.Add("sort", "relevance").Add("media", "photos").Add("content_type", "1");
-    q.Add("extras", "description,license,owner_name,url_o,url_k,url_h,url_l,url_c,url_z,url_n,url_q");
+    q.Add("extras",
+          "description,license,owner_name,url_o,url_k,url_h,url_l,url_c,url_z,url_n,url_q");
     q.Add("per_page", kPerPage).Add("page", page_);
-    q.Add("safe_search", filters_.safe == SafeSearch::kStrict ? "1" : filters_.safe == SafeSearch::kModerate ? "2" : "3");
+    q.Add("safe_search", filters_.safe == SafeSearch::kStrict     ? "1"
+                         : filters_.safe == SafeSearch::kModerate ? "2"
+                                                                  : "3");
     std::string ids;
-    for (const std::string& id : FlickrLicenseIds(filters_.licenses)) ids += (ids.empty() ? "" : ",") + id;
+    for (const std::string& id : FlickrLicenseIds(filters_.licenses))
+      ids += (ids.empty() ? "" : ",") + id;
     if (!ids.empty()) q.Add("license", ids);
     q.Add("format", "json").Add("nojsoncallback", "1");
     return JsonApiRequest(config_.base_url + "/services/rest/?" + q.str(), config_);
   }
 
   PageResult OnResponse(const HttpResponse& response, std::string_view body) override {
-    PageResult page = response.status == 200 ? ParsePage(body) : FailureForStatus(response.status, body);
+    PageResult page =
+        response.status == 200 ? ParsePage(body) : FailureForStatus(response.status, body);
     return Settle(std::move(page), page_++ * kPerPage >= kMaxResults);
   }
 

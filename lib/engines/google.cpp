@@ -6,9 +6,9 @@
 // image, its page and its size. Google's walls are recognised: the /sorry/
 // CAPTCHA (redirect or short page), the "enablejs" JavaScript wall and the
 // consent interstitial. ENGINES.md section 3.
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "engines/page_parsing.h"
 #include "engines/registry.h"
@@ -29,12 +29,13 @@ bool IsSorryUrl(std::string_view url) {
 
 // Google's walls, recognised from the final URL and the body.
 std::optional<PageResult> HtmlWall(std::string_view final_url, std::string_view body) {
-  if (IsSorryUrl(final_url) || (body.size() < 2000 && body.find("/sorry/") != std::string_view::npos)) {
+  if (IsSorryUrl(final_url) ||
+      (body.size() < 2000 && body.find("/sorry/") != std::string_view::npos)) {
     return PageResult::Failure("captcha", "Google's /sorry/ CAPTCHA page (unusual traffic)");
   }
   if (body.find("/httpservice/retry/enablejs") != std::string_view::npos) {
-    return PageResult::Failure("js_wall",
-                               "Google asks for JavaScript (this User-Agent gets the desktop page)");
+    return PageResult::Failure(
+        "js_wall", "Google asks for JavaScript (this User-Agent gets the desktop page)");
   }
   if (final_url.find("://consent.") != std::string_view::npos ||
       (body.find("consent.google.") != std::string_view::npos &&
@@ -74,7 +75,8 @@ PageResult ParseHtmlPage(std::string_view body) {
     std::string_view path = hit.url.substr(0, hit.url.find_first_of("?#"));
     hit.title = UrlDecode(path.substr(path.rfind('/') + 1), false);
     if (hit.title.empty()) {
-      std::string_view host = hit.page_url.substr(std::min(hit.page_url.find("://") + 3, hit.page_url.size()));
+      std::string_view host =
+          hit.page_url.substr(std::min(hit.page_url.find("://") + 3, hit.page_url.size()));
       hit.title = std::string(host.substr(0, host.find('/')));
     }
     page.hits.push_back(std::move(hit));
@@ -85,11 +87,14 @@ PageResult ParseHtmlPage(std::string_view body) {
 
 PageResult ParseApiPage(std::string_view body) {
   auto json = ParseJson(body);
-  if (!json.ok()) return PageResult::Failure("malformed_response", "customsearch: " + json.status().message());
-  if (!JsonIsObject(*json)) return PageResult::Failure("malformed_response", "customsearch: not an object");
+  if (!json.ok())
+    return PageResult::Failure("malformed_response", "customsearch: " + json.status().message());
+  if (!JsonIsObject(*json))
+    return PageResult::Failure("malformed_response", "customsearch: not an object");
   PageResult page;
   if (auto items = JsonField(*json, "items")) {
-    if (!JsonIsArray(*items)) return PageResult::Failure("malformed_response", "customsearch: items is not an array");
+    if (!JsonIsArray(*items))
+      return PageResult::Failure("malformed_response", "customsearch: items is not an array");
     for (JsonElement item : items->get_array()) {
       ImageHit hit;
       hit.url = JsonString(item, "link");
@@ -141,7 +146,8 @@ PageResult ApiFailure(long status, std::string_view body) {
 
 bool UseApi(const EngineConfig& config) {
   const std::string mode = config.Param("mode", "auto");
-  return mode == "api" || (mode == "auto" && !config.api_key.empty() && !config.Param("cx").empty());
+  return mode == "api" ||
+         (mode == "auto" && !config.api_key.empty() && !config.Param("cx").empty());
 }
 
 class GoogleSearch : public BasicSearch {
@@ -153,14 +159,15 @@ class GoogleSearch : public BasicSearch {
     if (done_) return std::nullopt;
     QueryBuilder q;
     if (api_) {
-      const int num = static_cast<int>(
-          std::min<size_t>({10, wanted, static_cast<size_t>(std::max(1, kApiMaxResults + 1 - start_))}));
+      const int num = static_cast<int>(std::min<size_t>(
+          {10, wanted, static_cast<size_t>(std::max(1, kApiMaxResults + 1 - start_))}));
       q.Add("key", config_.api_key).Add("cx", config_.Param("cx")).Add("q", query_);
       q.Add("searchType", "image").Add("num", num).Add("start", start_);
       q.Add("safe", filters_.safe == SafeSearch::kOff ? "off" : "active");
       if (filters_.types.size() == 1) q.Add("fileType", filters_.types[0]);
       return JsonApiRequest(
-          config_.Param("api_url", "https://www.googleapis.com") + "/customsearch/v1?" + q.str(), config_);
+          config_.Param("api_url", "https://www.googleapis.com") + "/customsearch/v1?" + q.str(),
+          config_);
     }
     q.Add("q", query_).Add("sca_esv", "1").Add("hl", config_.Param("hl", "en"));
     q.Add("ie", "utf8").Add("oe", "utf8").Add("tbm", "isch");
@@ -220,7 +227,8 @@ Status Validate(const EngineConfig& config) {
 
 const EngineDef kGoogleEngine = {
     .name = "google",
-    .summary = "Google images (Custom Search JSON API with a key and cx, else the WAP HTML results)",
+    .summary =
+        "Google images (Custom Search JSON API with a key and cx, else the WAP HTML results)",
     .default_base_url = "https://www.google.com",
     .concurrency = 1,
     .interval_s = 2.0,
@@ -228,7 +236,8 @@ const EngineDef kGoogleEngine = {
     .reports_license = false,
     .params = {{"cx", "Programmable Search Engine id, for the Custom Search JSON API"},
                {"mode", "auto (the API when api_key and cx are set), api or html"},
-               {"api_url", "where the Custom Search JSON API is; default https://www.googleapis.com"},
+               {"api_url",
+                "where the Custom Search JSON API is; default https://www.googleapis.com"},
                {"hl", "interface language of the HTML results; default en"}},
     .validate = &Validate,
     .advice = nullptr,

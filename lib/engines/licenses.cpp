@@ -12,9 +12,9 @@ struct Group {
   std::vector<std::string_view> codes;
 };
 
-constexpr std::array<std::string_view, 12> kCodes = {
-    "cc0", "pdm", "pd", "usgov", "nkcr", "by", "by-sa", "by-nd", "by-nc", "by-nc-sa", "by-nc-nd",
-    "arr"};
+constexpr std::array<std::string_view, 12> kCodes = {"cc0",   "pdm",      "pd",       "usgov",
+                                                     "nkcr",  "by",       "by-sa",    "by-nd",
+                                                     "by-nc", "by-nc-sa", "by-nc-nd", "arr"};
 
 const std::vector<Group>& Groups() {
   static const std::vector<Group> groups = {
@@ -65,10 +65,13 @@ bool IsVersion(std::string_view s) {
 // The deed URL of a Creative Commons code and version.
 std::string CcUrl(std::string_view code, std::string_view version) {
   if (version.empty()) return "";
-  if (code == "cc0") return "https://creativecommons.org/publicdomain/zero/" + std::string(version) + "/";
-  if (code == "pdm") return "https://creativecommons.org/publicdomain/mark/" + std::string(version) + "/";
+  if (code == "cc0")
+    return "https://creativecommons.org/publicdomain/zero/" + std::string(version) + "/";
+  if (code == "pdm")
+    return "https://creativecommons.org/publicdomain/mark/" + std::string(version) + "/";
   if (code.substr(0, 2) == "by") {
-    return "https://creativecommons.org/licenses/" + std::string(code) + "/" + std::string(version) + "/";
+    return "https://creativecommons.org/licenses/" + std::string(code) + "/" +
+           std::string(version) + "/";
   }
   return "";
 }

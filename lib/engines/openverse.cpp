@@ -3,10 +3,10 @@
 // page (more is HTTP 401) and 20 pages (more is HTTP 400); a token (api_key,
 // sent as a Bearer token) allows pages of up to 500. Every result carries its
 // licence, version, deed URL and creator. ENGINES.md section 5.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
-
-#include <fmt/format.h>
 
 #include "engines/licenses.h"
 #include "engines/page_parsing.h"
@@ -47,7 +47,8 @@ PageResult ParsePage(std::string_view body) {
   const int64_t current = JsonInt(root, "page", 0);
   const bool more = JsonField(root, "page_count")
                         ? JsonInt(root, "page_count") > current
-                        : results.get_array().size() >= static_cast<size_t>(JsonInt(root, "page_size", INT64_MAX));
+                        : results.get_array().size() >=
+                              static_cast<size_t>(JsonInt(root, "page_size", INT64_MAX));
   if (more) page.next = std::to_string(current + 1);
   page.last = !more;
   return page;
@@ -70,7 +71,8 @@ PageResult Failure(long status, std::string_view body) {
 
 class OpenverseSearch : public BasicSearch {
  public:
-  OpenverseSearch(const std::string& query, const EngineConfig& config, const SearchFilters& filters)
+  OpenverseSearch(const std::string& query, const EngineConfig& config,
+                  const SearchFilters& filters)
       : BasicSearch(query, config, filters) {
     page_size_ = kAnonymousPageSize;
     if (!config.api_key.empty()) {
@@ -86,7 +88,8 @@ class OpenverseSearch : public BasicSearch {
     q.Add("q", query_).Add("page", page_).Add("page_size", page_size_);
     std::string licenses;
     for (const std::string& code : filters_.licenses) {
-      if (code == "cc0" || code == "pdm" || code.rfind("by", 0) == 0) licenses += (licenses.empty() ? "" : ",") + code;
+      if (code == "cc0" || code == "pdm" || code.rfind("by", 0) == 0)
+        licenses += (licenses.empty() ? "" : ",") + code;
     }
     if (!licenses.empty()) q.Add("license", licenses);
     std::string types;
@@ -94,7 +97,8 @@ class OpenverseSearch : public BasicSearch {
     if (!types.empty()) q.Add("extension", types);
     if (filters_.safe == SafeSearch::kOff) q.Add("mature", "true");
     HttpRequest r = JsonApiRequest(config_.base_url + "/v1/images/?" + q.str(), config_);
-    if (!config_.api_key.empty()) r.headers.emplace_back("Authorization", "Bearer " + config_.api_key);
+    if (!config_.api_key.empty())
+      r.headers.emplace_back("Authorization", "Bearer " + config_.api_key);
     return r;
   }
 
@@ -118,8 +122,9 @@ const EngineDef kOpenverseEngine = {
     .interval_s = 3.0,
     .max_results = kMaxPages * 500,
     .reports_license = true,
-    .params = {{"page_size", "results a page with a token (api_key), 1 to 500; default 100 "
-                             "(anonymous: always 20)"}},
+    .params = {{"page_size",
+                "results a page with a token (api_key), 1 to 500; default 100 "
+                "(anonymous: always 20)"}},
     .validate = nullptr,
     .advice = nullptr,
     .create = &CreateSearch<OpenverseSearch>,

@@ -1,10 +1,10 @@
 #include "engines/registry.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace pix {
 
@@ -31,14 +31,16 @@ std::string EngineNames() {
 std::string EngineEnvVariable(std::string_view engine, std::string_view key) {
   std::string name = "PIX_ENGINE_";
   for (std::string_view part : {engine, std::string_view("_"), key}) {
-    for (char c : part) name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    for (char c : part)
+      name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   }
   return name;
 }
 
 const std::vector<EngineParam>& CommonEngineParams() {
   static const std::vector<EngineParam> params = {
-      {"base_url", "where the source is, scheme://host[:port][/prefix] (for mirrors, proxies, tests)"},
+      {"base_url",
+       "where the source is, scheme://host[:port][/prefix] (for mirrors, proxies, tests)"},
       {"user_agent", "the User-Agent sent to this source"},
       {"api_key", "API key or token"},
       {"concurrency", "requests in flight at once"},
@@ -69,8 +71,8 @@ Status SetEngineSetting(const EngineDef& engine, EngineConfig* config, std::stri
     char* end = nullptr;
     const double s = std::strtod(v.c_str(), &end);
     if (v.empty() || *end != '\0' || !std::isfinite(s) || s < 0 || s > 3600) {
-      return Status::InvalidArgument(
-          fmt::format("{}.interval: '{}' is not a number of seconds from 0 to 3600", engine.name, v));
+      return Status::InvalidArgument(fmt::format(
+          "{}.interval: '{}' is not a number of seconds from 0 to 3600", engine.name, v));
     }
     config->interval_s = s;
   } else {

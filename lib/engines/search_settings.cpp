@@ -1,8 +1,7 @@
 #include "engines/search_settings.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include "base/files.h"
 #include "engines/licenses.h"
@@ -11,7 +10,8 @@
 namespace pix {
 namespace {
 
-constexpr const char* kTypes[] = {"jpg", "png", "gif", "webp", "bmp", "svg", "tif", "avif", "heic", "ico"};
+constexpr const char* kTypes[] = {"jpg", "png", "gif",  "webp", "bmp",
+                                  "svg", "tif", "avif", "heic", "ico"};
 
 std::vector<std::string> SplitList(const std::vector<std::string>& items) {
   std::vector<std::string> out;
@@ -37,7 +37,8 @@ Result<std::vector<std::string>> ParseTypes(const std::vector<std::string>& item
     if (t == "tiff") t = "tif";
     if (std::find(std::begin(kTypes), std::end(kTypes), t) == std::end(kTypes)) {
       return Status::InvalidArgument(fmt::format(
-          "unknown file type '{}' (types: jpg, png, gif, webp, bmp, svg, tif, avif, heic, ico)", t));
+          "unknown file type '{}' (types: jpg, png, gif, webp, bmp, svg, tif, avif, heic, ico)",
+          t));
     }
     if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
   }
@@ -54,7 +55,8 @@ Result<SafeSearch> ParseSafe(const std::string& s) {
 Result<const EngineDef*> Engine(std::string_view name) {
   const EngineDef* def = FindEngine(name);
   if (!def) {
-    return Status::InvalidArgument(fmt::format("unknown engine '{}' (engines: {})", name, EngineNames()));
+    return Status::InvalidArgument(
+        fmt::format("unknown engine '{}' (engines: {})", name, EngineNames()));
   }
   return def;
 }
@@ -65,8 +67,8 @@ Status ApplyEngineSetting(std::string_view spec, bool base_url_only, SearchOptio
   const std::string_view lhs = spec.substr(0, eq);
   const size_t dot = base_url_only ? std::string_view::npos : lhs.find('.');
   if (eq == std::string_view::npos || (!base_url_only && dot == std::string_view::npos)) {
-    return Status::InvalidArgument(fmt::format(
-        "'{}' is not {}", spec, base_url_only ? "ENGINE=URL" : "ENGINE.KEY=VALUE"));
+    return Status::InvalidArgument(
+        fmt::format("'{}' is not {}", spec, base_url_only ? "ENGINE=URL" : "ENGINE.KEY=VALUE"));
   }
   PIX_ASSIGN_OR_RETURN(const EngineDef* def, Engine(lhs.substr(0, dot)));
   const std::string_view key = base_url_only ? "base_url" : lhs.substr(dot + 1);
@@ -90,13 +92,16 @@ std::vector<std::string> YamlList(const YAML::Node& node) {
 
 Status ApplyEngineOptions(const YAML::Node& node, const std::string& file, const EnvLookup& env,
                           SearchOptions* options) {
-  if (!node.IsMap()) return Status::InvalidArgument(Where(file, node) + "engine_options must be a mapping");
+  if (!node.IsMap())
+    return Status::InvalidArgument(Where(file, node) + "engine_options must be a mapping");
   for (const auto& engine : node) {
     const std::string name = engine.first.as<std::string>();
     auto def = Engine(name);
-    if (!def.ok()) return Status::InvalidArgument(Where(file, engine.first) + def.status().message());
+    if (!def.ok())
+      return Status::InvalidArgument(Where(file, engine.first) + def.status().message());
     if (!engine.second.IsMap()) {
-      return Status::InvalidArgument(Where(file, engine.second) + "engine_options." + name + " must be a mapping");
+      return Status::InvalidArgument(Where(file, engine.second) + "engine_options." + name +
+                                     " must be a mapping");
     }
     EngineConfig& config = options->engine_configs[name];
     for (const auto& setting : engine.second) {
@@ -138,7 +143,8 @@ Status ApplySearchConfig(std::string_view yaml, const std::string& file, const E
     const YAML::Node root = YAML::Load(std::string(yaml));
     if (!root.IsMap() || !root["search"]) return Status::Ok();
     const YAML::Node search = root["search"];
-    if (!search.IsMap()) return Status::InvalidArgument(Where(file, search) + "search must be a mapping");
+    if (!search.IsMap())
+      return Status::InvalidArgument(Where(file, search) + "search must be a mapping");
     for (const auto& item : search) {
       const std::string key = item.first.as<std::string>();
       const YAML::Node& v = item.second;
@@ -194,7 +200,8 @@ void AddSearchFlags(ToolCli& cli, SearchFlags* f, const SearchOptions& d) {
   f->engines = engines;
   f->max = d.max_results;
   f->max_active_queries = static_cast<int>(d.max_active_queries);
-  app.add_option("-e,--engines", f->engines, "Engines to use, in priority order (see --list-engines)")
+  app.add_option("-e,--engines", f->engines,
+                 "Engines to use, in priority order (see --list-engines)")
       ->type_name("LIST")
       ->capture_default_str();
   app.add_option("-n,--max", f->max, "Distinct image URLs wanted per query")
@@ -211,13 +218,15 @@ void AddSearchFlags(ToolCli& cli, SearchFlags* f, const SearchOptions& d) {
   app.add_option("--min-height", f->min_height, "Drop results reported lower than N pixels")
       ->type_name("N")
       ->check(Quiet(CLI::NonNegativeNumber));
-  app.add_option("--license", f->licenses,
-                 "Keep only these licences (cc0,by,by-sa,... or public-domain, open, commercial, cc)")
+  app.add_option(
+         "--license", f->licenses,
+         "Keep only these licences (cc0,by,by-sa,... or public-domain, open, commercial, cc)")
       ->type_name("LIST");
   app.add_option("--safe", f->safe, "Safe search where the engine supports it")
       ->check(CLI::IsMember({"off", "moderate", "strict"}))
       ->type_name("LEVEL");
-  app.add_option("--base-url", f->base_urls, "Where an engine is: ENGINE=URL (mirror, proxy, test server); repeatable")
+  app.add_option("--base-url", f->base_urls,
+                 "Where an engine is: ENGINE=URL (mirror, proxy, test server); repeatable")
       ->type_name("ENGINE=URL");
   app.add_option("--engine-opt", f->engine_opts, "An engine setting: ENGINE.KEY=VALUE; repeatable")
       ->type_name("ENGINE.KEY=VALUE");
@@ -227,8 +236,10 @@ void AddSearchFlags(ToolCli& cli, SearchFlags* f, const SearchOptions& d) {
       ->type_name("N")
       ->check(Quiet(CLI::Range(1, 100000)))
       ->capture_default_str();
-  app.add_flag("--dry-run", f->dry_run, "Print the first request of each query and engine; send none");
-  app.add_flag("--list-engines", f->list_engines, "List the engines, their defaults and settings, and exit");
+  app.add_flag("--dry-run", f->dry_run,
+               "Print the first request of each query and engine; send none");
+  app.add_flag("--list-engines", f->list_engines,
+               "List the engines, their defaults and settings, and exit");
   cli.AddConfig(&f->config);
   AddNetworkFlags(cli, &f->network, d.http);
 }
@@ -257,8 +268,10 @@ Result<SearchOptions> ResolveSearchOptions(const SearchFlags& f, const EnvLookup
   if (given("--safe")) {
     PIX_ASSIGN_OR_RETURN(options.filters.safe, ParseSafe(f.safe));
   }
-  for (const std::string& spec : f.base_urls) PIX_RETURN_IF_ERROR(ApplyEngineSetting(spec, true, &options));
-  for (const std::string& spec : f.engine_opts) PIX_RETURN_IF_ERROR(ApplyEngineSetting(spec, false, &options));
+  for (const std::string& spec : f.base_urls)
+    PIX_RETURN_IF_ERROR(ApplyEngineSetting(spec, true, &options));
+  for (const std::string& spec : f.engine_opts)
+    PIX_RETURN_IF_ERROR(ApplyEngineSetting(spec, false, &options));
   options.dry_run = f.dry_run;
   options.max_active_queries = static_cast<size_t>(f.max_active_queries);
   PIX_RETURN_IF_ERROR(f.network.ApplyTo(&options.http));
@@ -275,16 +288,20 @@ Result<SearchOptions> ResolveSearchOptions(const SearchFlags& f, const EnvLookup
 std::string DescribeEngines() {
   std::string out;
   for (const EngineDef* e : AllEngines()) {
-    out += fmt::format("{}\n  {}\n  base_url {}; {} request(s) at a time, {} s apart; at most {} "
-                       "results a query; licences: {}\n",
-                       e->name, e->summary, e->default_base_url ? e->default_base_url : "(none: required)",
-                       e->concurrency, e->interval_s, e->max_results, e->reports_license ? "yes" : "no");
-    for (const EngineParam& p : e->params) out += fmt::format("  {}.{}: {}\n", e->name, p.key, p.help);
+    out += fmt::format(
+        "{}\n  {}\n  base_url {}; {} request(s) at a time, {} s apart; at most {} "
+        "results a query; licences: {}\n",
+        e->name, e->summary, e->default_base_url ? e->default_base_url : "(none: required)",
+        e->concurrency, e->interval_s, e->max_results, e->reports_license ? "yes" : "no");
+    for (const EngineParam& p : e->params)
+      out += fmt::format("  {}.{}: {}\n", e->name, p.key, p.help);
   }
   out += "\nEvery engine also takes:";
-  for (const EngineParam& p : CommonEngineParams()) out += fmt::format("\n  ENGINE.{}: {}", p.key, p.help);
-  out += "\nSet them with --engine-opt ENGINE.KEY=VALUE, PIX_ENGINE_<ENGINE>_<KEY>, or "
-         "search.engine_options in the config.\n";
+  for (const EngineParam& p : CommonEngineParams())
+    out += fmt::format("\n  ENGINE.{}: {}", p.key, p.help);
+  out +=
+      "\nSet them with --engine-opt ENGINE.KEY=VALUE, PIX_ENGINE_<ENGINE>_<KEY>, or "
+      "search.engine_options in the config.\n";
   return out;
 }
 

@@ -19,7 +19,8 @@ EnvLookup Env(std::map<std::string, std::string> vars) {
 }
 
 // Parses a pix-search command line and resolves it.
-Result<SearchOptions> Resolve(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+Result<SearchOptions> Resolve(std::vector<std::string> args,
+                              std::map<std::string, std::string> env = {}) {
   ToolCli cli("pix-search", "test");
   CommonOptions common;
   SearchFlags flags;
@@ -52,7 +53,8 @@ search:
     wikimedia: {contact: me@example.org, interval: 1.5}
     flickr:
       api_key_env: MY_FLICKR
-)", "dataset.yaml", Env({{"MY_FLICKR", "fk"}}), &o);
+)",
+                               "dataset.yaml", Env({{"MY_FLICKR", "fk"}}), &o);
   REQUIRE_MESSAGE(s.ok(), s.message());
   CHECK(o.engines == std::vector<std::string>{"wikimedia", "openverse"});
   CHECK(o.max_results == 30);
@@ -71,7 +73,8 @@ TEST_CASE("search config: errors name file, line and column") {
   Status s = ApplySearchConfig("search:\n  engines: bing\n  maxx: 3\n", "d.yaml", Env({}), &o);
   CHECK(s.code() == StatusCode::kInvalidArgument);
   CHECK(s.message().rfind("d.yaml:3:3: unknown key search.maxx", 0) == 0);
-  s = ApplySearchConfig("search:\n  engine_options:\n    bing: {contact: x}\n", "d.yaml", Env({}), &o);
+  s = ApplySearchConfig("search:\n  engine_options:\n    bing: {contact: x}\n", "d.yaml", Env({}),
+                        &o);
   CHECK(s.message().rfind("d.yaml:3:12: bing has no setting 'contact'", 0) == 0);
   s = ApplySearchConfig("search:\n  engine_options:\n    altavista: {}\n", "d.yaml", Env({}), &o);
   CHECK(s.message().find("unknown engine 'altavista'") != std::string::npos);
@@ -93,14 +96,14 @@ TEST_CASE("search settings: defaults, then config, then environment, then flags"
   const std::string path = "/tmp/pix-search-settings-test.yaml";
   std::ofstream(path) << "search:\n  max: 7\n  engines: [bing]\n  engine_options:\n    bing:\n"
                          "      base_url: http://config.example\n      market: de-DE\n";
-  auto layered = Resolve({"--config", path, "--engine-opt", "bing.market=fr-FR"},
-                         {{"PIX_ENGINE_BING_BASE_URL", "http://env.example"},
-                          {"PIX_ENGINE_BING_MARKET", "it-IT"}});
+  auto layered = Resolve(
+      {"--config", path, "--engine-opt", "bing.market=fr-FR"},
+      {{"PIX_ENGINE_BING_BASE_URL", "http://env.example"}, {"PIX_ENGINE_BING_MARKET", "it-IT"}});
   REQUIRE_MESSAGE(layered.ok(), layered.status().message());
   CHECK(layered->max_results == 7);
   CHECK(layered->engines == std::vector<std::string>{"bing"});
   CHECK(layered->engine_configs["bing"].base_url == "http://env.example");  // env over config
-  CHECK(layered->engine_configs["bing"].Param("market") == "fr-FR");       // flag over env
+  CHECK(layered->engine_configs["bing"].Param("market") == "fr-FR");        // flag over env
 
   auto flags = Resolve({"--config", path, "--max", "3", "-e", "wikimedia,bing", "--base-url",
                         "bing=http://flag.example/", "--types", "png", "--types", "gif,webp",

@@ -1,5 +1,7 @@
 #include "engines/search_stage.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <deque>
@@ -7,8 +9,6 @@
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "base/exit_code.h"
 #include "base/signals.h"
@@ -79,8 +79,8 @@ struct QueryState {
 
 // Known image file extensions: a URL ending in one of these says its type.
 bool IsImageType(std::string_view t) {
-  static const std::unordered_set<std::string_view> types = {
-      "jpg", "png", "gif", "webp", "bmp", "svg", "tif", "avif", "heic", "ico"};
+  static const std::unordered_set<std::string_view> types = {"jpg", "png", "gif",  "webp", "bmp",
+                                                             "svg", "tif", "avif", "heic", "ico"};
   return types.count(t) > 0;
 }
 
@@ -113,8 +113,8 @@ FilterReason Check(const SearchFilters& f, const ImageHit& hit) {
 
 // Fills the fields of `into` that `from` has and `into` lacks.
 void Merge(ImageHit* into, const ImageHit& from) {
-  for (auto field : {&ImageHit::page_url, &ImageHit::title, &ImageHit::thumbnail_url,
-                     &ImageHit::format}) {
+  for (auto field :
+       {&ImageHit::page_url, &ImageHit::title, &ImageHit::thumbnail_url, &ImageHit::format}) {
     if ((into->*field).empty()) into->*field = from.*field;
   }
   if (into->width == 0 || into->height == 0) {
@@ -175,7 +175,10 @@ class SearchRun {
 
   Status Prepare() {
     if (options_.engines.empty()) return Status::InvalidArgument("no engine to search with");
+    std::vector<std::string> seen;
     for (const std::string& name : options_.engines) {
+      if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;  // listed twice
+      seen.push_back(name);
       const EngineDef* def = FindEngine(name);
       if (!def) {
         return Status::InvalidArgument(
@@ -187,10 +190,12 @@ class SearchRun {
         continue;
       }
       auto it = options_.engine_configs.find(name);
-      auto config = ResolveEngineConfig(*def, it == options_.engine_configs.end() ? EngineConfig{} : it->second);
+      auto config = ResolveEngineConfig(
+          *def, it == options_.engine_configs.end() ? EngineConfig{} : it->second);
       if (!config.ok()) return config.status();
       if (def->advice) {
-        if (std::string advice = def->advice(*config); !advice.empty()) io_.terminal().Warning(advice);
+        if (std::string advice = def->advice(*config); !advice.empty())
+          io_.terminal().Warning(advice);
       }
       EngineSlot slot;
       slot.def = def;
@@ -198,8 +203,9 @@ class SearchRun {
       slots_.push_back(std::move(slot));
     }
     if (slots_.empty()) {
-      return Status::InvalidArgument("no engine left: none of --engines reports licences (use "
-                                     "wikimedia, openverse or flickr with --license)");
+      return Status::InvalidArgument(
+          "no engine left: none of --engines reports licences (use "
+          "wikimedia, openverse or flickr with --license)");
     }
     return Status::Ok();
   }
@@ -211,7 +217,8 @@ class SearchRun {
     auto text = record.GetString("query");
     if (!text || text->empty()) text = record.GetString("label");
     if (!text || text->empty()) {
-      SetRecordError(&record, kStage, "missing_query", "the record has no \"query\" (or \"label\") text");
+      SetRecordError(&record, kStage, "missing_query",
+                     "the record has no \"query\" (or \"label\") text");
       return io_.Write(record);
     }
     QueryState q;
@@ -226,6 +233,10 @@ class SearchRun {
   int DryRun() {
     Status status;
     while (status.ok()) {
+      if (InterruptRequested()) {
+        status = Status::Interrupted();
+        break;
+      }
       auto next = io_.Read();
       if (!next.ok()) status = next.status();
       if (!status.ok() || !next->has_value()) break;
@@ -256,7 +267,8 @@ class SearchRun {
         if (!status.ok()) break;
       }
     }
-    return io_.Finish(status, fmt::format("dry run: {} first requests shown, none sent", dry_requests_));
+    return io_.Finish(status,
+                      fmt::format("dry run: {} first requests shown, none sent", dry_requests_));
   }
 
   Status Loop() {
@@ -299,7 +311,8 @@ class SearchRun {
     auto task = std::make_unique<Task>();
     task->query = query;
     task->engine = engine;
-    task->search = slots_[engine].def->create(queries_[query].text, slots_[engine].config, options_.filters);
+    task->search =
+        slots_[engine].def->create(queries_[query].text, slots_[engine].config, options_.filters);
     queries_[query].asked.push_back(slots_[engine].def->name);
     ++queries_[query].tasks;
     Task* t = task.get();
@@ -333,7 +346,8 @@ class SearchRun {
     for (EngineSlot& slot : slots_) {
       while (!slot.ready.empty() && slot.in_flight < slot.config.concurrency) {
         if (now < slot.next_start) {
-          wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(slot.next_start - now));
+          wait =
+              std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(slot.next_start - now));
           break;
         }
         Task* t = slot.ready.front();
@@ -432,7 +446,8 @@ class SearchRun {
       Record r = q.record;
       SetRecordError(&r, kStage, "no_results",
                      q.filtered > 0 ? fmt::format("no result for '{}' passed the filters ({} "
-                                                  "filtered out; asked: {})", q.text, q.filtered, asked)
+                                                  "filtered out; asked: {})",
+                                                  q.text, q.filtered, asked)
                                     : fmt::format("no result for '{}' (asked: {})", q.text, asked));
       q.errors.push_back(std::move(r));
     }
@@ -470,10 +485,12 @@ class SearchRun {
     std::vector<std::vector<uint32_t>> owned(queries_.size());
     for (uint32_t u = 0; u < entries_.size(); ++u) {
       if (entries_[u].finds.empty()) continue;
-      const auto first = std::min_element(entries_[u].finds.begin(), entries_[u].finds.end(), ByFind);
+      const auto first =
+          std::min_element(entries_[u].finds.begin(), entries_[u].finds.end(), ByFind);
       owned[first->first.query].push_back(u);
     }
-    for (uint32_t q = 0; q < queries_.size(); ++q) PIX_RETURN_IF_ERROR(WriteQuery(q, std::move(owned[q])));
+    for (uint32_t q = 0; q < queries_.size(); ++q)
+      PIX_RETURN_IF_ERROR(WriteQuery(q, std::move(owned[q])));
     return Status::Ok();
   }
 
@@ -526,18 +543,22 @@ class SearchRun {
       s += fmt::format(" ({} finds merged into them)", finds_written_ - urls_written_);
     }
     for (const EngineSlot& slot : slots_) {
-      s += fmt::format("; {}: {} requests, {} results", slot.def->name, slot.requests, slot.results);
+      s +=
+          fmt::format("; {}: {} requests, {} results", slot.def->name, slot.requests, slot.results);
       if (!slot.failures.empty()) {
         std::string f;
-        for (const auto& [code, n] : slot.failures) f += fmt::format("{}{} {}", f.empty() ? "" : ", ", n, code);
+        for (const auto& [code, n] : slot.failures)
+          f += fmt::format("{}{} {}", f.empty() ? "" : ", ", n, code);
         s += ", failed: " + f;
       }
     }
-    if (fallbacks_) s += fmt::format("; {} times the next engine took over after a failure", fallbacks_);
+    if (fallbacks_)
+      s += fmt::format("; {} times the next engine took over after a failure", fallbacks_);
     const char* names[] = {"", "type", "size", "licence"};
     std::string filtered;
     for (int i = 1; i < 4; ++i) {
-      if (filtered_[i]) filtered += fmt::format("{}{} by {}", filtered.empty() ? "" : ", ", filtered_[i], names[i]);
+      if (filtered_[i])
+        filtered += fmt::format("{}{} by {}", filtered.empty() ? "" : ", ", filtered_[i], names[i]);
     }
     if (!filtered.empty()) s += "; filtered out: " + filtered;
     if (bad_urls_) s += fmt::format("; {} unusable URLs skipped", bad_urls_);
@@ -579,7 +600,8 @@ std::string MaskSecrets(std::string_view url) {
     const std::string_view name = part.substr(0, part.find('='));
     const bool secret = std::any_of(std::begin(kSecret), std::end(kSecret),
                                     [&](const char* s) { return name == s; });
-    out += (first ? "" : "&") + std::string(secret ? std::string(name) + "=***" : std::string(part));
+    out +=
+        (first ? "" : "&") + std::string(secret ? std::string(name) + "=***" : std::string(part));
     first = false;
   }
   return out;

@@ -4,9 +4,9 @@
 // answer 403 when the JSON format is not enabled in their settings.yml
 // (search.formats) and 429 when their limiter objects. An empty page that
 // lists unresponsive upstream engines is a failure, not an empty result.
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "engines/page_parsing.h"
 #include "engines/registry.h"
@@ -23,7 +23,8 @@ void ParseResolution(std::string_view text, ImageHit* hit) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), w);
   if (ec != std::errc()) return;
   std::string_view rest(end, static_cast<size_t>(text.data() + text.size() - end));
-  while (!rest.empty() && !std::isdigit(static_cast<unsigned char>(rest.front()))) rest.remove_prefix(1);
+  while (!rest.empty() && !std::isdigit(static_cast<unsigned char>(rest.front())))
+    rest.remove_prefix(1);
   if (std::from_chars(rest.data(), rest.data() + rest.size(), h).ec != std::errc()) return;
   hit->width = w;
   hit->height = h;
@@ -76,9 +77,13 @@ class SearxngSearch : public BasicSearch {
   std::optional<HttpRequest> NextRequest(size_t) override {
     if (done_) return std::nullopt;
     QueryBuilder q;
-    q.Add("q", query_).Add("format", "json").Add("categories", config_.Param("categories", "images"));
+    q.Add("q", query_)
+        .Add("format", "json")
+        .Add("categories", config_.Param("categories", "images"));
     q.Add("pageno", page_);
-    q.Add("safesearch", filters_.safe == SafeSearch::kOff ? "0" : filters_.safe == SafeSearch::kModerate ? "1" : "2");
+    q.Add("safesearch", filters_.safe == SafeSearch::kOff        ? "0"
+                        : filters_.safe == SafeSearch::kModerate ? "1"
+                                                                 : "2");
     const std::string language = config_.Param("language");
     if (!language.empty()) q.Add("language", language);
     return JsonApiRequest(config_.base_url + "/search?" + q.str(), config_);
@@ -87,9 +92,10 @@ class SearxngSearch : public BasicSearch {
   PageResult OnResponse(const HttpResponse& response, std::string_view body) override {
     PageResult page;
     if (response.status == 403) {
-      page = PageResult::Failure(
-          "blocked", "HTTP 403 (is format=json enabled in the instance's settings.yml, "
-                     "search.formats?): " + BodyExcerpt(body));
+      page = PageResult::Failure("blocked",
+                                 "HTTP 403 (is format=json enabled in the instance's settings.yml, "
+                                 "search.formats?): " +
+                                     BodyExcerpt(body));
     } else {
       page = response.status == 200 ? ParsePage(body) : FailureForStatus(response.status, body);
     }

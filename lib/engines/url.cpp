@@ -59,9 +59,9 @@ std::string CanonicalEscapes(std::string_view s) {
 }
 
 constexpr std::array<std::string_view, 21> kTrackingParameters = {
-    "fbclid", "gclid",   "gclsrc",     "dclid",      "msclkid",    "yclid",  "twclid",
-    "ttclid", "igshid",  "mc_cid",     "mc_eid",     "_hsenc",     "_hsmi",  "_ga",
-    "_gl",    "srsltid", "oly_anon_id", "oly_enc_id", "vero_id",    "wickedid", "mkt_tok"};
+    "fbclid", "gclid",   "gclsrc",      "dclid",      "msclkid", "yclid",    "twclid",
+    "ttclid", "igshid",  "mc_cid",      "mc_eid",     "_hsenc",  "_hsmi",    "_ga",
+    "_gl",    "srsltid", "oly_anon_id", "oly_enc_id", "vero_id", "wickedid", "mkt_tok"};
 
 }  // namespace
 
@@ -73,7 +73,8 @@ bool IsTrackingParameter(std::string_view name) {
 }
 
 std::optional<std::string> NormalizeUrl(std::string_view url) {
-  while (!url.empty() && std::isspace(static_cast<unsigned char>(url.front()))) url.remove_prefix(1);
+  while (!url.empty() && std::isspace(static_cast<unsigned char>(url.front())))
+    url.remove_prefix(1);
   while (!url.empty() && std::isspace(static_cast<unsigned char>(url.back()))) url.remove_suffix(1);
   std::string scheme;
   if (url.substr(0, 2) == "//") {
@@ -102,7 +103,8 @@ std::optional<std::string> NormalizeUrl(std::string_view url) {
     const size_t close = authority.find(']');
     if (close == std::string_view::npos) return std::nullopt;
     host = Lower(authority.substr(0, close + 1));
-    if (close + 1 < authority.size() && authority[close + 1] == ':') port = authority.substr(close + 2);
+    if (close + 1 < authority.size() && authority[close + 1] == ':')
+      port = authority.substr(close + 2);
   } else {
     const size_t colon = authority.rfind(':');
     host = Lower(authority.substr(0, colon));

@@ -14,7 +14,8 @@ TEST_CASE("NormalizeUrl makes one spelling of a URL") {
   CHECK(NormalizeUrl("//upload.example.org/f.jpg") == "https://upload.example.org/f.jpg");
   CHECK(NormalizeUrl("  https://a.org/x  ") == "https://a.org/x");
   // Escapes: upper-case hex, unreserved decoded, reserved kept, spaces escaped.
-  CHECK(NormalizeUrl("https://a.org/%7euser/%2fx%2F%41 b.jpg") == "https://a.org/~user/%2Fx%2FA%20b.jpg");
+  CHECK(NormalizeUrl("https://a.org/%7euser/%2fx%2F%41 b.jpg") ==
+        "https://a.org/~user/%2Fx%2FA%20b.jpg");
   CHECK(NormalizeUrl("https://a.org/caf\xC3\xA9.jpg") == "https://a.org/caf%C3%A9.jpg");
   CHECK(NormalizeUrl("https://a.org/100%") == "https://a.org/100%25");
   CHECK(NormalizeUrl("https://user@A.org/x") == "https://user@a.org/x");
@@ -28,8 +29,9 @@ TEST_CASE("NormalizeUrl makes one spelling of a URL") {
 
 TEST_CASE("NormalizeUrl drops tracking parameters and keeps the others in order") {
   // The 2026 Commons answers tag every URL with utm_*.
-  CHECK(NormalizeUrl("https://upload.wikimedia.org/wikipedia/commons/2/2b/AUB_1.jpg?utm_source=commons."
-                     "wikimedia.org&utm_campaign=imageinfo&utm_content=original") ==
+  CHECK(NormalizeUrl(
+            "https://upload.wikimedia.org/wikipedia/commons/2/2b/AUB_1.jpg?utm_source=commons."
+            "wikimedia.org&utm_campaign=imageinfo&utm_content=original") ==
         "https://upload.wikimedia.org/wikipedia/commons/2/2b/AUB_1.jpg");
   CHECK(NormalizeUrl("https://a.org/x.jpg?w=10&fbclid=abc&h=20&UTM_Medium=y&gclid=1") ==
         "https://a.org/x.jpg?w=10&h=20");
@@ -44,7 +46,8 @@ TEST_CASE("query strings") {
   CHECK(UrlEncode("red fox/ü&=") == "red%20fox%2F%C3%BC%26%3D");
   CHECK(UrlDecode("a+b%20c%2") == "a b c%2");
   CHECK(UrlDecode("a+b", false) == "a+b");
-  CHECK(QueryParameter("/imgres?imgurl=https%3A%2F%2Fx.org%2Fa.jpg&w=5", "imgurl") == "https://x.org/a.jpg");
+  CHECK(QueryParameter("/imgres?imgurl=https%3A%2F%2Fx.org%2Fa.jpg&w=5", "imgurl") ==
+        "https://x.org/a.jpg");
   CHECK(QueryParameter("i.js?q=red%20fox&o=json&p=1&s=100&u=bing&f=,,,,,&l=us-en", "s") == "100");
   CHECK_FALSE(QueryParameter("/x?a=1", "b").has_value());
   CHECK_FALSE(QueryParameter("/x", "a").has_value());
@@ -78,7 +81,8 @@ TEST_CASE("licence codes from three sources") {
   l = LicenseFromOpenverse("by-nc-nd", "4.0");
   CHECK(l.code == "by-nc-nd");
   CHECK(l.url == "https://creativecommons.org/licenses/by-nc-nd/4.0/");
-  CHECK(LicenseFromOpenverse("cc0", "1.0").url == "https://creativecommons.org/publicdomain/zero/1.0/");
+  CHECK(LicenseFromOpenverse("cc0", "1.0").url ==
+        "https://creativecommons.org/publicdomain/zero/1.0/");
   CHECK(LicenseFromFlickr("0").code == "arr");
   CHECK(LicenseFromFlickr("4").code == "by");
   CHECK(LicenseFromFlickr("4").version == "2.0");

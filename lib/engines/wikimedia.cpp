@@ -5,9 +5,9 @@
 // `index`. Errors arrive with HTTP 200 as {"error": {"code", "info"}}. The
 // access policy asks for a descriptive User-Agent with a contact address and
 // for serial requests. ENGINES.md section 4.
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "engines/licenses.h"
 #include "engines/page_parsing.h"
@@ -18,7 +18,7 @@ namespace pix {
 namespace {
 
 constexpr size_t kMaxResults = 10000;  // CirrusSearch's offset limit
-constexpr size_t kMaxBatch = 50;        // gsrlimit for clients without bot rights
+constexpr size_t kMaxBatch = 50;       // gsrlimit for clients without bot rights
 
 std::string ExtValue(const JsonElement& ext, std::string_view key) {
   auto field = JsonField(ext, key);
@@ -35,11 +35,14 @@ std::string TitleOf(std::string title) {
 
 PageResult ParsePage(std::string_view body) {
   auto json = ParseJson(body);
-  if (!json.ok()) return PageResult::Failure("malformed_response", "api.php: " + json.status().message());
-  if (!JsonIsObject(*json)) return PageResult::Failure("malformed_response", "api.php: not an object");
+  if (!json.ok())
+    return PageResult::Failure("malformed_response", "api.php: " + json.status().message());
+  if (!JsonIsObject(*json))
+    return PageResult::Failure("malformed_response", "api.php: not an object");
   if (auto error = JsonField(*json, "error")) {
     const std::string code = JsonString(*error, "code");
-    const std::string message = fmt::format("MediaWiki error {}: {}", code, JsonString(*error, "info"));
+    const std::string message =
+        fmt::format("MediaWiki error {}: {}", code, JsonString(*error, "info"));
     if (code == "ratelimited") return PageResult::Failure("rate_limited", message);
     if (code == "maxlag" || code == "readonly") return PageResult::Failure("server_busy", message);
     return PageResult::Failure("api_error", message);
@@ -65,7 +68,8 @@ PageResult ParsePage(std::string_view body) {
       hit.format = FileTypeFromMime(JsonString(info, "mime"));
       hit.title = TitleOf(JsonString(p, "title"));
       if (auto ext = JsonField(info, "extmetadata")) {
-        License l = LicenseFromCommons(ExtValue(*ext, "License"), ExtValue(*ext, "LicenseShortName"));
+        License l =
+            LicenseFromCommons(ExtValue(*ext, "License"), ExtValue(*ext, "LicenseShortName"));
         hit.license = l.code;
         hit.license_version = l.version;
         hit.license_url = ExtValue(*ext, "LicenseUrl");
@@ -79,7 +83,8 @@ PageResult ParsePage(std::string_view body) {
     } else if (pages.is_object()) {
       for (auto field : pages.get_object()) add(field.value);
     } else {
-      return PageResult::Failure("malformed_response", "api.php: query.pages is neither array nor object");
+      return PageResult::Failure("malformed_response",
+                                 "api.php: query.pages is neither array nor object");
     }
   }
   // The array is not in search order; `index` is the rank.
@@ -110,12 +115,14 @@ class WikimediaSearch : public BasicSearch {
 
   std::optional<HttpRequest> NextRequest(size_t wanted) override {
     if (done_) return std::nullopt;
-    const bool drawings = filters_.types.empty() ||
-                          std::find(filters_.types.begin(), filters_.types.end(), "svg") != filters_.types.end();
+    const bool drawings =
+        filters_.types.empty() ||
+        std::find(filters_.types.begin(), filters_.types.end(), "svg") != filters_.types.end();
     QueryBuilder q;
     q.Add("action", "query").Add("format", "json").Add("formatversion", "2");
     q.Add("generator", "search").Add("gsrnamespace", "6");
-    q.Add("gsrsearch", std::string(drawings ? "filetype:bitmap|drawing " : "filetype:bitmap ") + query_);
+    q.Add("gsrsearch",
+          std::string(drawings ? "filetype:bitmap|drawing " : "filetype:bitmap ") + query_);
     q.Add("gsrlimit", static_cast<long long>(std::min(wanted, kMaxBatch)));
     q.Add("prop", "imageinfo").Add("iiprop", "url|size|mime|extmetadata");
     q.Add("iiextmetadatafilter", "License|LicenseShortName|LicenseUrl|Artist");
@@ -129,8 +136,10 @@ class WikimediaSearch : public BasicSearch {
     PageResult page;
     if (response.status == 403) {
       page = PageResult::Failure(
-          "blocked", "HTTP 403 (Wikimedia blocks clients without a descriptive User-Agent; set "
-                     "wikimedia.contact): " + BodyExcerpt(body));
+          "blocked",
+          "HTTP 403 (Wikimedia blocks clients without a descriptive User-Agent; set "
+          "wikimedia.contact): " +
+              BodyExcerpt(body));
     } else if (response.status != 200) {
       page = FailureForStatus(response.status, body);
     } else {

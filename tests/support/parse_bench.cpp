@@ -48,9 +48,10 @@ int main(int argc, char** argv) {
     ++iterations;
     seconds = std::chrono::duration<double>(Clock::now() - start).count();
   } while (seconds < budget);
-  std::printf("{\"format\": \"%s\", \"results_per_page\": %zu, \"iterations\": %ld, \"seconds\": %.6f, "
-              "\"results_per_second\": %.1f}\n",
-              format.c_str(), first.hits.size(), iterations, seconds,
-              static_cast<double>(results) / seconds);
+  std::printf(
+      "{\"format\": \"%s\", \"results_per_page\": %zu, \"iterations\": %ld, \"seconds\": %.6f, "
+      "\"results_per_second\": %.1f}\n",
+      format.c_str(), first.hits.size(), iterations, seconds,
+      static_cast<double>(results) / seconds);
   return 0;
 }

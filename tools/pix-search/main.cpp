@@ -22,11 +22,12 @@ int main(int argc, char** argv) {
     return pix::kExitOk;
   }
   pix::Terminal terminal(cli.name(), common.quiet);
-  auto options = pix::ResolveSearchOptions(flags, [](const std::string& name) -> std::optional<std::string> {
-    const char* value = std::getenv(name.c_str());
-    if (!value || !*value) return std::nullopt;  // set but empty counts as unset
-    return std::string(value);
-  });
+  auto options =
+      pix::ResolveSearchOptions(flags, [](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        if (!value || !*value) return std::nullopt;  // set but empty counts as unset
+        return std::string(value);
+      });
   if (!options.ok()) {
     terminal.Error(options.status().message());
     return pix::ExitCodeFor(options.status());
