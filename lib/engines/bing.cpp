@@ -58,6 +58,7 @@ const GumboNode* ItemOf(const GumboNode* anchor) {
 
 PageResult ParsePage(std::string_view body) {
   HtmlDocument doc(body);
+  if (doc.too_deep()) return DeepMarkupFailure();
   PageResult page;
   bool has_list = false;
   std::string next_url;

@@ -34,6 +34,13 @@ void SetUserAgent(HttpRequest* request, const EngineConfig& config, std::string_
       "User-Agent", config.user_agent.empty() ? std::string(fallback) : config.user_agent);
 }
 
+PageResult DeepMarkupFailure() {
+  return PageResult::Failure(
+      "malformed_response",
+      fmt::format("the page's markup is nested more than {} levels deep; not parsed",
+                  HtmlDocument::kMaxHtmlDepth));
+}
+
 std::string BodyExcerpt(std::string_view body, size_t n) {
   std::string out(body.substr(0, n));
   for (char& c : out) {

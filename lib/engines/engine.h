@@ -184,6 +184,8 @@ void SetUserAgent(HttpRequest* request, const EngineConfig& config, std::string_
 // The usual reading of a non-2xx status: 429 rate_limited, 401 unauthorized,
 // 403 blocked, 5xx server_error, else http_<status>; the message quotes the body.
 PageResult FailureForStatus(long status, std::string_view body);
+// malformed_response for a page nested too deeply to parse (page_parsing.h).
+PageResult DeepMarkupFailure();
 // The first `n` bytes of a body, for messages, with control characters blanked.
 std::string BodyExcerpt(std::string_view body, size_t n = 120);
 

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "base/files.h"
+#include "engines/page_parsing.h"
 #include "engines/registry.h"
 #include "engines/url.h"
 
@@ -650,6 +651,21 @@ TEST_CASE("searxng: JSON results, 403 without the json format, failed upstreams"
       R"({"results": [], "unresponsive_engines": [["bing images", "timeout"], ["google images", "CAPTCHA"]]})");
   CHECK(failed.error_code == "upstream_failed");
   CHECK(failed.error_message.find("google images (CAPTCHA)") != std::string::npos);
+}
+
+TEST_CASE("deeply nested markup is refused before gumbo, whose time grows with the square") {
+  CHECK(HtmlDepthBound("<div><p>a</p><img src=x><br/><!-- <div><div> --></div>") == 2);
+  CHECK(HtmlDepthBound("<script>if (a<b) { x = '<div><div><div>'; }</script><i>") == 1);
+  CHECK(HtmlDepthBound("1 < 2 and <3") == 0);
+  CHECK(HtmlDepthBound(Capture("bing_images_async_2020_real.html")) < 20);
+  std::string deep = "<ul class=\"dgControl_list\">";
+  for (int i = 0; i < 300000; ++i) deep += "<div>";
+  PageResult bing = Drive("bing").Parse(deep);
+  CHECK(bing.error_code == "malformed_response");
+  CHECK(bing.error_message.find("nested more than 1000 levels") != std::string::npos);
+  CHECK(Drive("google").Parse(deep, "google-html").error_code == "malformed_response");
+  CHECK(HtmlToText(deep).empty());
+  CHECK(HtmlToText("<a href=\"//x\">Jane</a> from  Qatar") == "Jane from Qatar");
 }
 
 }  // namespace pix

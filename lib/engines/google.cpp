@@ -49,6 +49,7 @@ PageResult ParseHtmlPage(std::string_view body) {
   if (auto wall = HtmlWall("", body)) return *wall;
   if (body.substr(0, 5) == "<?xml") body.remove_prefix(std::min(body.find("?>") + 2, body.size()));
   HtmlDocument doc(body);
+  if (doc.too_deep()) return DeepMarkupFailure();
   PageResult page;
   doc.ForEachElement([&](const GumboNode* a) {
     if (!HtmlIsTag(a, GUMBO_TAG_A)) return;

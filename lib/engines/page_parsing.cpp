@@ -1,5 +1,6 @@
 #include "engines/page_parsing.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -50,10 +51,68 @@ int64_t JsonInt(const JsonElement& object, std::string_view key, int64_t fallbac
 bool JsonIsArray(const JsonElement& e) { return e.is_array(); }
 bool JsonIsObject(const JsonElement& e) { return e.is_object(); }
 
-HtmlDocument::HtmlDocument(std::string_view html)
-    : output_(gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size())) {}
+namespace {
 
-HtmlDocument::~HtmlDocument() { gumbo_destroy_output(&kGumboDefaultOptions, output_); }
+// Gumbo records a parse error for every element still open at the end, each
+// with a copy of the open-element stack: quadratic time and memory on deeply
+// nested markup (20000 unclosed divs took 28 s and 3 GB). The errors are of
+// no use here, so none are recorded.
+const GumboOptions& ParseOptions() {
+  static const GumboOptions options = [] {
+    GumboOptions o = kGumboDefaultOptions;
+    o.max_errors = 0;
+    return o;
+  }();
+  return options;
+}
+
+}  // namespace
+
+HtmlDocument::HtmlDocument(std::string_view html)
+    : too_deep_(HtmlDepthBound(html) > kMaxHtmlDepth),
+      output_(too_deep_ ? gumbo_parse_with_options(&ParseOptions(), "", 0)
+                        : gumbo_parse_with_options(&ParseOptions(), html.data(), html.size())) {}
+
+size_t HtmlDepthBound(std::string_view html) {
+  static constexpr std::string_view kVoid[] = {"area",  "base",   "br",    "col",  "embed",
+                                               "hr",    "img",    "input", "link", "meta",
+                                               "param", "source", "track", "wbr",  "!doctype"};
+  size_t depth = 0, deepest = 0, pos = 0;
+  while ((pos = html.find('<', pos)) != std::string_view::npos) {
+    ++pos;
+    if (html.substr(pos, 3) == "!--") {
+      pos = html.find("-->", pos);
+      continue;
+    }
+    const bool closing = pos < html.size() && html[pos] == '/';
+    size_t name_end = pos + closing;
+    while (name_end < html.size() &&
+           (std::isalnum(static_cast<unsigned char>(html[name_end])) || html[name_end] == '!')) {
+      ++name_end;
+    }
+    std::string name(html.substr(pos + closing, name_end - pos - closing));
+    if (name.empty()) continue;  // "<" in text
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const size_t tag_end = html.find('>', name_end);
+    if (tag_end == std::string_view::npos) break;
+    if (closing) {
+      if (depth > 0) --depth;
+    } else if (html[tag_end - 1] != '/' &&
+               std::find(std::begin(kVoid), std::end(kVoid), name) == std::end(kVoid)) {
+      deepest = std::max(deepest, ++depth);
+      if (name == "script" || name == "style") {  // raw text up to the end tag
+        const size_t end = html.find("</" + name, tag_end);
+        if (end == std::string_view::npos) break;
+        pos = end;
+        continue;
+      }
+    }
+    pos = tag_end + 1;
+  }
+  return deepest;
+}
+
+HtmlDocument::~HtmlDocument() { gumbo_destroy_output(&ParseOptions(), output_); }
 
 const GumboNode* HtmlDocument::root() const { return output_->root; }
 
@@ -149,7 +208,7 @@ std::string HtmlText(const GumboNode* node) {
 std::string HtmlToText(std::string_view html) {
   if (html.find_first_of("<&") == std::string_view::npos) return CollapseWhitespace(html);
   HtmlDocument doc(html);
-  return HtmlText(doc.root());
+  return doc.too_deep() ? "" : HtmlText(doc.root());
 }
 
 std::string FileTypeFromMime(std::string_view mime) {
