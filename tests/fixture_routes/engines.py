@@ -27,6 +27,7 @@ so several queries can share images. Scenarios:
     google-sorry google-sorry-short google-jswall google-consent google-quota
     wikimedia-maxlag wikimedia-429 wikimedia-fv1
     openverse-429 flickr-fail searxng-403 searxng-upstream
+    slow (any engine: the answer comes after 10 s)
 
 The fake services check what the real ones check: DuckDuckGo's vqd token
 and Referer, Wikimedia's User-Agent policy, Openverse's anonymous page size
@@ -44,6 +45,7 @@ import json
 import math
 import os
 import re
+import time
 import urllib.parse
 
 from fixture_routes.hostile import png_from_rows
@@ -618,6 +620,8 @@ def serve_eng(h, url):
     if not handler:
         h.send_body(404, "no such engine\n", "text/plain")
         return
+    if "scenario:slow" in urllib.parse.unquote_plus(url.query):
+        time.sleep(10)  # a request still in flight when a test interrupts the client
     handler(h, url, parts[3] if len(parts) > 3 else "")
 
 
