@@ -216,6 +216,9 @@ class ToolTest(SearchTestCase):
         self.assertGreaterEqual(min(gaps), 0.28, gaps)  # never closer than the interval
         self.assertLessEqual(self.server.stats()["peak"]["127.0.0.1"], 1)
 
+class InterruptTest(SearchTestCase):
+    """On a server of its own: its slow request outlives the test."""
+
     def test_interrupt_writes_what_was_found(self):
         # One engine, one request at a time: when the second query's request
         # reaches the server, the first query's answer has been read. That
