@@ -50,14 +50,18 @@ def make_png(approx_bytes=20000, seed=7):
             state = (state * 1103515245 + 12345) & 0x7FFFFFFF
             row.append(state >> 23)
         rows.append(bytes(row))
+    return png_from_rows(side, side, rows, 6)
 
+
+def png_from_rows(width, height, rows, level):
+    """A PNG of RGB rows (each starting with its filter byte), zlib `level`."""
     def chunk(kind, data):
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
-    ihdr = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) +
-            chunk(b"IDAT", zlib.compress(b"".join(rows), 6)) + chunk(b"IEND", b""))
+            chunk(b"IDAT", zlib.compress(b"".join(rows), level)) + chunk(b"IEND", b""))
 
 
 _IMAGES = {}

@@ -1,0 +1,308 @@
+#include "engines/search_settings.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "base/files.h"
+#include "engines/licenses.h"
+#include "engines/registry.h"
+
+namespace pix {
+namespace {
+
+constexpr const char* kTypes[] = {"jpg", "png", "gif",  "webp", "bmp",
+                                  "svg", "tif", "avif", "heic", "ico"};
+
+std::vector<std::string> SplitList(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const std::string& item : items) {
+    size_t pos = 0;
+    while (pos <= item.size()) {
+      const size_t comma = std::min(item.find(',', pos), item.size());
+      std::string part = item.substr(pos, comma - pos);
+      while (!part.empty() && part.front() == ' ') part.erase(0, 1);
+      while (!part.empty() && part.back() == ' ') part.pop_back();
+      if (!part.empty()) out.push_back(part);
+      pos = comma + 1;
+    }
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> ParseTypes(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (std::string t : SplitList(items)) {
+    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (t == "jpeg") t = "jpg";
+    if (t == "tiff") t = "tif";
+    if (std::find(std::begin(kTypes), std::end(kTypes), t) == std::end(kTypes)) {
+      return Status::InvalidArgument(fmt::format(
+          "unknown file type '{}' (types: jpg, png, gif, webp, bmp, svg, tif, avif, heic, ico)",
+          t));
+    }
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+  }
+  return out;
+}
+
+Result<SafeSearch> ParseSafe(const std::string& s) {
+  if (s == "off") return SafeSearch::kOff;
+  if (s == "moderate") return SafeSearch::kModerate;
+  if (s == "strict") return SafeSearch::kStrict;
+  return Status::InvalidArgument("safe search '" + s + "' is not off, moderate or strict");
+}
+
+Result<const EngineDef*> Engine(std::string_view name) {
+  const EngineDef* def = FindEngine(name);
+  if (!def) {
+    return Status::InvalidArgument(
+        fmt::format("unknown engine '{}' (engines: {})", name, EngineNames()));
+  }
+  return def;
+}
+
+// ENGINE.KEY=VALUE (or, for --base-url, ENGINE=VALUE with key "base_url").
+Status ApplyEngineSetting(std::string_view spec, bool base_url_only, SearchOptions* options) {
+  const size_t eq = spec.find('=');
+  const std::string_view lhs = spec.substr(0, eq);
+  const size_t dot = base_url_only ? std::string_view::npos : lhs.find('.');
+  if (eq == std::string_view::npos || (!base_url_only && dot == std::string_view::npos)) {
+    return Status::InvalidArgument(
+        fmt::format("'{}' is not {}", spec, base_url_only ? "ENGINE=URL" : "ENGINE.KEY=VALUE"));
+  }
+  PIX_ASSIGN_OR_RETURN(const EngineDef* def, Engine(lhs.substr(0, dot)));
+  const std::string_view key = base_url_only ? "base_url" : lhs.substr(dot + 1);
+  return SetEngineSetting(*def, &options->engine_configs[def->name], key, spec.substr(eq + 1));
+}
+
+std::string Where(const std::string& file, const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  return fmt::format("{}:{}:{}: ", file, mark.line + 1, mark.column + 1);
+}
+
+std::vector<std::string> YamlList(const YAML::Node& node) {
+  std::vector<std::string> items;
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) items.push_back(item.as<std::string>());
+  } else {
+    items.push_back(node.as<std::string>());
+  }
+  return SplitList(items);
+}
+
+Status ApplyEngineOptions(const YAML::Node& node, const std::string& file, const EnvLookup& env,
+                          SearchOptions* options) {
+  if (!node.IsMap())
+    return Status::InvalidArgument(Where(file, node) + "engine_options must be a mapping");
+  for (const auto& engine : node) {
+    const std::string name = engine.first.as<std::string>();
+    auto def = Engine(name);
+    if (!def.ok())
+      return Status::InvalidArgument(Where(file, engine.first) + def.status().message());
+    if (!engine.second.IsMap()) {
+      return Status::InvalidArgument(Where(file, engine.second) + "engine_options." + name +
+                                     " must be a mapping");
+    }
+    EngineConfig& config = options->engine_configs[name];
+    for (const auto& setting : engine.second) {
+      const std::string key = setting.first.as<std::string>();
+      const std::string value = setting.second.as<std::string>();
+      Status s;
+      if (key == "api_key_env") {
+        // Keys stay out of config files: the file names the variable.
+        if (auto key_value = env(value)) config.api_key = *key_value;
+      } else {
+        s = SetEngineSetting(**def, &config, key, value);
+      }
+      if (!s.ok()) return Status::InvalidArgument(Where(file, setting.first) + s.message());
+    }
+  }
+  return Status::Ok();
+}
+
+Status ApplyEnvironment(const EnvLookup& env, SearchOptions* options) {
+  for (const EngineDef* def : AllEngines()) {
+    for (const auto* params : {&CommonEngineParams(), &def->params}) {
+      for (const EngineParam& p : *params) {
+        const std::string var = EngineEnvVariable(def->name, p.key);
+        if (auto value = env(var)) {
+          Status s = SetEngineSetting(*def, &options->engine_configs[def->name], p.key, *value);
+          if (!s.ok()) return Status::InvalidArgument(var + ": " + s.message());
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ApplySearchConfig(std::string_view yaml, const std::string& file, const EnvLookup& env,
+                         SearchOptions* options) {
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml));
+    if (!root.IsMap() || !root["search"]) return Status::Ok();
+    const YAML::Node search = root["search"];
+    if (!search.IsMap())
+      return Status::InvalidArgument(Where(file, search) + "search must be a mapping");
+    for (const auto& item : search) {
+      const std::string key = item.first.as<std::string>();
+      const YAML::Node& v = item.second;
+      Status s;
+      if (key == "engines") {
+        options->engines = YamlList(v);
+      } else if (key == "max") {
+        const long long n = v.as<long long>();
+        if (n < 1) s = Status::InvalidArgument("max must be at least 1");
+        options->max_results = static_cast<size_t>(std::max(1LL, n));
+      } else if (key == "every_engine") {
+        options->every_engine = v.as<bool>();
+      } else if (key == "stream") {
+        options->stream = v.as<bool>();
+      } else if (key == "types") {
+        auto types = ParseTypes(YamlList(v));
+        if (types.ok()) options->filters.types = *types;
+        s = types.status();
+      } else if (key == "min_width") {
+        options->filters.min_width = v.as<int>();
+      } else if (key == "min_height") {
+        options->filters.min_height = v.as<int>();
+      } else if (key == "license") {
+        auto licenses = ExpandLicenseFilter(YamlList(v));
+        if (licenses.ok()) options->filters.licenses = *licenses;
+        s = licenses.status();
+      } else if (key == "safe") {
+        auto safe = ParseSafe(v.as<std::string>());
+        if (safe.ok()) options->filters.safe = *safe;
+        s = safe.status();
+      } else if (key == "engine_options") {
+        PIX_RETURN_IF_ERROR(ApplyEngineOptions(v, file, env, options));
+      } else {
+        s = Status::InvalidArgument(
+            "unknown key search." + key +
+            " (keys: engines, max, every_engine, stream, types, min_width, min_height, license, "
+            "safe, engine_options)");
+      }
+      if (!s.ok()) return Status::InvalidArgument(Where(file, item.first) + s.message());
+    }
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(
+        fmt::format("{}:{}:{}: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  return Status::Ok();
+}
+
+void AddSearchFlags(ToolCli& cli, SearchFlags* f, const SearchOptions& d) {
+  CLI::App& app = cli.app();
+  f->app = &app;
+  std::string engines;
+  for (const std::string& e : d.engines) engines += (engines.empty() ? "" : ",") + e;
+  f->engines = engines;
+  f->max = d.max_results;
+  f->max_active_queries = static_cast<int>(d.max_active_queries);
+  app.add_option("-e,--engines", f->engines,
+                 "Engines to use, in priority order (see --list-engines)")
+      ->type_name("LIST")
+      ->capture_default_str();
+  app.add_option("-n,--max", f->max, "Distinct image URLs wanted per query")
+      ->type_name("N")
+      ->check(Quiet(CLI::Range(size_t{1}, size_t{100000})))
+      ->capture_default_str();
+  app.add_flag("--every-engine", f->every_engine,
+               "Ask every engine for --max results and merge, not only while results are missing");
+  app.add_option("--types", f->types, "Keep only these file types (jpg,png,gif,webp,bmp,svg,...)")
+      ->type_name("LIST");
+  app.add_option("--min-width", f->min_width, "Drop results reported narrower than N pixels")
+      ->type_name("N")
+      ->check(Quiet(CLI::NonNegativeNumber));
+  app.add_option("--min-height", f->min_height, "Drop results reported lower than N pixels")
+      ->type_name("N")
+      ->check(Quiet(CLI::NonNegativeNumber));
+  app.add_option(
+         "--license", f->licenses,
+         "Keep only these licences (cc0,by,by-sa,... or public-domain, open, commercial, cc)")
+      ->type_name("LIST");
+  app.add_option("--safe", f->safe, "Safe search where the engine supports it")
+      ->check(CLI::IsMember({"off", "moderate", "strict"}))
+      ->type_name("LEVEL");
+  app.add_option("--base-url", f->base_urls,
+                 "Where an engine is: ENGINE=URL (mirror, proxy, test server); repeatable")
+      ->type_name("ENGINE=URL");
+  app.add_option("--engine-opt", f->engine_opts, "An engine setting: ENGINE.KEY=VALUE; repeatable")
+      ->type_name("ENGINE.KEY=VALUE");
+  app.add_flag("--stream", f->stream,
+               "Write each query's URLs when it is done (found_by then lists earlier finds only)");
+  app.add_option("--active-queries", f->max_active_queries, "Queries in progress at once")
+      ->type_name("N")
+      ->check(Quiet(CLI::Range(1, 100000)))
+      ->capture_default_str();
+  app.add_flag("--dry-run", f->dry_run,
+               "Print the first request of each query and engine; send none");
+  app.add_flag("--list-engines", f->list_engines,
+               "List the engines, their defaults and settings, and exit");
+  cli.AddConfig(&f->config);
+  AddNetworkFlags(cli, &f->network, d.http);
+}
+
+Result<SearchOptions> ResolveSearchOptions(const SearchFlags& f, const EnvLookup& env) {
+  SearchOptions options;
+  if (!f.config.empty()) {
+    PIX_ASSIGN_OR_RETURN(std::string text, ReadFile(f.config));
+    PIX_RETURN_IF_ERROR(ApplySearchConfig(text, f.config, env, &options));
+  }
+  PIX_RETURN_IF_ERROR(ApplyEnvironment(env, &options));
+  auto given = [&](const char* flag) { return f.app && f.app->count(flag) > 0; };
+  if (given("--engines")) options.engines = SplitList({f.engines});
+  for (const std::string& name : options.engines) PIX_RETURN_IF_ERROR(Engine(name).status());
+  if (given("--max")) options.max_results = f.max;
+  if (given("--every-engine")) options.every_engine = f.every_engine;
+  if (given("--stream")) options.stream = f.stream;
+  if (given("--types")) {
+    PIX_ASSIGN_OR_RETURN(options.filters.types, ParseTypes(f.types));
+  }
+  if (given("--min-width")) options.filters.min_width = f.min_width;
+  if (given("--min-height")) options.filters.min_height = f.min_height;
+  if (given("--license")) {
+    PIX_ASSIGN_OR_RETURN(options.filters.licenses, ExpandLicenseFilter(SplitList(f.licenses)));
+  }
+  if (given("--safe")) {
+    PIX_ASSIGN_OR_RETURN(options.filters.safe, ParseSafe(f.safe));
+  }
+  for (const std::string& spec : f.base_urls)
+    PIX_RETURN_IF_ERROR(ApplyEngineSetting(spec, true, &options));
+  for (const std::string& spec : f.engine_opts)
+    PIX_RETURN_IF_ERROR(ApplyEngineSetting(spec, false, &options));
+  options.dry_run = f.dry_run;
+  options.max_active_queries = static_cast<size_t>(f.max_active_queries);
+  PIX_RETURN_IF_ERROR(f.network.ApplyTo(&options.http));
+  // --user-agent, when given, is what every engine sends unless an engine has its own.
+  if (given("--user-agent")) {
+    for (const EngineDef* def : AllEngines()) {
+      EngineConfig& config = options.engine_configs[def->name];
+      if (config.user_agent.empty()) config.user_agent = f.network.user_agent;
+    }
+  }
+  return options;
+}
+
+std::string DescribeEngines() {
+  std::string out;
+  for (const EngineDef* e : AllEngines()) {
+    out += fmt::format(
+        "{}\n  {}\n  base_url {}; {} request(s) at a time, {} s apart; at most {} "
+        "results a query; licences: {}\n",
+        e->name, e->summary, e->default_base_url ? e->default_base_url : "(none: required)",
+        e->concurrency, e->interval_s, e->max_results, e->reports_license ? "yes" : "no");
+    for (const EngineParam& p : e->params)
+      out += fmt::format("  {}.{}: {}\n", e->name, p.key, p.help);
+  }
+  out += "\nEvery engine also takes:";
+  for (const EngineParam& p : CommonEngineParams())
+    out += fmt::format("\n  ENGINE.{}: {}", p.key, p.help);
+  out +=
+      "\nSet them with --engine-opt ENGINE.KEY=VALUE, PIX_ENGINE_<ENGINE>_<KEY>, or "
+      "search.engine_options in the config.\n";
+  return out;
+}
+
+}  // namespace pix
