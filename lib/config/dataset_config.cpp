@@ -23,6 +23,7 @@ constexpr Section kSections[] = {
     {"classes", ParseClassesSection},
     {"llm", ParseLlmSection},
     {"keywords", ParseKeywordsSection},
+    {"search", ParseSearchSection},
 };
 
 }  // namespace
@@ -50,7 +51,9 @@ Result<DatasetConfig> ParseDatasetConfig(std::string_view yaml, const std::strin
                                                e.mark.column + 1, e.msg));
   }
   PIX_ASSIGN_OR_RETURN(YamlMap top, YamlMap::Of(root, file, ""));
-  PIX_RETURN_IF_ERROR(top.CheckKeys({"name", "classes", "llm", "keywords"}));
+  std::vector<std::string_view> keys;
+  for (const Section& s : kSections) keys.push_back(s.key);
+  PIX_RETURN_IF_ERROR(top.CheckKeys(keys));
   DatasetConfig config;
   config.path = file;
   try {

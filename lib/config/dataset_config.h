@@ -22,6 +22,7 @@
 
 #include "base/status.h"
 #include "config/dataset_class.h"
+#include "engines/search_stage.h"
 #include "keywords/keyword_options.h"
 #include "llm/chat_client.h"
 
@@ -37,6 +38,8 @@ struct DatasetConfig {
   LlmConfig llm;
   // pix-keywords. Its llm.client starts as a copy of `llm` above.
   KeywordOptions keywords;
+  // pix-search. Engine API keys are named by api_key_env, resolved by the tool.
+  SearchOptions search;
 
   // The class whose label folds to `label`'s, or nullptr.
   const DatasetClass* FindClass(std::string_view label) const;

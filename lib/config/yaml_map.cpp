@@ -43,6 +43,10 @@ Status YamlMap::Error(const YAML::Node& node, std::string_view key, std::string_
 }
 
 Status YamlMap::CheckKeys(std::initializer_list<std::string_view> allowed) const {
+  return CheckKeys(std::vector<std::string_view>(allowed));
+}
+
+Status YamlMap::CheckKeys(const std::vector<std::string_view>& allowed) const {
   if (!node_ || !node_.IsMap()) return Status::Ok();
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     const std::string key = it->first.IsScalar() ? it->first.Scalar() : "";

@@ -31,6 +31,7 @@ class YamlMap {
 
   // Fails on the first key not in `allowed`, listing the allowed ones.
   Status CheckKeys(std::initializer_list<std::string_view> allowed) const;
+  Status CheckKeys(const std::vector<std::string_view>& allowed) const;
 
   bool Has(std::string_view key) const;
   YAML::Node Node(std::string_view key) const;

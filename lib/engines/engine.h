@@ -66,6 +66,9 @@ struct EngineConfig {
   std::string base_url;    // scheme://host[:port][/prefix], without a trailing slash
   std::string user_agent;  // sent instead of the engine's default agent
   std::string api_key;     // API key or token, for the engines that take one
+  // The environment variable holding api_key, for config files (which must
+  // not hold keys); read by ResolveSearchOptions when api_key is empty.
+  std::string api_key_env;
   int concurrency = 0;     // requests in flight at once
   double interval_s = -1;  // seconds between two request starts
   // Engine-specific settings, by the keys listed in EngineDef::params.

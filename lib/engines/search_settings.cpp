@@ -1,9 +1,8 @@
 #include "engines/search_settings.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
-#include "base/files.h"
+#include "config/dataset_config.h"
 #include "engines/licenses.h"
 #include "engines/registry.h"
 
@@ -13,7 +12,9 @@ namespace {
 constexpr const char* kTypes[] = {"jpg", "png", "gif",  "webp", "bmp",
                                   "svg", "tif", "avif", "heic", "ico"};
 
-std::vector<std::string> SplitList(const std::vector<std::string>& items) {
+}  // namespace
+
+std::vector<std::string> SplitCommaList(const std::vector<std::string>& items) {
   std::vector<std::string> out;
   for (const std::string& item : items) {
     size_t pos = 0;
@@ -29,9 +30,9 @@ std::vector<std::string> SplitList(const std::vector<std::string>& items) {
   return out;
 }
 
-Result<std::vector<std::string>> ParseTypes(const std::vector<std::string>& items) {
+Result<std::vector<std::string>> ParseFileTypes(const std::vector<std::string>& items) {
   std::vector<std::string> out;
-  for (std::string t : SplitList(items)) {
+  for (std::string t : SplitCommaList(items)) {
     for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (t == "jpeg") t = "jpg";
     if (t == "tiff") t = "tif";
@@ -45,14 +46,14 @@ Result<std::vector<std::string>> ParseTypes(const std::vector<std::string>& item
   return out;
 }
 
-Result<SafeSearch> ParseSafe(const std::string& s) {
+Result<SafeSearch> ParseSafeSearch(const std::string& s) {
   if (s == "off") return SafeSearch::kOff;
   if (s == "moderate") return SafeSearch::kModerate;
   if (s == "strict") return SafeSearch::kStrict;
   return Status::InvalidArgument("safe search '" + s + "' is not off, moderate or strict");
 }
 
-Result<const EngineDef*> Engine(std::string_view name) {
+Result<const EngineDef*> EngineByName(std::string_view name) {
   const EngineDef* def = FindEngine(name);
   if (!def) {
     return Status::InvalidArgument(
@@ -60,6 +61,8 @@ Result<const EngineDef*> Engine(std::string_view name) {
   }
   return def;
 }
+
+namespace {
 
 // ENGINE.KEY=VALUE (or, for --base-url, ENGINE=VALUE with key "base_url").
 Status ApplyEngineSetting(std::string_view spec, bool base_url_only, SearchOptions* options) {
@@ -70,54 +73,9 @@ Status ApplyEngineSetting(std::string_view spec, bool base_url_only, SearchOptio
     return Status::InvalidArgument(
         fmt::format("'{}' is not {}", spec, base_url_only ? "ENGINE=URL" : "ENGINE.KEY=VALUE"));
   }
-  PIX_ASSIGN_OR_RETURN(const EngineDef* def, Engine(lhs.substr(0, dot)));
+  PIX_ASSIGN_OR_RETURN(const EngineDef* def, EngineByName(lhs.substr(0, dot)));
   const std::string_view key = base_url_only ? "base_url" : lhs.substr(dot + 1);
   return SetEngineSetting(*def, &options->engine_configs[def->name], key, spec.substr(eq + 1));
-}
-
-std::string Where(const std::string& file, const YAML::Node& node) {
-  const YAML::Mark mark = node.Mark();
-  return fmt::format("{}:{}:{}: ", file, mark.line + 1, mark.column + 1);
-}
-
-std::vector<std::string> YamlList(const YAML::Node& node) {
-  std::vector<std::string> items;
-  if (node.IsSequence()) {
-    for (const YAML::Node& item : node) items.push_back(item.as<std::string>());
-  } else {
-    items.push_back(node.as<std::string>());
-  }
-  return SplitList(items);
-}
-
-Status ApplyEngineOptions(const YAML::Node& node, const std::string& file, const EnvLookup& env,
-                          SearchOptions* options) {
-  if (!node.IsMap())
-    return Status::InvalidArgument(Where(file, node) + "engine_options must be a mapping");
-  for (const auto& engine : node) {
-    const std::string name = engine.first.as<std::string>();
-    auto def = Engine(name);
-    if (!def.ok())
-      return Status::InvalidArgument(Where(file, engine.first) + def.status().message());
-    if (!engine.second.IsMap()) {
-      return Status::InvalidArgument(Where(file, engine.second) + "engine_options." + name +
-                                     " must be a mapping");
-    }
-    EngineConfig& config = options->engine_configs[name];
-    for (const auto& setting : engine.second) {
-      const std::string key = setting.first.as<std::string>();
-      const std::string value = setting.second.as<std::string>();
-      Status s;
-      if (key == "api_key_env") {
-        // Keys stay out of config files: the file names the variable.
-        if (auto key_value = env(value)) config.api_key = *key_value;
-      } else {
-        s = SetEngineSetting(**def, &config, key, value);
-      }
-      if (!s.ok()) return Status::InvalidArgument(Where(file, setting.first) + s.message());
-    }
-  }
-  return Status::Ok();
 }
 
 Status ApplyEnvironment(const EnvLookup& env, SearchOptions* options) {
@@ -136,61 +94,6 @@ Status ApplyEnvironment(const EnvLookup& env, SearchOptions* options) {
 }
 
 }  // namespace
-
-Status ApplySearchConfig(std::string_view yaml, const std::string& file, const EnvLookup& env,
-                         SearchOptions* options) {
-  try {
-    const YAML::Node root = YAML::Load(std::string(yaml));
-    if (!root.IsMap() || !root["search"]) return Status::Ok();
-    const YAML::Node search = root["search"];
-    if (!search.IsMap())
-      return Status::InvalidArgument(Where(file, search) + "search must be a mapping");
-    for (const auto& item : search) {
-      const std::string key = item.first.as<std::string>();
-      const YAML::Node& v = item.second;
-      Status s;
-      if (key == "engines") {
-        options->engines = YamlList(v);
-      } else if (key == "max") {
-        const long long n = v.as<long long>();
-        if (n < 1) s = Status::InvalidArgument("max must be at least 1");
-        options->max_results = static_cast<size_t>(std::max(1LL, n));
-      } else if (key == "every_engine") {
-        options->every_engine = v.as<bool>();
-      } else if (key == "stream") {
-        options->stream = v.as<bool>();
-      } else if (key == "types") {
-        auto types = ParseTypes(YamlList(v));
-        if (types.ok()) options->filters.types = *types;
-        s = types.status();
-      } else if (key == "min_width") {
-        options->filters.min_width = v.as<int>();
-      } else if (key == "min_height") {
-        options->filters.min_height = v.as<int>();
-      } else if (key == "license") {
-        auto licenses = ExpandLicenseFilter(YamlList(v));
-        if (licenses.ok()) options->filters.licenses = *licenses;
-        s = licenses.status();
-      } else if (key == "safe") {
-        auto safe = ParseSafe(v.as<std::string>());
-        if (safe.ok()) options->filters.safe = *safe;
-        s = safe.status();
-      } else if (key == "engine_options") {
-        PIX_RETURN_IF_ERROR(ApplyEngineOptions(v, file, env, options));
-      } else {
-        s = Status::InvalidArgument(
-            "unknown key search." + key +
-            " (keys: engines, max, every_engine, stream, types, min_width, min_height, license, "
-            "safe, engine_options)");
-      }
-      if (!s.ok()) return Status::InvalidArgument(Where(file, item.first) + s.message());
-    }
-  } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(
-        fmt::format("{}:{}:{}: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
-  }
-  return Status::Ok();
-}
 
 void AddSearchFlags(ToolCli& cli, SearchFlags* f, const SearchOptions& d) {
   CLI::App& app = cli.app();
@@ -247,26 +150,32 @@ void AddSearchFlags(ToolCli& cli, SearchFlags* f, const SearchOptions& d) {
 Result<SearchOptions> ResolveSearchOptions(const SearchFlags& f, const EnvLookup& env) {
   SearchOptions options;
   if (!f.config.empty()) {
-    PIX_ASSIGN_OR_RETURN(std::string text, ReadFile(f.config));
-    PIX_RETURN_IF_ERROR(ApplySearchConfig(text, f.config, env, &options));
+    PIX_ASSIGN_OR_RETURN(DatasetConfig config, LoadDatasetConfig(f.config));
+    options = std::move(config.search);
+  }
+  // Config files name the variables that hold API keys, never the keys.
+  for (auto& [name, config] : options.engine_configs) {
+    if (config.api_key.empty() && !config.api_key_env.empty()) {
+      if (auto key = env(config.api_key_env)) config.api_key = *key;
+    }
   }
   PIX_RETURN_IF_ERROR(ApplyEnvironment(env, &options));
   auto given = [&](const char* flag) { return f.app && f.app->count(flag) > 0; };
-  if (given("--engines")) options.engines = SplitList({f.engines});
-  for (const std::string& name : options.engines) PIX_RETURN_IF_ERROR(Engine(name).status());
+  if (given("--engines")) options.engines = SplitCommaList({f.engines});
+  for (const std::string& name : options.engines) PIX_RETURN_IF_ERROR(EngineByName(name).status());
   if (given("--max")) options.max_results = f.max;
   if (given("--every-engine")) options.every_engine = f.every_engine;
   if (given("--stream")) options.stream = f.stream;
   if (given("--types")) {
-    PIX_ASSIGN_OR_RETURN(options.filters.types, ParseTypes(f.types));
+    PIX_ASSIGN_OR_RETURN(options.filters.types, ParseFileTypes(f.types));
   }
   if (given("--min-width")) options.filters.min_width = f.min_width;
   if (given("--min-height")) options.filters.min_height = f.min_height;
   if (given("--license")) {
-    PIX_ASSIGN_OR_RETURN(options.filters.licenses, ExpandLicenseFilter(SplitList(f.licenses)));
+    PIX_ASSIGN_OR_RETURN(options.filters.licenses, ExpandLicenseFilter(SplitCommaList(f.licenses)));
   }
   if (given("--safe")) {
-    PIX_ASSIGN_OR_RETURN(options.filters.safe, ParseSafe(f.safe));
+    PIX_ASSIGN_OR_RETURN(options.filters.safe, ParseSafeSearch(f.safe));
   }
   for (const std::string& spec : f.base_urls)
     PIX_RETURN_IF_ERROR(ApplyEngineSetting(spec, true, &options));

@@ -18,8 +18,8 @@
 //     engine_options:
 //       wikimedia: {contact: me@example.org}
 //       flickr: {api_key_env: MY_FLICKR_KEY}     # the variable holding the key
-// Other top-level keys belong to other stages and are ignored here; unknown
-// keys inside `search` are errors.
+// The section is read by lib/config (config/search_section.cpp) with the
+// rest of dataset.yaml; unknown keys are errors.
 //
 // Failure modes: kInvalidArgument with "file:line:column:" for config
 // errors, with the flag or variable name otherwise; kNotFound/kIoError for an
@@ -67,10 +67,15 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
 // The four layers combined.
 Result<SearchOptions> ResolveSearchOptions(const SearchFlags& flags, const EnvLookup& env);
 
-// Reads the `search` section of YAML text over *options. `file` names it in
-// messages; `env` resolves api_key_env.
-Status ApplySearchConfig(std::string_view yaml, const std::string& file, const EnvLookup& env,
-                         SearchOptions* options);
+// Helpers shared with the config reader.
+// "a,b" items split at commas, trimmed, empty parts dropped.
+std::vector<std::string> SplitCommaList(const std::vector<std::string>& items);
+// File types for --types (jpeg -> jpg, tiff -> tif); unknown types fail.
+Result<std::vector<std::string>> ParseFileTypes(const std::vector<std::string>& items);
+// "off", "moderate" or "strict".
+Result<SafeSearch> ParseSafeSearch(const std::string& s);
+// The registered engine of that name, or an error listing the engines.
+Result<const EngineDef*> EngineByName(std::string_view name);
 
 // The table --list-engines prints.
 std::string DescribeEngines();

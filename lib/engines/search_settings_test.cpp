@@ -36,57 +36,6 @@ Result<SearchOptions> Resolve(std::vector<std::string> args,
 
 }  // namespace
 
-TEST_CASE("search config: the search section of a dataset.yaml") {
-  SearchOptions o;
-  Status s = ApplySearchConfig(R"(
-name: foxes
-classes: [red fox]
-search:
-  engines: [wikimedia, openverse]
-  max: 30
-  every_engine: true
-  types: jpeg, png
-  min_width: 200
-  license: [open]
-  safe: strict
-  engine_options:
-    wikimedia: {contact: me@example.org, interval: 1.5}
-    flickr:
-      api_key_env: MY_FLICKR
-)",
-                               "dataset.yaml", Env({{"MY_FLICKR", "fk"}}), &o);
-  REQUIRE_MESSAGE(s.ok(), s.message());
-  CHECK(o.engines == std::vector<std::string>{"wikimedia", "openverse"});
-  CHECK(o.max_results == 30);
-  CHECK(o.every_engine);
-  CHECK(o.filters.types == std::vector<std::string>{"jpg", "png"});
-  CHECK(o.filters.min_width == 200);
-  CHECK(o.filters.licenses.size() == 6);
-  CHECK(o.filters.safe == SafeSearch::kStrict);
-  CHECK(o.engine_configs["wikimedia"].Param("contact") == "me@example.org");
-  CHECK(o.engine_configs["wikimedia"].interval_s == 1.5);
-  CHECK(o.engine_configs["flickr"].api_key == "fk");
-}
-
-TEST_CASE("search config: errors name file, line and column") {
-  SearchOptions o;
-  Status s = ApplySearchConfig("search:\n  engines: bing\n  maxx: 3\n", "d.yaml", Env({}), &o);
-  CHECK(s.code() == StatusCode::kInvalidArgument);
-  CHECK(s.message().rfind("d.yaml:3:3: unknown key search.maxx", 0) == 0);
-  s = ApplySearchConfig("search:\n  engine_options:\n    bing: {contact: x}\n", "d.yaml", Env({}),
-                        &o);
-  CHECK(s.message().rfind("d.yaml:3:12: bing has no setting 'contact'", 0) == 0);
-  s = ApplySearchConfig("search:\n  engine_options:\n    altavista: {}\n", "d.yaml", Env({}), &o);
-  CHECK(s.message().find("unknown engine 'altavista'") != std::string::npos);
-  s = ApplySearchConfig("search:\n  max: [1\n", "d.yaml", Env({}), &o);
-  CHECK(s.message().rfind("d.yaml:", 0) == 0);
-  s = ApplySearchConfig("search:\n  max: many\n", "d.yaml", Env({}), &o);
-  CHECK(s.code() == StatusCode::kInvalidArgument);
-  s = ApplySearchConfig("search:\n  types: [jpg, exe]\n", "d.yaml", Env({}), &o);
-  CHECK(s.message().find("unknown file type 'exe'") != std::string::npos);
-  CHECK(ApplySearchConfig("classes: [a]\n", "d.yaml", Env({}), &o).ok());
-}
-
 TEST_CASE("search settings: defaults, then config, then environment, then flags") {
   auto defaults = Resolve({});
   REQUIRE(defaults.ok());
@@ -95,11 +44,14 @@ TEST_CASE("search settings: defaults, then config, then environment, then flags"
 
   const std::string path = "/tmp/pix-search-settings-test.yaml";
   std::ofstream(path) << "search:\n  max: 7\n  engines: [bing]\n  engine_options:\n    bing:\n"
-                         "      base_url: http://config.example\n      market: de-DE\n";
+                         "      base_url: http://config.example\n      market: de-DE\n"
+                         "    flickr: {api_key_env: MY_FLICKR}\n";
   auto layered = Resolve(
       {"--config", path, "--engine-opt", "bing.market=fr-FR"},
-      {{"PIX_ENGINE_BING_BASE_URL", "http://env.example"}, {"PIX_ENGINE_BING_MARKET", "it-IT"}});
+      {{"PIX_ENGINE_BING_BASE_URL", "http://env.example"}, {"PIX_ENGINE_BING_MARKET", "it-IT"},
+       {"MY_FLICKR", "fk"}});
   REQUIRE_MESSAGE(layered.ok(), layered.status().message());
+  CHECK(layered->engine_configs["flickr"].api_key == "fk");  // named by the config, read from env
   CHECK(layered->max_results == 7);
   CHECK(layered->engines == std::vector<std::string>{"bing"});
   CHECK(layered->engine_configs["bing"].base_url == "http://env.example");  // env over config
