@@ -57,7 +57,7 @@ Result<DecodedImage> DecodeJpeg(std::string_view bytes, const DecodeOptions& opt
   const bool gray = options.gray || colorspace == TJCS_GRAY;
   const int pixel_format = cmyk ? TJPF_CMYK : gray ? TJPF_GRAY : TJPF_RGB;
   const int in_channels = tjPixelSize[pixel_format];
-  std::vector<uint8_t> buffer(static_cast<size_t>(out.width) * out.height * in_channels);
+  PixelBuffer buffer(static_cast<size_t>(out.width) * out.height * in_channels);
   // Flags 0 besides the scan limit: ISLOW IDCT and fancy upsampling, the
   // libjpeg defaults Pillow decodes with.
   if (tjDecompress2(tj.get(), data, bytes.size(), buffer.data(), out.width, 0, out.height, pixel_format,
@@ -130,7 +130,7 @@ Result<DecodedImage> DecodePng(std::string_view bytes, const DecodeOptions& opti
   PngSource source{reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), 0};
   PngReader reader;
   DecodedImage out;
-  std::vector<uint8_t> raw;  // 16-bit gray samples
+  PixelBuffer raw;  // 16-bit gray samples
   std::vector<png_bytep> rows;
   Status budget;
   reader.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &error, PngError, PngWarning);
@@ -198,7 +198,7 @@ Result<DecodedImage> DecodeWebp(std::string_view bytes, const DecodeOptions& opt
   out.width = features.width;
   out.height = features.height;
   out.channels = 3;
-  std::vector<uint8_t> rgba(static_cast<size_t>(out.width) * out.height * 4);
+  PixelBuffer rgba(static_cast<size_t>(out.width) * out.height * 4);
   if (features.has_animation) {
     if (!options.allow_animated) return Status::Unsupported("WebP: animated");
     WebPAnimDecoderOptions anim_options;
@@ -238,10 +238,10 @@ Result<DecodedImage> DecodeImage(std::string_view bytes, FileKind kind, const De
   }
 }
 
-std::vector<uint8_t> PillowGray(const DecodedImage& image) {
+PixelBuffer PillowGray(const DecodedImage& image) {
   if (!image.pillow_gray.empty()) return image.pillow_gray;
   if (image.channels == 1) return image.pixels;
-  std::vector<uint8_t> gray(static_cast<size_t>(image.width) * image.height);
+  PixelBuffer gray(static_cast<size_t>(image.width) * image.height);
   PillowLumaRow(image.pixels.data(), static_cast<int>(gray.size()), image.channels, gray.data());
   return gray;
 }

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "image/pixel_buffer.h"
 #include "image/sniff.h"
 
 namespace pix {
@@ -49,10 +50,10 @@ struct DecodedImage {
   int height = 0;
   int channels = 0;  // 1 (gray) or 3 (RGB)
   int scale_denom = 1;  // 1, 2, 4 or 8: width is ceil(stored width / scale_denom)
-  std::vector<uint8_t> pixels;  // row-major, interleaved
+  PixelBuffer pixels;  // row-major, interleaved
   // Pillow's convert("L") plane when it is not the luma of `pixels` (16-bit
   // gray PNG); empty otherwise.
-  std::vector<uint8_t> pillow_gray;
+  PixelBuffer pillow_gray;
   // The decoder recovered from corrupt data (libjpeg warning, e.g. premature
   // end of data); the pixels exist but part of them are filler.
   bool corrupt = false;
@@ -62,6 +63,6 @@ struct DecodedImage {
 Result<DecodedImage> DecodeImage(std::string_view bytes, FileKind kind, const DecodeOptions& options);
 
 // Pillow's convert("L") of a decoded image, at its decoded size.
-std::vector<uint8_t> PillowGray(const DecodedImage& image);
+PixelBuffer PillowGray(const DecodedImage& image);
 
 }  // namespace pix

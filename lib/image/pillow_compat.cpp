@@ -1,5 +1,7 @@
 #include "image/pillow_compat.h"
 
+#include "image/vector_clones.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -25,9 +27,35 @@ uint8_t Clip8(int v) {
   return static_cast<uint8_t>(std::clamp(shifted, 0, 255));
 }
 
+// One horizontal pass over a row: out[xx] = sum of row[xmin + x] * k[x].
+PIX_VECTOR_CLONES void HorizontalPass(const uint8_t* row, const int32_t* kk, const int* bounds, int ksize,
+                                      int out_width, uint8_t* out) {
+  for (int xx = 0; xx < out_width; ++xx) {
+    const uint8_t* in = row + bounds[xx * 2];
+    const int n = bounds[xx * 2 + 1];
+    const int32_t* k = kk + static_cast<size_t>(xx) * ksize;
+    int ss = 1 << (kPrecisionBits - 1);
+    for (int x = 0; x < n; ++x) ss += in[x] * k[x];
+    out[xx] = Clip8(ss);
+  }
+}
+
+template <int kStride>
+void LumaRowFixed(const uint8_t* rgb, int count, uint8_t* out) {
+  for (int x = 0; x < count; ++x) {
+    const uint8_t* p = rgb + static_cast<size_t>(x) * kStride;
+    out[x] = PillowLuma(p[0], p[1], p[2]);
+  }
+}
+
+PIX_VECTOR_CLONES void LumaRow3(const uint8_t* rgb, int count, uint8_t* out) { LumaRowFixed<3>(rgb, count, out); }
+PIX_VECTOR_CLONES void LumaRow4(const uint8_t* rgb, int count, uint8_t* out) { LumaRowFixed<4>(rgb, count, out); }
+
 }  // namespace
 
 void PillowLumaRow(const uint8_t* rgb, int count, int stride, uint8_t* out) {
+  if (stride == 3) return LumaRow3(rgb, count, out);
+  if (stride == 4) return LumaRow4(rgb, count, out);
   for (int x = 0; x < count; ++x, rgb += stride) out[x] = PillowLuma(rgb[0], rgb[1], rgb[2]);
 }
 
@@ -108,14 +136,8 @@ void LanczosResizer::AddRow(int y, const uint8_t* row) {
     std::memcpy(&temp_[offset * in_width_], row, in_width_);
     return;
   }
-  uint8_t* out = &temp_[offset * out_width_];
-  for (int xx = 0; xx < out_width_; ++xx) {
-    const int xmin = horiz_.bounds[xx * 2], xmax = horiz_.bounds[xx * 2 + 1];
-    const int32_t* k = &horiz_.kk[static_cast<size_t>(xx) * horiz_.ksize];
-    int ss = 1 << (kPrecisionBits - 1);
-    for (int x = 0; x < xmax; ++x) ss += row[x + xmin] * k[x];
-    out[xx] = Clip8(ss);
-  }
+  HorizontalPass(row, horiz_.kk.data(), horiz_.bounds.data(), horiz_.ksize, out_width_,
+                 &temp_[offset * out_width_]);
 }
 
 std::vector<uint8_t> LanczosResizer::Finish() const {

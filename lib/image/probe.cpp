@@ -247,6 +247,7 @@ void ProbePng(std::string_view b, ImageInfo* info) {
       }
       info->width = static_cast<int>(w);
       info->height = static_cast<int>(h);
+      info->lossless = true;
       static constexpr int kChannels[7] = {1, 0, 3, 1, 2, 0, 4};
       static constexpr const char* kModel[7] = {"gray", "", "rgb", "palette", "gray", "", "rgb"};
       info->channels = kChannels[color_type];
@@ -341,6 +342,7 @@ void ProbeWebp(std::string_view b, ImageInfo* info) {
         SetDefect(info, ImageDefect::kCorruptHeader, "WebP: bad VP8L signature");
         return;
       }
+      info->lossless = true;
       const uint32_t bits = Le32(p + 1);
       if (!vp8x) {
         info->width = static_cast<int>((bits & 0x3FFF) + 1);

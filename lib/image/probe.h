@@ -48,6 +48,7 @@ struct ImageInfo {
   std::string color_model;
   bool has_alpha = false;
   bool progressive = false;  // progressive JPEG, interlaced (Adam7) PNG
+  bool lossless = false;     // PNG, lossless WebP (VP8L)
   bool animated = false;     // APNG (acTL) or animated WebP (ANIM)
   int frames = 1;            // declared frames when animated
   int jpeg_scans = 0;        // SOS markers found
