@@ -60,6 +60,11 @@ std::string ClassifyTrailing(std::string_view whole, std::string_view trailing) 
   return ActiveContentIn(rest.substr(0, 1 << 20));
 }
 
+// Records the first embedded format found.
+void KeepEmbedded(ImageInfo* info, std::string kind) {
+  if (info->embedded_kind.empty()) info->embedded_kind = std::move(kind);
+}
+
 // ---- JPEG ----------------------------------------------------------------
 
 constexpr uint8_t kZigZagToNatural[64] = {
@@ -168,7 +173,7 @@ void ProbeJpeg(std::string_view b, ImageInfo* info) {
     } else if (m == 0xEE && payload.substr(0, 5) == "Adobe" && n >= 12) {
       info->jpeg_adobe_transform = p[11];
     } else if (m == 0xFE || (m >= 0xE0 && m <= 0xEF)) {
-      if (info->embedded_kind.empty()) info->embedded_kind = ActiveContentIn(payload);
+      KeepEmbedded(info, ActiveContentIn(payload));
     } else if (m == 0xDA) {
       if (!have_sof) {
         SetDefect(info, ImageDefect::kCorruptHeader, "JPEG: scan before the frame header");
@@ -189,7 +194,7 @@ void ProbeJpeg(std::string_view b, ImageInfo* info) {
     SetDefect(info, ImageDefect::kCorruptHeader, "JPEG: no scan");
   }
   info->trailing_bytes = b.size() - std::min(pos, b.size());
-  if (ended) info->embedded_kind = ClassifyTrailing(b, b.substr(pos));
+  if (ended) KeepEmbedded(info, ClassifyTrailing(b, b.substr(pos)));
   switch (info->channels) {
     case 1: info->color_model = "gray"; break;
     case 3: info->color_model = info->jpeg_adobe_transform == 0 ? "rgb" : "ycbcr"; break;
@@ -274,7 +279,7 @@ void ProbePng(std::string_view b, ImageInfo* info) {
     } else if (type == "CgBI") {
       SetDefect(info, ImageDefect::kCorruptHeader, "PNG: Apple CgBI variant");
     } else if (type == "tEXt" || type == "zTXt" || type == "iTXt") {
-      if (info->embedded_kind.empty()) info->embedded_kind = ActiveContentIn(b.substr(p - d, len));
+      KeepEmbedded(info, ActiveContentIn(b.substr(p - d, len)));
     }
   }
   if (first) {
@@ -288,7 +293,7 @@ void ProbePng(std::string_view b, ImageInfo* info) {
     SetDefect(info, ImageDefect::kCorruptHeader, "PNG: no image data (IDAT)");
   }
   info->trailing_bytes = b.size() - std::min(pos, b.size());
-  if (ended) info->embedded_kind = ClassifyTrailing(b, b.substr(pos));
+  if (ended) KeepEmbedded(info, ClassifyTrailing(b, b.substr(pos)));
 }
 
 // ---- WebP ----------------------------------------------------------------
@@ -311,13 +316,14 @@ void ProbeWebp(std::string_view b, ImageInfo* info) {
   info->bit_depth = 8;
   while (pos + 8 <= end) {
     const std::string_view fourcc = b.substr(pos, 4);
-    const uint64_t size = Le32(d + pos + 4);
+    uint64_t size = Le32(d + pos + 4);
     const unsigned char* p = d + pos + 8;
-    if (pos + 8 + size > end) {
+    const bool cut = pos + 8 + size > end;
+    if (cut) {
       SetDefect(info, ImageDefect::kTruncated, fmt::format("WebP: chunk {} runs past the end", fourcc));
-      break;
+      size = end - pos - 8;  // still read the headers that are there
     }
-    pos += 8 + size + (size & 1);
+    pos = cut ? end : pos + 8 + size + (size & 1);
     if (fourcc == "VP8X" && size >= 10) {
       vp8x = true;
       info->has_icc = p[0] & 0x20;
@@ -374,7 +380,7 @@ void ProbeWebp(std::string_view b, ImageInfo* info) {
   info->color_model = "rgb";
   if (riff_end < b.size()) {
     info->trailing_bytes = b.size() - riff_end;
-    info->embedded_kind = ClassifyTrailing(b, b.substr(riff_end));
+    KeepEmbedded(info, ClassifyTrailing(b, b.substr(riff_end)));
   }
 }
 

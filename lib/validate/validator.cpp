@@ -137,10 +137,8 @@ void WriteExif(Record* record, const ExifSummary& exif) {
   if (!exif.datetime.empty()) j.Key("datetime").String(exif.datetime);
   if (exif.orientation) j.Key("orientation").Int(exif.orientation);
   j.Key("gps").Bool(exif.gps);
-  if (exif.latitude && exif.longitude) {
-    j.Key("gps_latitude").Double(Round(*exif.latitude, 6));
-    j.Key("gps_longitude").Double(Round(*exif.longitude, 6));
-  }
+  if (exif.latitude) j.Key("gps_latitude").Double(Round(*exif.latitude, 6));
+  if (exif.longitude) j.Key("gps_longitude").Double(Round(*exif.longitude, 6));
   j.EndObject();
   record->SetRaw("exif", j.str());
 }
