@@ -24,9 +24,9 @@ int main(int argc, char** argv) {
   pix::ToolCli cli("pix-validate", "Check, measure, hash and score the image of every record");
   pix::CommonOptions common;
   pix::ValidateOptions o;
-  int concurrency = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int concurrency = 0;  // one per CPU; not a CPU count, so --help is the same on every machine
   cli.AddCommonFlags(&common);
-  cli.AddConcurrency(&concurrency, "Images examined at once (default: one per CPU)");
+  cli.AddConcurrency(&concurrency, "Images examined at once (0: one per CPU)");
   CLI::App& app = cli.app();
   const std::map<std::string, pix::ValidateLevel> levels = {
       {"fast", pix::ValidateLevel::kFast}, {"medium", pix::ValidateLevel::kMedium}, {"slow", pix::ValidateLevel::kSlow}};
@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
     terminal.Error("--no-metrics cannot be combined with --level slow (the score needs the metrics)");
     return pix::kExitUsage;
   }
+  if (concurrency == 0) concurrency = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   pix::InstallSignalHandlers();
   const pix::Validator validator(o);
   pix::ParallelStageHooks hooks;
