@@ -36,7 +36,8 @@ class FixtureServer:
         self.hosts = []
 
     def __enter__(self):
-        cmd = [sys.executable, os.path.join(SOURCE_DIR, "tests", "fixture_server.py")]
+        cmd = [sys.executable, os.path.join(SOURCE_DIR, "tests", "fixture_server.py"),
+               "--exit-on-stdin-eof"]
         if self.root:
             cmd += ["--root", self.root]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
