@@ -9,17 +9,6 @@
 #include "jsonl/parallel_stage.h"
 #include "validate/validator.h"
 
-namespace {
-
-// Shows only "N=64" in --help, not the validator's range text; the ranges are
-// in the man page. (main has the same helper as pix::Quiet in base/cli.h.)
-CLI::Validator Terse(CLI::Validator v) {
-  v.description("");
-  return v;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   pix::ToolCli cli("pix-validate", "Check, measure, hash and score the image of every record");
   pix::CommonOptions common;
@@ -51,39 +40,39 @@ int main(int argc, char** argv) {
     return app.add_option(name, value, help)->type_name(unit)->capture_default_str();
   };
   number("--min-width", o.min_width, "Reject images narrower than N pixels (as displayed)")
-      ->check(Terse(CLI::NonNegativeNumber));
+      ->check(pix::Quiet(CLI::NonNegativeNumber));
   number("--min-height", o.min_height, "Reject images lower than N pixels (as displayed)")
-      ->check(Terse(CLI::NonNegativeNumber));
+      ->check(pix::Quiet(CLI::NonNegativeNumber));
   number("--max-pixels", o.max_pixels, "Reject images of more than N pixels, before decoding (bomb budget)")
-      ->check(Terse(CLI::PositiveNumber));
+      ->check(pix::Quiet(CLI::PositiveNumber));
   number("--max-bytes", o.max_bytes, "Reject files larger than N bytes without reading them")
-      ->check(Terse(CLI::PositiveNumber));
+      ->check(pix::Quiet(CLI::PositiveNumber));
   number("--min-bytes", o.min_bytes, "Reject files smaller than N bytes (0: no rule)");
   number("--min-aspect", o.min_aspect, "Reject when min(w/h, h/w) is below X", "X")
-      ->check(Terse(CLI::Range(0.0, 1.0)));
+      ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
   number("--max-trailing-bytes", o.max_trailing_bytes, "Reject more than N bytes after the image's end (-1: any)")
-      ->check(Terse(CLI::Range(int64_t{-1}, INT64_MAX)));
+      ->check(pix::Quiet(CLI::Range(int64_t{-1}, INT64_MAX)));
   app.add_flag("--allow-animated", o.allow_animated, "Accept animated PNG/WebP (the first frame is examined)");
 
   // Metric thresholds.
   number("--dark", o.dark_p99, "Reject as dark when the 99th luma percentile is below X", "X")
-      ->check(Terse(CLI::Range(0.0, 1.0)));
+      ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
   number("--light", o.light_p05, "Reject as overexposed when the 5th luma percentile is above X", "X")
-      ->check(Terse(CLI::Range(0.0, 1.0)));
+      ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
   number("--min-contrast", o.min_contrast, "Reject when RMS contrast is below X", "X")
-      ->check(Terse(CLI::Range(0.0, 1.0)));
+      ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
   number("--min-entropy", o.min_entropy, "Reject as low information below X bits of luma entropy", "X")
-      ->check(Terse(CLI::Range(0.0, 8.0)));
+      ->check(pix::Quiet(CLI::Range(0.0, 8.0)));
   number("--min-sharpness", o.min_sharpness, "Reject as blurry when the Laplacian variance is below X", "X")
-      ->check(Terse(CLI::NonNegativeNumber));
+      ->check(pix::Quiet(CLI::NonNegativeNumber));
   number("--max-uniform", o.max_uniform_fraction, "Reject as near uniform when this share of pixels is one colour", "X")
-      ->check(Terse(CLI::Range(0.0, 1.0)));
+      ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
   number("--min-jpeg-quality", o.min_jpeg_quality, "Reject JPEGs whose estimated quality is below N (0: no rule)")
-      ->check(Terse(CLI::Range(0, 100)));
+      ->check(pix::Quiet(CLI::Range(0, 100)));
   app.add_flag("--reject-grayscale", o.reject_grayscale, "Reject images without colour");
   app.add_flag("--exif-gps", o.exif_gps, "Also write GPS coordinates found in EXIF (off for privacy)");
   number("--min-quality", o.min_quality, "Reject when the quality score (slow level) is below X", "X")
-      ->check(Terse(CLI::Range(0.0, 1.0)));
+      ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
   if (auto code = cli.Parse(argc, argv)) return *code;
 
   o.level = levels.at(level);
