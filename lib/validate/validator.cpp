@@ -19,6 +19,7 @@
 #include "image/probe.h"
 #include "image/sniff.h"
 #include "jsonl/json_text.h"
+#include "validate/quality_judge.h"
 
 namespace pix {
 namespace {
@@ -166,13 +167,18 @@ void WriteMetrics(Record* record, const ImageMetrics& m) {
   record->SetRaw("metrics", j.str());
 }
 
-void WriteQuality(Record* record, const QualityScore& q) {
+void WriteQuality(Record* record, const QualityScore& q, const JudgeVerdict* verdict) {
   JsonBuilder j;
   j.BeginObject();
   j.Key("score").Double(Round(q.score, 4));
   j.Key("parts").BeginObject();
   for (const auto& [part, value] : q.parts) j.Key(part).Double(Round(value, 4));
   j.EndObject();
+  if (verdict && verdict->ok && !verdict->reason.empty()) j.Key("ai_reason").String(verdict->reason);
+  if (verdict && !verdict->ok) {
+    j.Key("ai_error").String(verdict->error_code);
+    j.Key("ai_error_message").String(verdict->error_message);
+  }
   j.EndObject();
   record->SetRaw("quality", j.str());
 }
@@ -237,7 +243,8 @@ const char* ValidateLevelName(ValidateLevel level) {
   return "medium";
 }
 
-Validator::Validator(ValidateOptions options) : options_(std::move(options)) {}
+Validator::Validator(ValidateOptions options, QualityJudge* judge)
+    : options_(std::move(options)), judge_(judge) {}
 
 void Validator::Count(bool valid, const std::vector<std::string>& reasons) const {
   (valid ? valid_ : rejected_).fetch_add(1, std::memory_order_relaxed);
@@ -364,6 +371,7 @@ Status Validator::Validate(Record* record) const {
                                      "truncated", "corrupt_header", "crc_mismatch", "too_many_scans",
                                      "too_many_pixels", "animated"});
   std::optional<ImageMetrics> metrics;
+  std::optional<OwnedPixels> analysis;
   if (o.level != ValidateLevel::kFast && structurally_sound) {
     DecodeOptions dopt;
     dopt.max_pixels = o.max_pixels;
@@ -389,8 +397,8 @@ Status Validator::Validate(Record* record) const {
       record->SetString("pixel_hash", PixelHash(*decoded));
       if (o.metrics) {
         const PixelView full{decoded->pixels.data(), decoded->width, decoded->height, decoded->channels};
-        const OwnedPixels analysis = DownscaleForAnalysis(full);
-        metrics = ComputeMetrics(analysis.view());
+        analysis = DownscaleForAnalysis(full);
+        metrics = ComputeMetrics(analysis->view());
         if (decoded->scale_denom == 1) metrics->blockiness = Blockiness(gray.data(), decoded->width, decoded->height);
         const ImageMetrics& m = *metrics;
         WriteMetrics(record, m);
@@ -417,8 +425,17 @@ Status Validator::Validate(Record* record) const {
     in.metrics = *metrics;
     in.jpeg_quality = info.kind == FileKind::kJpeg ? info.jpeg_quality : 0;
     in.lossless = info.lossless;
-    const QualityScore q = ComputeQuality(in);
-    WriteQuality(record, q);
+    QualityScore q = ComputeQuality(in);
+    std::optional<JudgeVerdict> verdict;
+    if (judge_ && analysis) {
+      verdict = judge_->Judge(analysis->view(), exif.orientation);
+      if (verdict->ok) {
+        const double w = judge_->options().weight;
+        q.parts.emplace_back("ai_judge", verdict->score);
+        q.score = (1 - w) * q.score + w * verdict->score;
+      }
+    }
+    WriteQuality(record, q, verdict ? &*verdict : nullptr);
     if (o.min_quality > 0 && q.score < o.min_quality) {
       reject.Add("low_quality", fmt::format("quality {:.3f}, below {}", q.score, o.min_quality));
     }

@@ -129,9 +129,13 @@ struct QualityScore {
 };
 QualityScore ComputeQuality(const QualityInputs& in);
 
+class QualityJudge;
+
 class Validator {
  public:
-  explicit Validator(ValidateOptions options);
+  // `judge`, when given, is asked at the slow level (see quality_judge.h);
+  // it must outlive the Validator.
+  explicit Validator(ValidateOptions options, QualityJudge* judge = nullptr);
 
   // Examines the file of one record and sets the validate fields on it.
   Status Validate(Record* record) const;
@@ -145,6 +149,7 @@ class Validator {
   void Count(bool valid, const std::vector<std::string>& reasons) const;
 
   ValidateOptions options_;
+  QualityJudge* judge_;
   mutable std::atomic<uint64_t> valid_{0}, rejected_{0};
   mutable std::mutex reasons_mutex_;
   mutable std::map<std::string, uint64_t> reasons_;

@@ -1,13 +1,28 @@
 // pix-validate: checks that fetched files are usable images, measures them,
 // hashes them and scores their quality; marks the unusable ones invalid.
+#include <cstdlib>
+#include <memory>
 #include <thread>
 
 #include "base/cli.h"
 #include "base/exit_code.h"
 #include "base/signals.h"
 #include "base/terminal.h"
+#include "config/dataset_config.h"
+#include "http/http_flags.h"
 #include "jsonl/parallel_stage.h"
+#include "llm/llm_flags.h"
+#include "validate/quality_judge.h"
 #include "validate/validator.h"
+
+namespace {
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   pix::ToolCli cli("pix-validate", "Check, measure, hash and score the image of every record");
@@ -73,6 +88,19 @@ int main(int argc, char** argv) {
   app.add_flag("--exif-gps", o.exif_gps, "Also write GPS coordinates found in EXIF (off for privacy)");
   number("--min-quality", o.min_quality, "Reject when the quality score (slow level) is below X", "X")
       ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
+
+  // The AI judge (slow level): a vision model over the --llm-* endpoint.
+  bool judge = false;
+  pix::JudgeOptions judge_options;
+  pix::LlmFlags llm_flags;
+  pix::NetworkFlags network;
+  std::string config_path;
+  app.add_flag("--judge", judge, "Slow level: also ask a vision model (--llm-*) for a quality judgement");
+  number("--judge-weight", judge_options.weight, "Share of the quality score given to the judge", "X")
+      ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
+  cli.AddConfig(&config_path);
+  pix::AddLlmFlags(cli, &llm_flags);
+  pix::AddNetworkFlags(cli, &network, judge_options.http);
   if (auto code = cli.Parse(argc, argv)) return *code;
 
   o.level = levels.at(level);
@@ -88,10 +116,36 @@ int main(int argc, char** argv) {
     return pix::kExitUsage;
   }
   if (concurrency == 0) concurrency = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::unique_ptr<pix::QualityJudge> quality_judge;
+  if (judge) {
+    if (o.level != pix::ValidateLevel::kSlow) {
+      terminal.Error("--judge needs --level slow");
+      return pix::kExitUsage;
+    }
+    if (!config_path.empty()) {
+      auto loaded = pix::LoadDatasetConfig(config_path);
+      if (!loaded.ok()) {
+        terminal.Error(loaded.status().message());
+        return pix::kExitUsage;
+      }
+      judge_options.llm = loaded->llm;
+    }
+    pix::Status s = llm_flags.ApplyTo(&judge_options.llm, true, Env);
+    if (s.ok()) s = network.ApplyTo(&judge_options.http);
+    if (s.ok() && judge_options.llm.endpoint.model.empty()) s = pix::Status::InvalidArgument("--judge needs --llm-model");
+    if (!s.ok()) {
+      terminal.Error(s.message());
+      return pix::kExitUsage;
+    }
+    if (app.count("--timeout")) judge_options.llm.endpoint.timeout = judge_options.http.timeout;
+    quality_judge = std::make_unique<pix::QualityJudge>(std::move(judge_options));
+  }
   pix::InstallSignalHandlers();
-  const pix::Validator validator(o);
+  const pix::Validator validator(o, quality_judge.get());
   pix::ParallelStageHooks hooks;
-  hooks.summary = [&] { return validator.Summary(); };
+  hooks.summary = [&] {
+    return validator.Summary() + (quality_judge ? "; " + quality_judge->Summary() : "");
+  };
   return pix::RunParallelMapStage(
       "validate", common, &terminal, concurrency,
       [&](pix::Record& record) { return validator.Validate(&record); }, hooks);
