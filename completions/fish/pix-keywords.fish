@@ -37,6 +37,6 @@ complete -c pix-keywords -l llm-provider -x -a 'openai anthropic' -d 'Protocol: 
 complete -c pix-keywords -l llm-base-url -x -d 'API base URL, e.g. http://127.0.0.1:11434/v1 (env PIX_LLM_BASE_URL)'
 complete -c pix-keywords -l llm-model -x -d 'Model name'
 complete -c pix-keywords -l llm-key-env -x -d 'Environment variable holding the API key'
-complete -c pix-keywords -l llm-count -x -d 'Queries to ask the model for per label'
 complete -c pix-keywords -l llm-cache -r -F -d 'Cache answers in DIR (default ~/.cache/pixcrawler/llm)'
 complete -c pix-keywords -l no-llm-cache -d 'Neither read nor write cached answers'
+complete -c pix-keywords -l llm-count -x -d 'Queries to ask the model for per label'

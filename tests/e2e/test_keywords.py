@@ -5,7 +5,7 @@ import json
 import os
 import unittest
 
-from harness import FixtureServer, TempDirTestCase, run
+from harness import FixtureServerTestCase, TempDirTestCase, run
 
 DEFAULT_TEMPLATES = ["photo", "close-up", "high resolution"]
 
@@ -216,18 +216,9 @@ class KeywordsWordNet(TempDirTestCase):
         self.assertEqual(r.stdout, "")
 
 
-class KeywordsLlm(TempDirTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = FixtureServer().__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-
+class KeywordsLlm(FixtureServerTestCase):
     def setUp(self):
         super().setUp()
-        self.server.reset()
         self.cache = os.path.join(self.tmp, "cache")
 
     def llm(self, model, *args, protocol="openai", label="red fox", env=None, extra=()):

@@ -8,6 +8,7 @@
 #include "base/terminal.h"
 #include "config/dataset_config.h"
 #include "http/http_flags.h"
+#include "llm/llm_flags.h"
 #include "keywords/keyword_stage.h"
 
 namespace {
@@ -17,18 +18,6 @@ std::string Env(const char* name) {
   return v ? v : "";
 }
 
-// "~/x" -> "$HOME/x"; the default cache directory follows the XDG rules.
-std::string ExpandHome(const std::string& path) {
-  if (path.rfind("~/", 0) == 0 && !Env("HOME").empty()) return Env("HOME") + path.substr(1);
-  return path;
-}
-
-std::string DefaultCacheDir() {
-  if (!Env("XDG_CACHE_HOME").empty()) return Env("XDG_CACHE_HOME") + "/pixcrawler/llm";
-  if (!Env("HOME").empty()) return Env("HOME") + "/.cache/pixcrawler/llm";
-  return "";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -36,10 +25,11 @@ int main(int argc, char** argv) {
   pix::CommonOptions common;
   pix::NetworkFlags network;
   pix::HttpOptions http;
-  std::string config_path, provider, base_url, model, key_env, cache_dir, wordnet_dir;
+  pix::LlmFlags llm_flags;
+  std::string config_path, wordnet_dir;
   std::vector<std::string> keywords, templates, negatives;
   bool no_templates = false, no_label = false, wordnet = false, instances = false, llm = false;
-  bool no_cache = false, no_wordnet = false, no_llm = false;
+  bool no_wordnet = false, no_llm = false;
   std::string sense;
   int depth = 1, count = 10;
   size_t max_queries = 0;
@@ -77,20 +67,11 @@ int main(int argc, char** argv) {
   app.add_flag("--no-wordnet", no_wordnet, "No WordNet queries, even if the config turns them on");
   app.add_flag("--llm", llm, "Ask a language model for more queries");
   app.add_flag("--no-llm", no_llm, "Ask no language model, even if the config says so");
-  app.add_option("--llm-provider", provider, "Protocol: openai (also Ollama, llama.cpp, vLLM) or anthropic")
-      ->type_name("NAME")
-      ->check(CLI::IsMember({"openai", "anthropic"}));
-  app.add_option("--llm-base-url", base_url, "API base URL, e.g. http://127.0.0.1:11434/v1 (env PIX_LLM_BASE_URL)")
-      ->type_name("URL");
-  app.add_option("--llm-model", model, "Model name")->type_name("NAME");
-  app.add_option("--llm-key-env", key_env, "Environment variable holding the API key")->type_name("VAR");
+  pix::AddLlmFlags(cli, &llm_flags);
   app.add_option("--llm-count", count, "Queries to ask the model for per label")
       ->type_name("N")
       ->check(pix::Quiet(CLI::Range(1, 1000)))
       ->capture_default_str();
-  app.add_option("--llm-cache", cache_dir, "Cache answers in DIR (default ~/.cache/pixcrawler/llm)")
-      ->type_name("DIR");
-  app.add_flag("--no-llm-cache", no_cache, "Neither read nor write cached answers");
   if (auto code = cli.Parse(argc, argv)) return *code;
 
   pix::Terminal terminal(cli.name(), common.quiet);
@@ -120,22 +101,9 @@ int main(int argc, char** argv) {
 
   options.llm.enabled = (options.llm.enabled || llm) && !no_llm;
   pix::LlmEndpoint& endpoint = options.llm.client.endpoint;
-  if (!provider.empty()) endpoint.protocol = *pix::ParseLlmProtocol(provider);
-  if (!Env("PIX_LLM_BASE_URL").empty()) endpoint.base_url = Env("PIX_LLM_BASE_URL");
-  if (!base_url.empty()) endpoint.base_url = base_url;
-  if (!model.empty()) endpoint.model = model;
-  if (!key_env.empty()) endpoint.api_key_env = key_env;
   if (app.count("--llm-count")) options.llm.count = count;
-  std::string& cache = options.llm.client.cache_dir;
-  if (!cache_dir.empty()) cache = cache_dir;
-  cache = no_cache ? "" : cache.empty() ? DefaultCacheDir() : ExpandHome(cache);
-  if (options.llm.enabled) {
-    // A variable the user named must exist; the default ones may be unset
-    // (local servers need no key).
-    endpoint.api_key = Env(endpoint.EffectiveApiKeyEnv().c_str());
-    if (!endpoint.api_key_env.empty() && endpoint.api_key.empty()) {
-      return usage_error("the API key variable " + endpoint.api_key_env + " is not set");
-    }
+  if (pix::Status s = llm_flags.ApplyTo(&options.llm.client, options.llm.enabled, Env); !s.ok()) {
+    return usage_error(s.message());
   }
   if (pix::Status s = network.ApplyTo(&http); !s.ok()) return usage_error(s.message());
   if (app.count("--timeout")) endpoint.timeout = http.timeout;
