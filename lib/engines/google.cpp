@@ -73,11 +73,13 @@ PageResult ParseHtmlPage(std::string_view body) {
         },
         a);
     // No title in this layout: the file name stands in, else the page's host.
-    std::string_view path = hit.url.substr(0, hit.url.find_first_of("?#"));
+    const std::string_view url = hit.url;
+    const std::string_view path = url.substr(0, url.find_first_of("?#"));
     hit.title = UrlDecode(path.substr(path.rfind('/') + 1), false);
     if (hit.title.empty()) {
-      std::string_view host =
-          hit.page_url.substr(std::min(hit.page_url.find("://") + 3, hit.page_url.size()));
+      const std::string_view page_url = hit.page_url;
+      const std::string_view host =
+          page_url.substr(std::min(page_url.find("://") + 3, page_url.size()));
       hit.title = std::string(host.substr(0, host.find('/')));
     }
     page.hits.push_back(std::move(hit));
