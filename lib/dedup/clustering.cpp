@@ -30,17 +30,18 @@ class UnionFind {
 // Joins items whose digest (selected by `has` / `key`) is equal, unless both
 // have pHashes that differ: then the digests met by accident.
 template <typename Has, typename Key>
-void JoinEqual(const std::vector<DedupItem>& items, const Has& has, const Key& key, UnionFind* uf,
+void JoinEqual(const std::vector<DedupKeys>& items, const Has& has, const Key& key, UnionFind* uf,
                uint64_t* conflicts) {
   std::vector<std::pair<uint64_t, uint32_t>> keyed;
+  keyed.reserve(static_cast<size_t>(std::count_if(items.begin(), items.end(), has)));
   for (uint32_t i = 0; i < items.size(); ++i) {
-    if (has(items[i].keys)) keyed.emplace_back(key(items[i].keys), i);
+    if (has(items[i])) keyed.emplace_back(key(items[i]), i);
   }
   std::sort(keyed.begin(), keyed.end());
   for (size_t k = 1; k < keyed.size(); ++k) {
     if (keyed[k].first != keyed[k - 1].first) continue;
-    const DedupKeys& a = items[keyed[k - 1].second].keys;
-    const DedupKeys& b = items[keyed[k].second].keys;
+    const DedupKeys& a = items[keyed[k - 1].second];
+    const DedupKeys& b = items[keyed[k].second];
     if (a.has_phash && b.has_phash && a.phash != b.phash) {
       ++*conflicts;
       continue;
@@ -82,11 +83,9 @@ std::string_view DupKindName(DupKind kind) {
   return "none";
 }
 
-bool KeepBefore(const DedupItem& a, uint32_t order_a, const DedupItem& b, uint32_t order_b,
-                KeepPolicy policy) {
-  if (a.from_index != b.from_index) return a.from_index;
-  const DedupKeys& x = a.keys;
-  const DedupKeys& y = b.keys;
+bool KeepBefore(const DedupKeys& x, uint32_t order_a, const DedupKeys& y, uint32_t order_b,
+                uint32_t indexed, KeepPolicy policy) {
+  if ((order_a < indexed) != (order_b < indexed)) return order_a < indexed;
   // Larger is better for every key but the id digest, which only breaks ties
   // without looking at input order.
   switch (policy) {
@@ -107,14 +106,15 @@ bool KeepBefore(const DedupItem& a, uint32_t order_a, const DedupItem& b, uint32
   return order_a < order_b;
 }
 
-ClusterResult ClusterItems(const std::vector<DedupItem>& items, const ClusterOptions& options) {
+ClusterResult ClusterItems(const std::vector<DedupKeys>& items, uint32_t indexed,
+                           const ClusterOptions& options) {
   const uint32_t n = static_cast<uint32_t>(items.size());
   ClusterResult result;
   result.leader.resize(n);
   result.distance.assign(n, 0);
   result.kind.assign(n, DupKind::kNone);
   const auto better = [&](uint32_t a, uint32_t b) {
-    return KeepBefore(items[a], a, items[b], b, options.keep);
+    return KeepBefore(items[a], a, items[b], b, indexed, options.keep);
   };
 
   // 1-2. Exact groups and their representatives.
@@ -140,26 +140,27 @@ ClusterResult ClusterItems(const std::vector<DedupItem>& items, const ClusterOpt
   std::vector<uint32_t> rep_leader(n, UINT32_MAX);  // by item: leader of a representative
   std::vector<uint32_t> with_phash;                 // representatives that have a pHash
   for (uint32_t r : reps) {
-    if (items[r].keys.has_phash) with_phash.push_back(r);
+    if (items[r].has_phash) with_phash.push_back(r);
   }
   std::vector<uint32_t> adj_begin, adj;
   if (options.near && with_phash.size() > 1) {
     std::vector<uint64_t> hashes(with_phash.size());
-    for (size_t k = 0; k < with_phash.size(); ++k) hashes[k] = items[with_phash[k]].keys.phash;
+    for (size_t k = 0; k < with_phash.size(); ++k) hashes[k] = items[with_phash[k]].phash;
     std::vector<HammingPair> pairs;
     {
       HammingIndex index(hashes);
+      hashes = {};  // the index holds its own copy
       pairs = index.SelfJoin(options.threshold, options.threads);
     }
     std::vector<uint32_t> degree(with_phash.size() + 1, 0);
     size_t kept_pairs = 0;
     for (const HammingPair& p : pairs) {
-      const DedupItem& a = items[with_phash[p.a]];
-      const DedupItem& b = items[with_phash[p.b]];
-      if (a.from_index && b.from_index) continue;
+      if (with_phash[p.a] < indexed && with_phash[p.b] < indexed) continue;
+      const DedupKeys& a = items[with_phash[p.a]];
+      const DedupKeys& b = items[with_phash[p.b]];
       ++result.near_pairs;
-      if (a.keys.has_dhash && b.keys.has_dhash &&
-          std::popcount(a.keys.dhash ^ b.keys.dhash) > options.dhash_threshold) {
+      if (a.has_dhash && b.has_dhash &&
+          std::popcount(a.dhash ^ b.dhash) > options.dhash_threshold) {
         ++result.dhash_rejected;
         continue;
       }
@@ -185,13 +186,13 @@ ClusterResult ClusterItems(const std::vector<DedupItem>& items, const ClusterOpt
   for (uint32_t k = 0; k < reps.size(); ++k) rank[reps[k]] = k;
   for (uint32_t r : reps) {
     rep_leader[r] = r;
-    if (items[r].from_index || adj.empty() || position[r] == UINT32_MAX) continue;
+    if (r < indexed || adj.empty() || position[r] == UINT32_MAX) continue;
     const uint32_t p = position[r];
     uint32_t best = UINT32_MAX, best_distance = 65;
     for (uint32_t e = adj_begin[p]; e < adj_begin[p + 1]; ++e) {
       const uint32_t other = with_phash[adj[e]];
       if (rank[other] > rank[r] || rep_leader[other] != other) continue;  // not kept (yet)
-      const uint32_t d = PhashDistance(items[r].keys, items[other].keys);
+      const uint32_t d = PhashDistance(items[r], items[other]);
       if (d < best_distance || (d == best_distance && rank[other] < rank[best])) {
         best = other;
         best_distance = d;
@@ -206,8 +207,8 @@ ClusterResult ClusterItems(const std::vector<DedupItem>& items, const ClusterOpt
     const uint32_t leader = rep_leader[rep];
     result.leader[i] = leader;
     if (leader == i) continue;
-    const DedupKeys& keys = items[i].keys;
-    const DedupKeys& lk = items[leader].keys;
+    const DedupKeys& keys = items[i];
+    const DedupKeys& lk = items[leader];
     result.distance[i] = PhashDistance(keys, lk);
     result.kind[i] = (leader == rep) ? ExactKind(keys, lk) : DupKind::kPhash;
   }

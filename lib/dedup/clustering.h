@@ -17,8 +17,8 @@
 //    and C duplicates when they are far apart (no transitive closure).
 // 5. Every member of an exact group follows its representative.
 //
-// Items from an earlier run's index (from_index) are always kept and come
-// first, so new images duplicate them, never the reverse.
+// The first `indexed` items come from an earlier run's index: they are always
+// kept, so new images duplicate them, never the reverse.
 // Deterministic: the result depends on the keys and on input order only
 // where the policy says so (`first`) or where two images are equal in every
 // key. Thread-safety: pure; uses `threads` threads for the self-join.
@@ -48,11 +48,6 @@ enum class DupKind : uint8_t {
 };
 std::string_view DupKindName(DupKind kind);
 
-struct DedupItem {
-  DedupKeys keys;
-  bool from_index = false;
-};
-
 struct ClusterOptions {
   KeepPolicy keep = KeepPolicy::kLargest;
   bool near = true;         // false: exact duplicates only
@@ -70,10 +65,12 @@ struct ClusterResult {
   uint64_t digest_conflicts = 0;   // equal digests with different pHashes
 };
 
-// True when `a` is kept in preference to `b`. `order` is the input position.
-bool KeepBefore(const DedupItem& a, uint32_t order_a, const DedupItem& b, uint32_t order_b,
-                KeepPolicy policy);
+// True when item `a` is kept in preference to item `b` (positions in the
+// input; the first `indexed` are from the index).
+bool KeepBefore(const DedupKeys& a, uint32_t order_a, const DedupKeys& b, uint32_t order_b,
+                uint32_t indexed, KeepPolicy policy);
 
-ClusterResult ClusterItems(const std::vector<DedupItem>& items, const ClusterOptions& options);
+ClusterResult ClusterItems(const std::vector<DedupKeys>& items, uint32_t indexed,
+                           const ClusterOptions& options);
 
 }  // namespace pix

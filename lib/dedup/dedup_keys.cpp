@@ -31,6 +31,7 @@ Result<std::optional<std::string>> StringField(const Record& record, std::string
 }
 
 std::string Lower(std::string s) {
+  if (std::none_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) return s;
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
@@ -109,8 +110,11 @@ Result<DedupKeys> ReadDedupKeys(const Record& record, std::string_view id) {
     k.dhash = *dhash;
   }
   const uint64_t w = NonNegative(record, "width"), h = NonNegative(record, "height");
-  k.pixels = (w && h && w < (1u << 31) && h < (1u << 31)) ? w * h : 0;
-  k.bytes = NonNegative(record, "bytes");
+  k.pixels = (w && h) ? static_cast<uint32_t>(std::min<uint64_t>(
+                            std::min<uint64_t>(w, UINT32_MAX) * std::min<uint64_t>(h, UINT32_MAX),
+                            UINT32_MAX))
+                      : 0;
+  k.bytes = static_cast<uint32_t>(std::min<uint64_t>(NonNegative(record, "bytes"), UINT32_MAX));
   if (auto quality = record.Raw("quality")) {
     // Only quality.score is needed; a nested parse of the small object.
     static thread_local RecordParser parser;

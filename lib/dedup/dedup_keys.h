@@ -27,21 +27,24 @@
 namespace pix {
 
 struct DedupKeys {
-  bool has_sha256 = false;
-  bool has_pixel_hash = false;
-  bool has_phash = false;
-  bool has_dhash = false;
   uint64_t sha256 = 0;      // digest of the lower-cased hex text
   uint64_t pixel_hash = 0;  // digest of the lower-cased text
   uint64_t phash = 0;
   uint64_t dhash = 0;
-  uint64_t pixels = 0;   // width * height, 0 when unknown
-  float quality = -1;    // quality.score, -1 when unknown
-  uint64_t bytes = 0;    // file size, 0 when unknown
   uint64_t id_digest = 0;  // digest of the record id, for order-free tie-breaks
+  // 32 bits each keep a million keys in 56 MB; no decodable image has more
+  // than 4 gigapixels, and bytes only break ties.
+  uint32_t pixels = 0;     // width * height (saturating), 0 when unknown
+  uint32_t bytes = 0;      // file size (saturating), 0 when unknown
+  float quality = -1;      // quality.score, -1 when unknown
+  bool has_sha256 = false;
+  bool has_pixel_hash = false;
+  bool has_phash = false;
+  bool has_dhash = false;
 
   bool has_exact_key() const { return has_sha256 || has_pixel_hash; }
 };
+static_assert(sizeof(DedupKeys) == 56, "near mode holds one per image: keep it small");
 
 // Parses exactly 16 hex digits. nullopt for anything else.
 std::optional<uint64_t> ParseHash64(std::string_view hex);

@@ -160,12 +160,16 @@ void JoinKeysWith(const JoinArgs& j, uint32_t key_begin, uint32_t key_end,
   }
 }
 
+// Rows [row_begin, row_end) of the all-pairs triangle over hashes `h`, whose
+// ids are `ids`.
 template <typename Kernel>
-void ScanRowsWith(const uint64_t* h, uint32_t n, uint32_t row_begin, uint32_t row_end,
-                  int radius, std::vector<HammingPair>* out) {
+void ScanRowsWith(const uint64_t* h, const uint32_t* ids, uint32_t n, uint32_t row_begin,
+                  uint32_t row_end, int radius, std::vector<HammingPair>* out) {
   for (uint32_t a = row_begin; a < row_end; ++a) {
     Kernel::Block(h + a, 1, h + a + 1, n - a - 1, radius, [&](uint32_t, uint32_t k) {
-      out->push_back({a, a + 1 + k, static_cast<uint32_t>(std::popcount(h[a] ^ h[a + 1 + k]))});
+      const uint32_t b = a + 1 + k;
+      out->push_back({std::min(ids[a], ids[b]), std::max(ids[a], ids[b]),
+                      static_cast<uint32_t>(std::popcount(h[a] ^ h[b]))});
     });
   }
 }
@@ -179,13 +183,15 @@ PIX_TARGET_POPCNT void JoinKeysPopcnt(const JoinArgs& j, uint32_t b, uint32_t e,
                                       std::vector<HammingPair>* out) {
   JoinKeysWith<ScalarKernel>(j, b, e, out);
 }
-PIX_TARGET_AVX512 void ScanRowsAvx512(const uint64_t* h, uint32_t n, uint32_t b, uint32_t e,
-                                      int radius, std::vector<HammingPair>* out) {
-  ScanRowsWith<Avx512Kernel>(h, n, b, e, radius, out);
+PIX_TARGET_AVX512 void ScanRowsAvx512(const uint64_t* h, const uint32_t* ids, uint32_t n,
+                                      uint32_t b, uint32_t e, int radius,
+                                      std::vector<HammingPair>* out) {
+  ScanRowsWith<Avx512Kernel>(h, ids, n, b, e, radius, out);
 }
-PIX_TARGET_POPCNT void ScanRowsPopcnt(const uint64_t* h, uint32_t n, uint32_t b, uint32_t e,
-                                      int radius, std::vector<HammingPair>* out) {
-  ScanRowsWith<ScalarKernel>(h, n, b, e, radius, out);
+PIX_TARGET_POPCNT void ScanRowsPopcnt(const uint64_t* h, const uint32_t* ids, uint32_t n,
+                                      uint32_t b, uint32_t e, int radius,
+                                      std::vector<HammingPair>* out) {
+  ScanRowsWith<ScalarKernel>(h, ids, n, b, e, radius, out);
 }
 #endif
 
@@ -212,13 +218,13 @@ void JoinKeys(const JoinArgs& j, uint32_t b, uint32_t e, std::vector<HammingPair
   JoinKeysWith<ScalarKernel>(j, b, e, out);
 }
 
-void ScanRows(const uint64_t* h, uint32_t n, uint32_t b, uint32_t e, int radius,
-              std::vector<HammingPair>* out) {
+void ScanRows(const uint64_t* h, const uint32_t* ids, uint32_t n, uint32_t b, uint32_t e,
+              int radius, std::vector<HammingPair>* out) {
 #ifdef PIX_HAMMING_X86
-  if (kIsa == Isa::kAvx512) return ScanRowsAvx512(h, n, b, e, radius, out);
-  if (kIsa == Isa::kPopcnt) return ScanRowsPopcnt(h, n, b, e, radius, out);
+  if (kIsa == Isa::kAvx512) return ScanRowsAvx512(h, ids, n, b, e, radius, out);
+  if (kIsa == Isa::kPopcnt) return ScanRowsPopcnt(h, ids, n, b, e, radius, out);
 #endif
-  ScanRowsWith<ScalarKernel>(h, n, b, e, radius, out);
+  ScanRowsWith<ScalarKernel>(h, ids, n, b, e, radius, out);
 }
 
 // Runs work(begin, end, out) over [0, total) in chunks on `threads` threads
@@ -303,21 +309,21 @@ HammingIndex::HammingIndex(std::span<const uint64_t> hashes) : n_(hashes.size())
     }
   }
 
-  permuted_.resize(n_);
-  for (size_t i = 0; i < n_; ++i) permuted_[i] = Permute(hashes[i]);
+  std::vector<uint64_t> permuted(n_);
+  for (size_t i = 0; i < n_; ++i) permuted[i] = Permute(hashes[i]);
 
   // Counting sort of the ids by each table's key.
   for (int t = 0; t < kTables; ++t) {
     Table& table = tables_[t];
     table.offsets.assign(kBuckets + 1, 0);
-    for (uint64_t p : permuted_) ++table.offsets[KeyOf(p, t) + 1];
+    for (uint64_t p : permuted) ++table.offsets[KeyOf(p, t) + 1];
     std::partial_sum(table.offsets.begin(), table.offsets.end(), table.offsets.begin());
     table.hashes.resize(n_);
     table.ids.resize(n_);
     std::vector<uint32_t> cursor(table.offsets.begin(), table.offsets.end() - 1);
     for (uint32_t i = 0; i < n_; ++i) {
-      const uint32_t slot = cursor[KeyOf(permuted_[i], t)]++;
-      table.hashes[slot] = permuted_[i];
+      const uint32_t slot = cursor[KeyOf(permuted[i], t)]++;
+      table.hashes[slot] = permuted[i];
       table.ids[slot] = i;
     }
   }
@@ -346,10 +352,12 @@ std::vector<HammingPair> HammingIndex::SelfJoin(int radius, int threads) const {
   const Plan plan = PlanFor(radius);
   if (plan.tables == 0) {
     // Rows near the top cost more than rows near the end; small chunks balance.
+    // Any table holds every hash once; its order is as good as any.
+    const Table& tb = tables_[0];
     return InParallel(static_cast<uint32_t>(n_), 64, threads,
                       [&](uint32_t begin, uint32_t end, std::vector<HammingPair>* out) {
-                        ScanRows(permuted_.data(), static_cast<uint32_t>(n_), begin, end, radius,
-                                 out);
+                        ScanRows(tb.hashes.data(), tb.ids.data(), static_cast<uint32_t>(n_),
+                                 begin, end, radius, out);
                       });
   }
   std::vector<HammingPair> pairs;
@@ -361,9 +369,11 @@ void HammingIndex::Query(uint64_t query, int radius, std::vector<HammingMatch>* 
   const Plan plan = PlanFor(radius);
   const uint64_t q = Permute(query);
   if (plan.tables == 0) {
-    ScalarKernel::Block(&q, 1, permuted_.data(), static_cast<uint32_t>(n_), radius,
+    const Table& tb = tables_[0];
+    ScalarKernel::Block(&q, 1, tb.hashes.data(), static_cast<uint32_t>(n_), radius,
                         [&](uint32_t, uint32_t k) {
-                          out->push_back({k, static_cast<uint32_t>(HammingDistance(q, permuted_[k]))});
+                          out->push_back({tb.ids[k], static_cast<uint32_t>(
+                                                         HammingDistance(q, tb.hashes[k]))});
                         });
     return;
   }
@@ -384,7 +394,7 @@ void HammingIndex::Query(uint64_t query, int radius, std::vector<HammingMatch>* 
 }
 
 size_t HammingIndex::MemoryBytes() const {
-  size_t bytes = permuted_.capacity() * sizeof(uint64_t) + sizeof(permute_);
+  size_t bytes = sizeof(permute_);
   for (const Table& t : tables_) {
     bytes += t.offsets.capacity() * 4 + t.hashes.capacity() * 8 + t.ids.capacity() * 4;
   }

@@ -19,8 +19,8 @@
 // to the tables in snake order, so every table gets an equal share of the
 // informative bits. Distances do not change under a permutation.
 //
-// Memory: 12 bytes per hash per table used (48 bytes at most) plus 1 MiB of
-// bucket offsets. At radii where probing would cost more than comparing all
+// Memory: 12 bytes per hash per table (48 bytes) plus 1 MiB of bucket
+// offsets. At radii where probing would cost more than comparing all
 // pairs (above about 20 bits), SelfJoin and Query fall back to a linear scan.
 //
 // Thread-safety: immutable after construction; SelfJoin and Query may run
@@ -91,7 +91,6 @@ class HammingIndex {
 
   size_t n_ = 0;
   std::array<std::array<uint64_t, 256>, 8> permute_{};  // byte k, value v -> permuted bits
-  std::vector<uint64_t> permuted_;                       // by id, for scans
   std::array<Table, kTables> tables_;
 };
 
