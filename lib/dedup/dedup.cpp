@@ -86,7 +86,7 @@ class DedupRun {
 
   Status Run() {
     if (!o_.index_path.empty()) {
-      PIX_ASSIGN_OR_RETURN(index_, DupIndex::Open(o_.index_path, o_.index_update));
+      PIX_ASSIGN_OR_RETURN(index_, DupIndex::Open(o_.index_path, o_.index_update, o_.index_wait));
       PIX_ASSIGN_OR_RETURN(next_cluster_, index_->NextCluster());
     }
     if (!o_.rejects_path.empty()) {

@@ -22,6 +22,7 @@
 // Not thread-safe: one run per StageIo.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,9 @@ struct DedupOptions {
   // `index_update` this run's kept images are added to it.
   std::string index_path;
   bool index_update = false;
+  // How long an updating run waits for another one to finish with the index
+  // before giving up.
+  std::chrono::milliseconds index_wait{10000};
 
   // Fail records that lack the hashes the mode needs (missing_hash) instead
   // of passing them through.

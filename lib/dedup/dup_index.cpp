@@ -89,7 +89,7 @@ Result<std::unique_ptr<DupIndex>> DupIndex::Open(const std::string& path, bool u
                                                  std::chrono::milliseconds busy_timeout) {
   struct stat file;
   if (!update && ::stat(path.c_str(), &file) != 0) {
-    return Status::NotFound(
+    return Status::InvalidArgument(
         fmt::format("index {} does not exist (--index-update creates it)", path));
   }
   SqliteOptions options;

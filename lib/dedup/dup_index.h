@@ -52,7 +52,7 @@ DedupKeys KeysOf(const IndexRow& row);
 class DupIndex {
  public:
   // Opens `path`. With `update`, creates it when missing and takes the write
-  // lock; without, a missing file is kNotFound.
+  // lock; without, a missing file is kInvalidArgument (a usage error).
   static Result<std::unique_ptr<DupIndex>> Open(
       const std::string& path, bool update,
       std::chrono::milliseconds busy_timeout = SqliteOptions{}.busy_timeout);

@@ -13,10 +13,11 @@ int main(int argc, char** argv) {
   pix::ToolCli cli("pix-dedup", "Remove exact and near-duplicate images (sha256, pixels, pHash)");
   pix::CommonOptions common;
   pix::DedupOptions options;
-  options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp) options.temp_dir = tmp;
   cli.AddCommonFlags(&common);
-  cli.AddConcurrency(&options.threads, "Threads for the near-duplicate search (default: CPUs)");
+  options.threads = 0;  // not given: one per CPU, decided after parsing
+  cli.AddConcurrency(&options.threads, "Threads for the near-duplicate search (default: one per CPU)")
+      ->default_str("");
 
   CLI::App& app = cli.app();
   std::string keep = "largest";
@@ -43,6 +44,12 @@ int main(int argc, char** argv) {
   app.add_flag("--index-update", options.index_update,
                "Add this run's kept images to the --index (created if missing)")
       ->needs(index);
+  double index_wait_s = std::chrono::duration<double>(options.index_wait).count();
+  app.add_option("--index-wait", index_wait_s,
+                 "Seconds to wait for another run that is updating the index")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   app.add_flag("--strict", options.strict,
                "Fail records that lack the needed hashes (missing_hash) instead of passing them");
   app.add_option("--id-field", options.id_fields,
@@ -56,7 +63,11 @@ int main(int argc, char** argv) {
   if (auto code = cli.Parse(argc, argv)) return *code;
 
   pix::Terminal terminal(cli.name(), common.quiet);
+  if (options.threads == 0) {
+    options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
   options.keep = *pix::ParseKeepPolicy(keep);
+  options.index_wait = std::chrono::milliseconds(static_cast<int64_t>(index_wait_s * 1000));
   if (options.exact_only && keep != "first" && app.count("--keep")) {
     terminal.Error("--exact-only streams and keeps the first copy; --keep " + keep +
                    " needs the whole input (drop --exact-only)");
