@@ -9,6 +9,7 @@ complete -c pix-dedup -l line-buffered -d 'Flush after every record (default: on
 complete -c pix-dedup -l skip-invalid -d 'Skip malformed input lines, count them, and go on'
 complete -c pix-dedup -l max-line-bytes -x -d 'Reject input lines longer than N bytes'
 complete -c pix-dedup -s c -l concurrency -x -d 'Threads for the near-duplicate search (default: one per CPU)'
+complete -c pix-dedup -l hash -x -a 'exact fast' -d 'Which pix-validate hashes to use: exact (phash, dhash) or fast (phash_fast, dhash_fast, from pix-validate --hash fast)'
 complete -c pix-dedup -s t -l threshold -x -d 'Largest pHash Hamming distance (bits) of a near duplicate'
 complete -c pix-dedup -l dhash-threshold -x -d 'Largest dHash distance for a pHash match to stand (64: no check)'
 complete -c pix-dedup -l exact-only -d 'Exact duplicates only (sha256, pixel_hash); streams record by record'

@@ -86,7 +86,8 @@ class DedupRun {
 
   Status Run() {
     if (!o_.index_path.empty()) {
-      PIX_ASSIGN_OR_RETURN(index_, DupIndex::Open(o_.index_path, o_.index_update, o_.index_wait));
+      PIX_ASSIGN_OR_RETURN(index_, DupIndex::Open(o_.index_path, o_.index_update, o_.hash_fields.phash,
+                                                   o_.index_wait));
       PIX_ASSIGN_OR_RETURN(next_cluster_, index_->NextCluster());
     }
     if (!o_.rejects_path.empty()) {
@@ -145,7 +146,7 @@ class DedupRun {
       ++t_.not_valid;
       return RecordClass::kUnchanged;
     }
-    auto read = ReadDedupKeys(*record, RecordId(*record, o_.id_fields));
+    auto read = ReadDedupKeys(*record, RecordId(*record, o_.id_fields), o_.hash_fields);
     if (!read.ok()) {
       SetRecordError(record, kStage, "bad_hash",
                      fmt::format("{}: {}", io_.Position(), read.status().message()));
@@ -157,7 +158,7 @@ class DedupRun {
     if (o_.strict) {
       SetRecordError(record, kStage, "missing_hash",
                      fmt::format("{}: no {}", io_.Position(),
-                                 o_.exact_only ? "sha256 or pixel_hash" : "phash"));
+                                 o_.exact_only ? "sha256 or pixel_hash" : o_.hash_fields.phash));
       return RecordClass::kFailedHere;
     }
     if (keys->has_exact_key()) {
@@ -176,7 +177,7 @@ class DedupRun {
     record->SetInt("cluster", cluster);
     ++t_.kept;
     if (index_ && o_.index_update) {
-      PIX_RETURN_IF_ERROR(index_->Add(IndexRowFor(*record, id, cluster)));
+      PIX_RETURN_IF_ERROR(index_->Add(IndexRowFor(*record, id, cluster, o_.hash_fields)));
       ++t_.added_to_index;
     }
     return io_.Write(*record);

@@ -71,6 +71,9 @@ struct DedupOptions {
   // of passing them through.
   bool strict = false;
 
+  // Where the perceptual hashes are (see HashFields).
+  HashFields hash_fields;
+
   // The fields, in order, whose first present value identifies a record in
   // `dup_of`.
   std::vector<std::string> id_fields = {"url", "path", "sha256"};

@@ -80,7 +80,8 @@ std::string RecordId(const Record& record, const std::vector<std::string>& id_fi
   return {};
 }
 
-Result<DedupKeys> ReadDedupKeys(const Record& record, std::string_view id) {
+Result<DedupKeys> ReadDedupKeys(const Record& record, std::string_view id,
+                                const HashFields& fields) {
   DedupKeys k;
   PIX_ASSIGN_OR_RETURN(auto sha, StringField(record, "sha256"));
   if (sha) {
@@ -99,12 +100,12 @@ Result<DedupKeys> ReadDedupKeys(const Record& record, std::string_view id) {
     k.has_pixel_hash = true;
     k.pixel_hash = TextDigest(Lower(*pixel));
   }
-  PIX_ASSIGN_OR_RETURN(auto phash, Hash64Field(record, "phash"));
+  PIX_ASSIGN_OR_RETURN(auto phash, Hash64Field(record, fields.phash));
   if (phash) {
     k.has_phash = true;
     k.phash = *phash;
   }
-  PIX_ASSIGN_OR_RETURN(auto dhash, Hash64Field(record, "dhash"));
+  PIX_ASSIGN_OR_RETURN(auto dhash, Hash64Field(record, fields.dhash));
   if (dhash) {
     k.has_dhash = true;
     k.dhash = *dhash;

@@ -55,8 +55,18 @@ std::string FormatHash64(uint64_t hash);
 // of `id_fields` it has; empty when it has none of them.
 std::string RecordId(const Record& record, const std::vector<std::string>& id_fields);
 
+// Which fields hold the perceptual hashes: pix-validate writes phash/dhash
+// (imagehash-identical), or phash_fast/dhash_fast with --hash fast (from a
+// DCT-scaled decode; close to, but not comparable with, the exact ones).
+struct HashFields {
+  std::string phash = "phash";
+  std::string dhash = "dhash";
+  static HashFields Fast() { return {"phash_fast", "dhash_fast"}; }
+};
+
 // Reads the keys of `record`. Fails (kCorruption) on a malformed hash.
-Result<DedupKeys> ReadDedupKeys(const Record& record, std::string_view id);
+Result<DedupKeys> ReadDedupKeys(const Record& record, std::string_view id,
+                                const HashFields& fields = {});
 
 // The digest used for `sha256` and `pixel_hash` text.
 uint64_t TextDigest(std::string_view text);

@@ -41,17 +41,20 @@ std::string OptionalText(const SqliteStatement& st, int column) {
 
 }  // namespace
 
-IndexRow IndexRowFor(const Record& record, std::string record_id, int64_t cluster) {
+IndexRow IndexRowFor(const Record& record, std::string record_id, int64_t cluster,
+                     const HashFields& fields) {
   IndexRow row;
   row.record_id = std::move(record_id);
   row.sha256 = Lower(record.GetString("sha256").value_or(""));
   row.pixel_hash = Lower(record.GetString("pixel_hash").value_or(""));
-  row.phash = Lower(record.GetString("phash").value_or(""));
-  row.dhash = Lower(record.GetString("dhash").value_or(""));
+  row.phash = Lower(record.GetString(fields.phash).value_or(""));
+  row.dhash = Lower(record.GetString(fields.dhash).value_or(""));
   row.width = record.GetInt("width").value_or(0);
   row.height = record.GetInt("height").value_or(0);
   row.bytes = record.GetInt("bytes").value_or(0);
-  if (auto keys = ReadDedupKeys(record, row.record_id); keys.ok()) row.quality = keys->quality;
+  if (auto keys = ReadDedupKeys(record, row.record_id, fields); keys.ok()) {
+    row.quality = keys->quality;
+  }
   row.cluster = cluster;
   return row;
 }
@@ -86,6 +89,7 @@ DedupKeys KeysOf(const IndexRow& row) {
 }
 
 Result<std::unique_ptr<DupIndex>> DupIndex::Open(const std::string& path, bool update,
+                                                 const std::string& phash_field,
                                                  std::chrono::milliseconds busy_timeout) {
   struct stat file;
   if (!update && ::stat(path.c_str(), &file) != 0) {
@@ -107,6 +111,9 @@ Result<std::unique_ptr<DupIndex>> DupIndex::Open(const std::string& path, bool u
     }
     PIX_RETURN_IF_ERROR(locked);
     PIX_RETURN_IF_ERROR(sql.Exec(kSchema));
+    PIX_ASSIGN_OR_RETURN(auto field, sql.Prepare("INSERT OR IGNORE INTO meta(key, value) "
+                                                 "VALUES ('phash_field', ?)"));
+    PIX_RETURN_IF_ERROR(field.Bind(1, std::string_view(phash_field)).Run());
   }
   auto app = sql.Prepare("SELECT value FROM meta WHERE key = 'application'");
   auto version = sql.Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
@@ -122,6 +129,12 @@ Result<std::unique_ptr<DupIndex>> DupIndex::Open(const std::string& path, bool u
     return Status::Unsupported(
         fmt::format("index {} was written by a newer pix-dedup (schema {})", path,
                     version->Text(0)));
+  }
+  auto field = sql.Prepare("SELECT value FROM meta WHERE key = 'phash_field'");
+  if (has_row(field) && field->Text(0) != phash_field) {
+    return Status::InvalidArgument(
+        fmt::format("index {} holds {} hashes, not {} (see --hash)", path, field->Text(0),
+                    phash_field));
   }
   PIX_ASSIGN_OR_RETURN(index->id_of_, sql.Prepare("SELECT record_id FROM images WHERE id = ?"));
   if (update) {

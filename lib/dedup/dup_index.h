@@ -44,7 +44,8 @@ struct IndexRow {
 };
 
 // The row for a kept record, from the same fields ReadDedupKeys reads.
-IndexRow IndexRowFor(const Record& record, std::string record_id, int64_t cluster);
+IndexRow IndexRowFor(const Record& record, std::string record_id, int64_t cluster,
+                     const HashFields& fields);
 
 // The keys an index row stands for (as ReadDedupKeys would give them).
 DedupKeys KeysOf(const IndexRow& row);
@@ -52,9 +53,11 @@ DedupKeys KeysOf(const IndexRow& row);
 class DupIndex {
  public:
   // Opens `path`. With `update`, creates it when missing and takes the write
-  // lock; without, a missing file is kInvalidArgument (a usage error).
+  // lock; without, a missing file is kInvalidArgument (a usage error). An
+  // index holds one kind of pHash (the field it was created with); opening
+  // it for another is kInvalidArgument, as the hashes would not compare.
   static Result<std::unique_ptr<DupIndex>> Open(
-      const std::string& path, bool update,
+      const std::string& path, bool update, const std::string& phash_field,
       std::chrono::milliseconds busy_timeout = SqliteOptions{}.busy_timeout);
   ~DupIndex();
 

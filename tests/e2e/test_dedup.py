@@ -213,6 +213,18 @@ class DedupTest(harness.TempDirTestCase):
             holder.execute("ROLLBACK")
             holder.close()
 
+    def test_fast_hash_fields(self):
+        records = [{"url": "a", "phash_fast": f"{BASE:016x}", "width": 100, "height": 100},
+                   {"url": "b", "phash_fast": f"{flip(BASE, 4):016x}", "width": 50, "height": 50}]
+        run = dedup(["--mark", "--hash", "fast"], records)
+        self.assertEqual(run.by("url")["b"]["dup_of"], "a")
+        # Exact and fast hashes do not compare: an index holds one kind.
+        index = os.path.join(self.tmp, "seen.db")
+        self.assertEqual(dedup(["--index", index, "--index-update"], self.group()).returncode, 0)
+        run = dedup(["--hash", "fast", "--index", index], records)
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("holds phash hashes, not phash_fast", run.stderr)
+
     def test_not_an_index(self):
         path = os.path.join(self.tmp, "other.db")
         with sqlite3.connect(path) as db:

@@ -21,6 +21,12 @@ int main(int argc, char** argv) {
 
   CLI::App& app = cli.app();
   std::string keep = "largest";
+  std::string hash = "exact";
+  app.add_option("--hash", hash,
+                 "Which pix-validate hashes to use: exact (phash, dhash) or fast (phash_fast, "
+                 "dhash_fast, from pix-validate --hash fast)")
+      ->check(CLI::IsMember({"exact", "fast"}))
+      ->capture_default_str();
   app.add_option("-t,--threshold", options.threshold,
                  "Largest pHash Hamming distance (bits) of a near duplicate")
       ->type_name("BITS")
@@ -67,6 +73,7 @@ int main(int argc, char** argv) {
     options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   }
   options.keep = *pix::ParseKeepPolicy(keep);
+  if (hash == "fast") options.hash_fields = pix::HashFields::Fast();
   options.index_wait = std::chrono::milliseconds(static_cast<int64_t>(index_wait_s * 1000));
   if (options.exact_only && keep != "first" && app.count("--keep")) {
     terminal.Error("--exact-only streams and keeps the first copy; --keep " + keep +
