@@ -11,6 +11,7 @@
 #include "base/signals.h"
 #include "dedup/dup_index.h"
 #include "dedup/record_spool.h"
+#include "hash/hamming_index.h"
 
 namespace pix {
 namespace {
@@ -236,14 +237,24 @@ class DedupRun {
     if (keys.has_pixel_hash) by_pixel_.emplace(keys.pixel_hash, slot);
   }
 
-  Status RunExact() {
-    if (index_) {
-      PIX_RETURN_IF_ERROR(index_->ForEach([&](int64_t rowid, const IndexRow& row) {
-        const DedupKeys keys = KeysOf(row);
-        leaders_.push_back({rowid, {}, row.cluster, keys.has_phash, keys.phash});
-        Remember(keys, static_cast<uint32_t>(leaders_.size() - 1));
-      }));
+  // A copy in the index of a record this run has not seen the like of; it
+  // becomes a leader slot, so later copies do not ask SQLite again.
+  Result<const ExactLeader*> FindInIndex(const DedupKeys& keys, DupKind* kind) {
+    bool by_sha256 = false;
+    PIX_ASSIGN_OR_RETURN(auto found, index_->FindExact(keys, &by_sha256));
+    if (!found) return nullptr;
+    const DedupKeys& stored = found->keys;
+    if (stored.has_phash && keys.has_phash && stored.phash != keys.phash) {
+      ++digest_conflicts_;
+      return nullptr;
     }
+    leaders_.push_back({found->rowid, {}, found->cluster, stored.has_phash, stored.phash});
+    Remember(stored, static_cast<uint32_t>(leaders_.size() - 1));
+    *kind = by_sha256 ? DupKind::kSha256 : DupKind::kPixels;
+    return &leaders_.back();
+  }
+
+  Status RunExact() {
     for (;;) {
       if (InterruptRequested()) return Status::Interrupted();
       PIX_ASSIGN_OR_RETURN(auto next, io_.Read());
@@ -262,6 +273,9 @@ class DedupRun {
       if (!leader && keys.has_pixel_hash) {
         leader = Find(by_pixel_, keys.pixel_hash, keys);
         kind = DupKind::kPixels;
+      }
+      if (!leader && index_) {
+        PIX_ASSIGN_OR_RETURN(leader, FindInIndex(keys, &kind));
       }
       if (leader) {
         const uint32_t slot = static_cast<uint32_t>(leader - leaders_.data());
@@ -286,17 +300,45 @@ class DedupRun {
 
   // ---- Near: read all, cluster, write in input order. ----
 
+  // Puts in front of `items` the indexed images that could matter to them:
+  // the same sha256 or pixel_hash, or a pHash within the threshold. The index
+  // is streamed, not loaded, so a run costs memory for its own records only,
+  // however many nights the index has seen.
+  Status JoinIndexed(std::vector<DedupKeys>* items, std::vector<int64_t>* rowids,
+                     std::vector<int64_t>* clusters) {
+    std::unordered_set<uint64_t> exact;
+    std::vector<uint64_t> phashes;
+    for (const DedupKeys& k : *items) {
+      if (k.has_sha256) exact.insert(k.sha256);
+      if (k.has_pixel_hash) exact.insert(k.pixel_hash);
+      if (k.has_phash) phashes.push_back(k.phash);
+    }
+    std::unique_ptr<HammingIndex> near;
+    if (!phashes.empty()) near = std::make_unique<HammingIndex>(phashes);
+    phashes = {};
+    std::vector<DedupKeys> matched;
+    std::vector<HammingMatch> found;
+    PIX_RETURN_IF_ERROR(index_->ForEach([&](const StoredImage& image) {
+      const DedupKeys& k = image.keys;
+      bool hit = (k.has_sha256 && exact.count(k.sha256)) ||
+                 (k.has_pixel_hash && exact.count(k.pixel_hash));
+      if (!hit && near && k.has_phash) {
+        found.clear();
+        near->Query(k.phash, o_.threshold, &found);
+        hit = !found.empty();
+      }
+      if (!hit) return;
+      matched.push_back(k);
+      rowids->push_back(image.rowid);
+      clusters->push_back(image.cluster);
+    }));
+    matched.insert(matched.end(), items->begin(), items->end());
+    *items = std::move(matched);
+    return Status::Ok();
+  }
+
   Status RunNear() {
     std::vector<DedupKeys> items;
-    std::vector<int64_t> index_rowid, cluster_of;
-    if (index_) {
-      PIX_RETURN_IF_ERROR(index_->ForEach([&](int64_t rowid, const IndexRow& row) {
-        items.push_back(KeysOf(row));
-        index_rowid.push_back(rowid);
-        cluster_of.push_back(row.cluster);
-      }));
-    }
-    const uint32_t first_new = static_cast<uint32_t>(items.size());
 
     // Pass 1: keys in memory, records to the spool.
     PIX_ASSIGN_OR_RETURN(auto spool, RecordSpool::Create(o_.temp_dir));
@@ -315,6 +357,9 @@ class DedupRun {
       PIX_RETURN_IF_ERROR(spool->Append(line));
       io_.ShowProgress(" (reading)");
     }
+    std::vector<int64_t> index_rowid, cluster_of;
+    if (index_) PIX_RETURN_IF_ERROR(JoinIndexed(&items, &index_rowid, &cluster_of));
+    const uint32_t first_new = static_cast<uint32_t>(index_rowid.size());
     if (items.size() >= UINT32_MAX) return Status::LimitExceeded("more than 4 billion images");
 
     ClusterOptions copts;

@@ -60,7 +60,8 @@ struct DedupOptions {
   std::string rejects_path;
 
   // An index of images kept by earlier runs (dup_index.h); with
-  // `index_update` this run's kept images are added to it.
+  // `index_update` this run's kept images are added to it. The index is
+  // streamed (near mode) or looked up (exact mode), never loaded whole.
   std::string index_path;
   bool index_update = false;
   // How long an updating run waits for another one to finish with the index

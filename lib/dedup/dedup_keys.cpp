@@ -30,12 +30,6 @@ Result<std::optional<std::string>> StringField(const Record& record, std::string
   return value;
 }
 
-std::string Lower(std::string s) {
-  if (std::none_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) return s;
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 Result<std::optional<uint64_t>> Hash64Field(const Record& record, std::string_view key) {
   PIX_ASSIGN_OR_RETURN(auto text, StringField(record, key));
@@ -69,6 +63,13 @@ std::optional<uint64_t> ParseHash64(std::string_view hex) {
 
 std::string FormatHash64(uint64_t hash) { return fmt::format("{:016x}", hash); }
 
+std::string LowerAscii(std::string s) {
+  if (std::none_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) return s;
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
 uint64_t TextDigest(std::string_view text) { return XXH3_64bits(text.data(), text.size()); }
 
 std::string RecordId(const Record& record, const std::vector<std::string>& id_fields) {
@@ -92,13 +93,13 @@ Result<DedupKeys> ReadDedupKeys(const Record& record, std::string_view id,
           fmt::format("sha256 must be 64 hex digits, got {}", JsonQuote(sha->substr(0, 80))));
     }
     k.has_sha256 = true;
-    k.sha256 = TextDigest(Lower(*sha));
+    k.sha256 = TextDigest(LowerAscii(*sha));
   }
   PIX_ASSIGN_OR_RETURN(auto pixel, StringField(record, "pixel_hash"));
   if (pixel) {
     if (pixel->empty()) return Status::Corruption("pixel_hash must not be empty");
     k.has_pixel_hash = true;
-    k.pixel_hash = TextDigest(Lower(*pixel));
+    k.pixel_hash = TextDigest(LowerAscii(*pixel));
   }
   PIX_ASSIGN_OR_RETURN(auto phash, Hash64Field(record, fields.phash));
   if (phash) {

@@ -68,6 +68,9 @@ struct HashFields {
 Result<DedupKeys> ReadDedupKeys(const Record& record, std::string_view id,
                                 const HashFields& fields = {});
 
+// `s` with A-Z lowered (hex digests are compared without regard to case).
+std::string LowerAscii(std::string s);
+
 // The digest used for `sha256` and `pixel_hash` text.
 uint64_t TextDigest(std::string_view text);
 

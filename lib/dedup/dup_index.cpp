@@ -18,6 +18,8 @@ CREATE TABLE IF NOT EXISTS images(
   record_id TEXT NOT NULL,
   sha256 TEXT,
   pixel_hash TEXT,
+  sha256_key INTEGER,
+  pixel_key INTEGER,
   phash TEXT,
   dhash TEXT,
   width INTEGER,
@@ -26,17 +28,48 @@ CREATE TABLE IF NOT EXISTS images(
   quality REAL,
   cluster INTEGER NOT NULL,
   added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')));
+CREATE INDEX IF NOT EXISTS images_sha256_key ON images(sha256_key);
+CREATE INDEX IF NOT EXISTS images_pixel_key ON images(pixel_key);
+CREATE INDEX IF NOT EXISTS images_cluster ON images(cluster);
 INSERT OR IGNORE INTO meta(key, value) VALUES ('application', 'pix-dedup'), ('schema_version', '1');
 )sql";
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::string OptionalText(const SqliteStatement& st, int column) {
   return st.IsNull(column) ? std::string() : st.Text(column);
+}
+
+// What ForEach and FindExact read; record_id stays out (RecordIdOf fetches
+// the few that dup_of needs).
+constexpr const char* kColumns =
+    "SELECT id, sha256_key, pixel_key, phash, dhash, width, height, bytes, quality, cluster "
+    "FROM images";
+
+StoredImage ReadStored(const SqliteStatement& st) {
+  StoredImage image;
+  image.rowid = st.Int64(0);
+  DedupKeys& k = image.keys;
+  k.has_sha256 = !st.IsNull(1);
+  k.sha256 = static_cast<uint64_t>(st.Int64(1));
+  k.has_pixel_hash = !st.IsNull(2);
+  k.pixel_hash = static_cast<uint64_t>(st.Int64(2));
+  if (auto p = ParseHash64(OptionalText(st, 3))) {
+    k.has_phash = true;
+    k.phash = *p;
+  }
+  if (auto d = ParseHash64(OptionalText(st, 4))) {
+    k.has_dhash = true;
+    k.dhash = *d;
+  }
+  const int64_t w = st.Int64(5), h = st.Int64(6);
+  if (w > 0 && h > 0) {
+    k.pixels = static_cast<uint32_t>(std::min<int64_t>(
+        std::min<int64_t>(w, UINT32_MAX) * std::min<int64_t>(h, UINT32_MAX), UINT32_MAX));
+  }
+  k.bytes = static_cast<uint32_t>(std::clamp<int64_t>(st.Int64(7), 0, UINT32_MAX));
+  k.quality = st.IsNull(8) ? -1.0f : static_cast<float>(st.Double(8));
+  image.cluster = st.Int64(9);
+  return image;
 }
 
 }  // namespace
@@ -45,10 +78,10 @@ IndexRow IndexRowFor(const Record& record, std::string record_id, int64_t cluste
                      const HashFields& fields) {
   IndexRow row;
   row.record_id = std::move(record_id);
-  row.sha256 = Lower(record.GetString("sha256").value_or(""));
-  row.pixel_hash = Lower(record.GetString("pixel_hash").value_or(""));
-  row.phash = Lower(record.GetString(fields.phash).value_or(""));
-  row.dhash = Lower(record.GetString(fields.dhash).value_or(""));
+  row.sha256 = LowerAscii(record.GetString("sha256").value_or(""));
+  row.pixel_hash = LowerAscii(record.GetString("pixel_hash").value_or(""));
+  row.phash = LowerAscii(record.GetString(fields.phash).value_or(""));
+  row.dhash = LowerAscii(record.GetString(fields.dhash).value_or(""));
   row.width = record.GetInt("width").value_or(0);
   row.height = record.GetInt("height").value_or(0);
   row.bytes = record.GetInt("bytes").value_or(0);
@@ -57,35 +90,6 @@ IndexRow IndexRowFor(const Record& record, std::string record_id, int64_t cluste
   }
   row.cluster = cluster;
   return row;
-}
-
-DedupKeys KeysOf(const IndexRow& row) {
-  DedupKeys k;
-  if (!row.sha256.empty()) {
-    k.has_sha256 = true;
-    k.sha256 = TextDigest(row.sha256);
-  }
-  if (!row.pixel_hash.empty()) {
-    k.has_pixel_hash = true;
-    k.pixel_hash = TextDigest(row.pixel_hash);
-  }
-  if (auto p = ParseHash64(row.phash)) {
-    k.has_phash = true;
-    k.phash = *p;
-  }
-  if (auto d = ParseHash64(row.dhash)) {
-    k.has_dhash = true;
-    k.dhash = *d;
-  }
-  if (row.width > 0 && row.height > 0) {
-    k.pixels = static_cast<uint32_t>(std::min<int64_t>(
-        std::min<int64_t>(row.width, UINT32_MAX) * std::min<int64_t>(row.height, UINT32_MAX),
-        UINT32_MAX));
-  }
-  k.bytes = static_cast<uint32_t>(std::clamp<int64_t>(row.bytes, 0, UINT32_MAX));
-  k.quality = static_cast<float>(row.quality);
-  k.id_digest = TextDigest(row.record_id);
-  return k;
 }
 
 Result<std::unique_ptr<DupIndex>> DupIndex::Open(const std::string& path, bool update,
@@ -110,6 +114,10 @@ Result<std::unique_ptr<DupIndex>> DupIndex::Open(const std::string& path, bool u
           "index {} is being updated by another run (database is locked)", path));
     }
     PIX_RETURN_IF_ERROR(locked);
+    // A run adds its images in one transaction; random digests make the SQL
+    // indexes take pages all over, and with SQLite's default 2 MiB cache
+    // every insert would go to the WAL file.
+    PIX_RETURN_IF_ERROR(sql.Exec("PRAGMA cache_size = -32768"));
     PIX_RETURN_IF_ERROR(sql.Exec(kSchema));
     PIX_ASSIGN_OR_RETURN(auto field, sql.Prepare("INSERT OR IGNORE INTO meta(key, value) "
                                                  "VALUES ('phash_field', ?)"));
@@ -137,41 +145,53 @@ Result<std::unique_ptr<DupIndex>> DupIndex::Open(const std::string& path, bool u
                     phash_field));
   }
   PIX_ASSIGN_OR_RETURN(index->id_of_, sql.Prepare("SELECT record_id FROM images WHERE id = ?"));
+  PIX_ASSIGN_OR_RETURN(index->by_sha256_,
+                       sql.Prepare(std::string(kColumns) + " WHERE sha256_key = ? ORDER BY id LIMIT 1"));
+  PIX_ASSIGN_OR_RETURN(
+      index->by_pixel_hash_,
+      sql.Prepare(std::string(kColumns) + " WHERE pixel_key = ? ORDER BY id LIMIT 1"));
   if (update) {
     PIX_ASSIGN_OR_RETURN(
         index->insert_,
         sql.Prepare("INSERT INTO images(record_id, sha256, pixel_hash, phash, dhash, width, "
-                    "height, bytes, quality, cluster) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    "height, bytes, quality, cluster, sha256_key, pixel_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   }
   return index;
 }
 
 DupIndex::~DupIndex() {
   // Statements first: a connection cannot roll back under a pending one.
-  insert_ = SqliteStatement();
-  id_of_ = SqliteStatement();
+  for (SqliteStatement* st : {&insert_, &id_of_, &by_sha256_, &by_pixel_hash_}) {
+    *st = SqliteStatement();
+  }
 }
 
-Status DupIndex::ForEach(const std::function<void(int64_t, const IndexRow&)>& fn) {
-  PIX_ASSIGN_OR_RETURN(
-      auto st, db_->Prepare("SELECT id, NULL, sha256, pixel_hash, phash, dhash, width, "
-                            "height, bytes, quality, cluster FROM images ORDER BY id"));
-  IndexRow row;
+Status DupIndex::ForEach(const std::function<void(const StoredImage&)>& fn) {
+  PIX_ASSIGN_OR_RETURN(auto st, db_->Prepare(std::string(kColumns) + " ORDER BY id"));
   for (;;) {
     PIX_ASSIGN_OR_RETURN(bool more, st.Step());
     if (!more) return Status::Ok();
-    // record_id stays empty: RecordIdOf() fetches the few that dup_of needs.
-    row.sha256 = OptionalText(st, 2);
-    row.pixel_hash = OptionalText(st, 3);
-    row.phash = OptionalText(st, 4);
-    row.dhash = OptionalText(st, 5);
-    row.width = st.Int64(6);
-    row.height = st.Int64(7);
-    row.bytes = st.Int64(8);
-    row.quality = st.IsNull(9) ? -1 : st.Double(9);
-    row.cluster = st.Int64(10);
-    fn(st.Int64(0), row);
+    fn(ReadStored(st));
   }
+}
+
+Result<std::optional<StoredImage>> DupIndex::FindExact(const DedupKeys& keys, bool* by_sha256) {
+  const std::pair<SqliteStatement*, std::optional<uint64_t>> lookups[] = {
+      {&by_sha256_, keys.has_sha256 ? std::optional(keys.sha256) : std::nullopt},
+      {&by_pixel_hash_, keys.has_pixel_hash ? std::optional(keys.pixel_hash) : std::nullopt}};
+  for (const auto& [st, key] : lookups) {
+    if (!key) continue;
+    st->Reset();
+    st->Bind(1, static_cast<int64_t>(*key));
+    PIX_ASSIGN_OR_RETURN(bool found, st->Step());
+    if (!found) continue;
+    StoredImage image = ReadStored(*st);
+    st->Reset();
+    *by_sha256 = st == &by_sha256_;
+    return std::optional<StoredImage>(std::move(image));
+  }
+  return std::optional<StoredImage>();
 }
 
 Result<std::string> DupIndex::RecordIdOf(int64_t rowid) {
@@ -212,6 +232,14 @@ Status DupIndex::Add(const IndexRow& row) {
     insert_.BindNull(9);
   }
   insert_.Bind(10, row.cluster);
+  // The digests ReadDedupKeys computes from the same (lower-cased) text.
+  for (auto [column, text] : {std::pair{11, &row.sha256}, std::pair{12, &row.pixel_hash}}) {
+    if (text->empty()) {
+      insert_.BindNull(column);
+    } else {
+      insert_.Bind(column, static_cast<int64_t>(TextDigest(*text)));
+    }
+  }
   return insert_.Run();
 }
 

@@ -3,7 +3,9 @@
 //
 // One row per kept image: the id that dup_of names, its sha256, pixel_hash,
 // pHash and dHash as text, width, height, bytes, quality.score, its cluster
-// number and when it was added. SQLite rather than a compact file of our own:
+// number and when it was added; and the 64-bit digests of sha256 and
+// pixel_hash (dedup_keys.h), which are what is indexed and looked up: eight
+// bytes a key keep the SQL indexes small and inserts fast. SQLite rather than a compact file of our own:
 // updates are transactions (a crash or kill -9 leaves the index as it was
 // before the run), WAL lets other runs read while one writes, and users can
 // inspect or prune it with sqlite3(1).
@@ -20,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -47,8 +50,12 @@ struct IndexRow {
 IndexRow IndexRowFor(const Record& record, std::string record_id, int64_t cluster,
                      const HashFields& fields);
 
-// The keys an index row stands for (as ReadDedupKeys would give them).
-DedupKeys KeysOf(const IndexRow& row);
+// A stored image as pix-dedup compares it.
+struct StoredImage {
+  int64_t rowid = 0;
+  DedupKeys keys;  // id_digest is 0: stored images never need a tie-break
+  int64_t cluster = 0;
+};
 
 class DupIndex {
  public:
@@ -61,8 +68,13 @@ class DupIndex {
       std::chrono::milliseconds busy_timeout = SqliteOptions{}.busy_timeout);
   ~DupIndex();
 
-  // Calls fn(rowid, row) for every stored image, in rowid order.
-  Status ForEach(const std::function<void(int64_t rowid, const IndexRow& row)>& fn);
+  // Calls fn for every stored image, in rowid order, one row in memory at a
+  // time.
+  Status ForEach(const std::function<void(const StoredImage&)>& fn);
+  // The first stored image with the sha256 of `keys`, or else with its
+  // pixel_hash, through the SQL indexes: microseconds, whatever the size of
+  // the index. *by_sha256 tells which matched.
+  Result<std::optional<StoredImage>> FindExact(const DedupKeys& keys, bool* by_sha256);
   // The record id of one row.
   Result<std::string> RecordIdOf(int64_t rowid);
   // One more than the largest cluster number stored (1 when empty).
@@ -79,6 +91,8 @@ class DupIndex {
   std::unique_ptr<SqliteDb> db_;
   SqliteStatement insert_;
   SqliteStatement id_of_;
+  SqliteStatement by_sha256_;
+  SqliteStatement by_pixel_hash_;
   bool update_ = false;
 };
 
