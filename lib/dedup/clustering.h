@@ -50,19 +50,19 @@ std::string_view DupKindName(DupKind kind);
 
 struct ClusterOptions {
   KeepPolicy keep = KeepPolicy::kLargest;
-  bool near = true;         // false: exact duplicates only
-  int threshold = 10;       // pHash bits, 0..64
+  bool near = true;          // false: exact duplicates only
+  int threshold = 10;        // pHash bits, 0..64
   int dhash_threshold = 64;  // dHash bits; 64 never rejects
   int threads = 1;
 };
 
 struct ClusterResult {
-  std::vector<uint32_t> leader;    // per item: the kept item it duplicates, or itself
-  std::vector<uint8_t> distance;   // pHash bits from its leader (0 when unknown)
+  std::vector<uint32_t> leader;   // per item: the kept item it duplicates, or itself
+  std::vector<uint8_t> distance;  // pHash bits from its leader (0 when unknown)
   std::vector<DupKind> kind;
-  uint64_t near_pairs = 0;         // pHash pairs within the threshold
-  uint64_t dhash_rejected = 0;     // of those, refused by the dHash check
-  uint64_t digest_conflicts = 0;   // equal digests with different pHashes
+  uint64_t near_pairs = 0;        // pHash pairs within the threshold
+  uint64_t dhash_rejected = 0;    // of those, refused by the dHash check
+  uint64_t digest_conflicts = 0;  // equal digests with different pHashes
 };
 
 // True when item `a` is kept in preference to item `b` (positions in the

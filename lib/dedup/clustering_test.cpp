@@ -26,11 +26,11 @@ DedupKeys Image(uint64_t phash, uint32_t pixels, float quality = 0.5f, uint64_t 
 TEST_CASE("ClusterItems: exact, pixel and near duplicates with each keep policy") {
   const uint64_t base = 0x8f3c5a6b1e2d4c7bull;
   std::vector<DedupKeys> items = {
-      Image(base, 100, 0.9f, 1, 10),         // 0: small, best quality
-      Image(base, 100, 0.9f, 1, 10),         // 1: same bytes as 0
-      Image(base, 100, 0.8f, 2, 10),         // 2: same pixels as 0, other metadata
-      Image(base ^ 0x7, 400, 0.5f, 3, 11),   // 3: near (3 bits), largest
-      Image(~base, 400, 0.5f, 4, 12),        // 4: unrelated
+      Image(base, 100, 0.9f, 1, 10),        // 0: small, best quality
+      Image(base, 100, 0.9f, 1, 10),        // 1: same bytes as 0
+      Image(base, 100, 0.8f, 2, 10),        // 2: same pixels as 0, other metadata
+      Image(base ^ 0x7, 400, 0.5f, 3, 11),  // 3: near (3 bits), largest
+      Image(~base, 400, 0.5f, 4, 12),       // 4: unrelated
   };
   ClusterOptions options;
   options.threshold = 10;

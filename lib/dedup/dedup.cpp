@@ -1,12 +1,11 @@
 #include "dedup/dedup.h"
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include <bit>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "base/signals.h"
 #include "dedup/dup_index.h"
@@ -62,7 +61,6 @@ struct FoundByUnion {
   std::string id;                   // the kept record's id
   std::vector<std::string> own;     // the kept record's own entries
   std::vector<std::string> others;  // its duplicates', in input order
-  bool seen_leader = false;
 
   // The merged array, or empty when the duplicates add nothing.
   std::string Merged() const {
@@ -87,8 +85,8 @@ class DedupRun {
 
   Status Run() {
     if (!o_.index_path.empty()) {
-      PIX_ASSIGN_OR_RETURN(index_, DupIndex::Open(o_.index_path, o_.index_update, o_.hash_fields.phash,
-                                                   o_.index_wait));
+      PIX_ASSIGN_OR_RETURN(index_, DupIndex::Open(o_.index_path, o_.index_update,
+                                                  o_.hash_fields.phash, o_.index_wait));
       PIX_ASSIGN_OR_RETURN(next_cluster_, index_->NextCluster());
     }
     if (!o_.rejects_path.empty()) {
@@ -108,7 +106,7 @@ class DedupRun {
       if (index_) s += fmt::format("; {} of indexed images", t_.of_index);
       s += ")";
     }
-    s += fmt::format(" in {} clusters", t_.clusters);
+    s += fmt::format(" in {} {}clusters", t_.clusters, index_ ? "new " : "");
     if (t_.duplicates() && !o_.mark && o_.rejects_path.empty()) {
       s += "; duplicates dropped (--mark or --rejects FILE keeps them)";
     }
@@ -123,9 +121,9 @@ class DedupRun {
   // Warnings that --quiet does not hide.
   void Warn() {
     if (t_.no_hash) {
-      io_.terminal().Warning(fmt::format(
-          "{} record(s) without {} passed through unchanged (--strict rejects them)", t_.no_hash,
-          o_.exact_only ? "sha256 or pixel_hash" : "any hash"));
+      io_.terminal().Warning(
+          fmt::format("{} record(s) without {} passed through unchanged (--strict rejects them)",
+                      t_.no_hash, o_.exact_only ? "sha256 or pixel_hash" : "any hash"));
     }
     if (t_.no_phash) {
       io_.terminal().Warning(fmt::format(
@@ -286,8 +284,8 @@ class DedupRun {
         }
         const int distance =
             (leader->has_phash && keys.has_phash) ? std::popcount(leader->phash ^ keys.phash) : 0;
-        PIX_RETURN_IF_ERROR(WriteDuplicate(&record, id, distance, kind, leader->cluster,
-                                           leader->rowid >= 0));
+        PIX_RETURN_IF_ERROR(
+            WriteDuplicate(&record, id, distance, kind, leader->cluster, leader->rowid >= 0));
         continue;
       }
       std::string id = RecordId(record, o_.id_fields);
@@ -407,7 +405,6 @@ class DedupRun {
         if (leader == item) {
           u.id = RecordId(record, o_.id_fields);
           u.own = FoundBy(record);
-          u.seen_leader = true;
         } else {
           for (auto& e : FoundBy(record)) u.others.push_back(std::move(e));
         }

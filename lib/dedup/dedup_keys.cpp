@@ -1,11 +1,10 @@
 #include "dedup/dedup_keys.h"
 
+#include <fmt/format.h>
 #include <xxhash.h>
 
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "jsonl/json_text.h"
 
@@ -29,7 +28,6 @@ Result<std::optional<std::string>> StringField(const Record& record, std::string
   }
   return value;
 }
-
 
 Result<std::optional<uint64_t>> Hash64Field(const Record& record, std::string_view key) {
   PIX_ASSIGN_OR_RETURN(auto text, StringField(record, key));
@@ -112,10 +110,11 @@ Result<DedupKeys> ReadDedupKeys(const Record& record, std::string_view id,
     k.dhash = *dhash;
   }
   const uint64_t w = NonNegative(record, "width"), h = NonNegative(record, "height");
-  k.pixels = (w && h) ? static_cast<uint32_t>(std::min<uint64_t>(
-                            std::min<uint64_t>(w, UINT32_MAX) * std::min<uint64_t>(h, UINT32_MAX),
-                            UINT32_MAX))
-                      : 0;
+  k.pixels =
+      (w && h)
+          ? static_cast<uint32_t>(std::min<uint64_t>(
+                std::min<uint64_t>(w, UINT32_MAX) * std::min<uint64_t>(h, UINT32_MAX), UINT32_MAX))
+          : 0;
   k.bytes = static_cast<uint32_t>(std::min<uint64_t>(NonNegative(record, "bytes"), UINT32_MAX));
   if (auto quality = record.Raw("quality")) {
     // Only quality.score is needed; a nested parse of the small object.

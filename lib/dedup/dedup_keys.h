@@ -34,9 +34,9 @@ struct DedupKeys {
   uint64_t id_digest = 0;  // digest of the record id, for order-free tie-breaks
   // 32 bits each keep a million keys in 56 MB; no decodable image has more
   // than 4 gigapixels, and bytes only break ties.
-  uint32_t pixels = 0;     // width * height (saturating), 0 when unknown
-  uint32_t bytes = 0;      // file size (saturating), 0 when unknown
-  float quality = -1;      // quality.score, -1 when unknown
+  uint32_t pixels = 0;  // width * height (saturating), 0 when unknown
+  uint32_t bytes = 0;   // file size (saturating), 0 when unknown
+  float quality = -1;   // quality.score, -1 when unknown
   bool has_sha256 = false;
   bool has_pixel_hash = false;
   bool has_phash = false;

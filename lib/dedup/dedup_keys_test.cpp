@@ -21,14 +21,15 @@ TEST_CASE("ParseHash64 and FormatHash64") {
 }
 
 TEST_CASE("ReadDedupKeys reads the contract fields") {
-  const Record r = Parse(
-      R"({"sha256":"AB00000000000000000000000000000000000000000000000000000000000000",)"
-      R"("pixel_hash":"p1","phash":"8000000000000001","dhash":"00000000000000ff",)"
-      R"("width":640,"height":480,"bytes":1234,"quality":{"score":0.75,"parts":{}}})");
+  const Record r =
+      Parse(R"({"sha256":"AB00000000000000000000000000000000000000000000000000000000000000",)"
+            R"("pixel_hash":"p1","phash":"8000000000000001","dhash":"00000000000000ff",)"
+            R"("width":640,"height":480,"bytes":1234,"quality":{"score":0.75,"parts":{}}})");
   auto k = ReadDedupKeys(r, "id");
   REQUIRE(k.ok());
   CHECK(k->has_sha256);
-  CHECK(k->sha256 == TextDigest("ab00000000000000000000000000000000000000000000000000000000000000"));
+  CHECK(k->sha256 ==
+        TextDigest("ab00000000000000000000000000000000000000000000000000000000000000"));
   CHECK(k->has_pixel_hash);
   CHECK(k->phash == 0x8000000000000001ull);
   CHECK(k->dhash == 0xff);

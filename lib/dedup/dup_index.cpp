@@ -1,10 +1,9 @@
 #include "dedup/dup_index.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
 
 namespace pix {
 namespace {
@@ -33,7 +32,6 @@ CREATE INDEX IF NOT EXISTS images_pixel_key ON images(pixel_key);
 CREATE INDEX IF NOT EXISTS images_cluster ON images(cluster);
 INSERT OR IGNORE INTO meta(key, value) VALUES ('application', 'pix-dedup'), ('schema_version', '1');
 )sql";
-
 
 std::string OptionalText(const SqliteStatement& st, int column) {
   return st.IsNull(column) ? std::string() : st.Text(column);
@@ -110,8 +108,8 @@ Result<std::unique_ptr<DupIndex>> DupIndex::Open(const std::string& path, bool u
   if (update) {
     Status locked = sql.BeginImmediate();
     if (locked.code() == StatusCode::kLimitExceeded) {
-      return Status::LimitExceeded(fmt::format(
-          "index {} is being updated by another run (database is locked)", path));
+      return Status::LimitExceeded(
+          fmt::format("index {} is being updated by another run (database is locked)", path));
     }
     PIX_RETURN_IF_ERROR(locked);
     // A run adds its images in one transaction; random digests make the SQL
@@ -134,19 +132,17 @@ Result<std::unique_ptr<DupIndex>> DupIndex::Open(const std::string& path, bool u
     return Status::InvalidArgument(fmt::format("{} is not a pix-dedup index", path));
   }
   if (!has_row(version) || version->Int64(0) > kSchemaVersion) {
-    return Status::Unsupported(
-        fmt::format("index {} was written by a newer pix-dedup (schema {})", path,
-                    version->Text(0)));
+    return Status::Unsupported(fmt::format("index {} was written by a newer pix-dedup (schema {})",
+                                           path, version->Text(0)));
   }
   auto field = sql.Prepare("SELECT value FROM meta WHERE key = 'phash_field'");
   if (has_row(field) && field->Text(0) != phash_field) {
-    return Status::InvalidArgument(
-        fmt::format("index {} holds {} hashes, not {} (see --hash)", path, field->Text(0),
-                    phash_field));
+    return Status::InvalidArgument(fmt::format("index {} holds {} hashes, not {} (see --hash)",
+                                               path, field->Text(0), phash_field));
   }
   PIX_ASSIGN_OR_RETURN(index->id_of_, sql.Prepare("SELECT record_id FROM images WHERE id = ?"));
-  PIX_ASSIGN_OR_RETURN(index->by_sha256_,
-                       sql.Prepare(std::string(kColumns) + " WHERE sha256_key = ? ORDER BY id LIMIT 1"));
+  PIX_ASSIGN_OR_RETURN(index->by_sha256_, sql.Prepare(std::string(kColumns) +
+                                                      " WHERE sha256_key = ? ORDER BY id LIMIT 1"));
   PIX_ASSIGN_OR_RETURN(
       index->by_pixel_hash_,
       sql.Prepare(std::string(kColumns) + " WHERE pixel_key = ? ORDER BY id LIMIT 1"));

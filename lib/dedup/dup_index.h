@@ -5,10 +5,9 @@
 // pHash and dHash as text, width, height, bytes, quality.score, its cluster
 // number and when it was added; and the 64-bit digests of sha256 and
 // pixel_hash (dedup_keys.h), which are what is indexed and looked up: eight
-// bytes a key keep the SQL indexes small and inserts fast. SQLite rather than a compact file of our own:
-// updates are transactions (a crash or kill -9 leaves the index as it was
-// before the run), WAL lets other runs read while one writes, and users can
-// inspect or prune it with sqlite3(1).
+// bytes a key keep the SQL indexes small and inserts fast. SQLite rather than a compact file of our
+// own: updates are transactions (a crash or kill -9 leaves the index as it was before the run), WAL
+// lets other runs read while one writes, and users can inspect or prune it with sqlite3(1).
 //
 // Opened for update, the index takes SQLite's write lock (BEGIN IMMEDIATE)
 // at once and holds it until Commit(): the images a run adds depend on what

@@ -339,8 +339,8 @@ void HammingIndex::JoinTable(const Plan& plan, int table, int radius, int thread
                              std::vector<HammingPair>* out) const {
   const Table& tb = tables_[table];
   const std::span<const uint32_t> masks = NeighbourMasks(plan.radius[table]);
-  const JoinArgs args{&plan, table, radius, tb.offsets.data(), tb.hashes.data(), tb.ids.data(),
-                      masks};
+  const JoinArgs args{&plan,         table, radius, tb.offsets.data(), tb.hashes.data(),
+                      tb.ids.data(), masks};
   auto found = InParallel(kBuckets, 256, threads,
                           [&](uint32_t begin, uint32_t end, std::vector<HammingPair>* found_out) {
                             JoinKeys(args, begin, end, found_out);
@@ -356,8 +356,8 @@ std::vector<HammingPair> HammingIndex::SelfJoin(int radius, int threads) const {
     const Table& tb = tables_[0];
     return InParallel(static_cast<uint32_t>(n_), 64, threads,
                       [&](uint32_t begin, uint32_t end, std::vector<HammingPair>* out) {
-                        ScanRows(tb.hashes.data(), tb.ids.data(), static_cast<uint32_t>(n_),
-                                 begin, end, radius, out);
+                        ScanRows(tb.hashes.data(), tb.ids.data(), static_cast<uint32_t>(n_), begin,
+                                 end, radius, out);
                       });
   }
   std::vector<HammingPair> pairs;
@@ -370,11 +370,10 @@ void HammingIndex::Query(uint64_t query, int radius, std::vector<HammingMatch>* 
   const uint64_t q = Permute(query);
   if (plan.tables == 0) {
     const Table& tb = tables_[0];
-    ScalarKernel::Block(&q, 1, tb.hashes.data(), static_cast<uint32_t>(n_), radius,
-                        [&](uint32_t, uint32_t k) {
-                          out->push_back({tb.ids[k], static_cast<uint32_t>(
-                                                         HammingDistance(q, tb.hashes[k]))});
-                        });
+    ScalarKernel::Block(
+        &q, 1, tb.hashes.data(), static_cast<uint32_t>(n_), radius, [&](uint32_t, uint32_t k) {
+          out->push_back({tb.ids[k], static_cast<uint32_t>(HammingDistance(q, tb.hashes[k]))});
+        });
     return;
   }
   for (int t = 0; t < plan.tables; ++t) {

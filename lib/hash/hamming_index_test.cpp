@@ -22,8 +22,9 @@ std::vector<HammingPair> AllPairs(const std::vector<uint64_t>& h, int radius) {
 }
 
 void Sort(std::vector<HammingPair>* pairs) {
-  std::sort(pairs->begin(), pairs->end(),
-            [](const HammingPair& x, const HammingPair& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
+  std::sort(pairs->begin(), pairs->end(), [](const HammingPair& x, const HammingPair& y) {
+    return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+  });
 }
 
 // Clustered, biased hashes like real pHashes: a few bits nearly constant,
@@ -33,7 +34,7 @@ std::vector<uint64_t> ClusteredHashes(size_t n, int spread, uint64_t seed) {
   std::vector<uint64_t> out;
   while (out.size() < n) {
     uint64_t centre = rng();
-    centre |= 1;                        // a DC bit that is always set
+    centre |= 1;                                     // a DC bit that is always set
     if (rng() % 4) centre &= ~(uint64_t{0xF} << 8);  // a mostly-zero nibble
     out.push_back(centre);
     const int copies = static_cast<int>(rng() % 6);
@@ -88,7 +89,7 @@ TEST_CASE("HammingIndex finds pairs that differ only inside one key") {
   for (int i = 0; i < 200; ++i) {
     const uint64_t h = rng();
     hashes.push_back(h);
-    hashes.push_back(h ^ 0x3FF);          // 10 low bits
+    hashes.push_back(h ^ 0x3FF);             // 10 low bits
     hashes.push_back(h ^ (0x3FFull << 54));  // 10 high bits
   }
   HammingIndex index(hashes);

@@ -1,14 +1,14 @@
 #include "store/sqlite.h"
 
-#include <sqlite3.h>
-
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 namespace pix {
 namespace {
 
 Status StatusFor(int rc, std::string_view context, std::string_view what, const char* message) {
-  std::string text = fmt::format("{}: {}: {}", context, what, message ? message : sqlite3_errstr(rc));
+  std::string text =
+      fmt::format("{}: {}: {}", context, what, message ? message : sqlite3_errstr(rc));
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -72,8 +72,7 @@ Result<bool> SqliteStatement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return StatusFor(rc, context_, sqlite3_sql(stmt_),
-                   sqlite3_errmsg(sqlite3_db_handle(stmt_)));
+  return StatusFor(rc, context_, sqlite3_sql(stmt_), sqlite3_errmsg(sqlite3_db_handle(stmt_)));
 }
 
 Status SqliteStatement::Run() {

@@ -1,10 +1,10 @@
 #include "store/sqlite.h"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <unistd.h>
 #include <string>
 
 namespace pix {
@@ -38,7 +38,8 @@ TEST_CASE("SqliteDb: WAL, statements, transactions") {
     CHECK((*db)->in_transaction());
     auto insert = (*db)->Prepare("INSERT INTO t VALUES (?, ?, ?)");
     REQUIRE(insert.ok());
-    REQUIRE(insert->Bind(1, int64_t{-5}).Bind(2, std::string_view("x\0y", 3)).Bind(3, 0.5).Run().ok());
+    REQUIRE(
+        insert->Bind(1, int64_t{-5}).Bind(2, std::string_view("x\0y", 3)).Bind(3, 0.5).Run().ok());
     insert->Reset();
     REQUIRE(insert->Bind(1, int64_t{7}).BindNull(2).Bind(3, 1.5).Run().ok());
     Status committed = (*db)->Commit();

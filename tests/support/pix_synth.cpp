@@ -36,7 +36,8 @@ pix::Status WriteWithVariants(const std::string& dir, const std::string& stem,
   PIX_RETURN_IF_ERROR(pix::WriteFileAtomic(pix::JoinPath(dir, stem + "." + format), bytes));
   for (const std::string& v : variants) {
     std::string ext;
-    PIX_ASSIGN_OR_RETURN(std::string copy, pix::testing::MakeVariant(pixels, bytes, format, v, &ext));
+    PIX_ASSIGN_OR_RETURN(std::string copy,
+                         pix::testing::MakeVariant(pixels, bytes, format, v, &ext));
     PIX_RETURN_IF_ERROR(pix::WriteFileAtomic(pix::JoinPath(dir, stem + "~" + v + "." + ext), copy));
   }
   return pix::Status::Ok();

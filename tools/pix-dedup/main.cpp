@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp) options.temp_dir = tmp;
   cli.AddCommonFlags(&common);
   options.threads = 0;  // not given: one per CPU, decided after parsing
-  cli.AddConcurrency(&options.threads, "Threads for the near-duplicate search (default: one per CPU)")
+  cli.AddConcurrency(&options.threads,
+                     "Threads for the near-duplicate search (default: one per CPU)")
       ->default_str("");
 
   CLI::App& app = cli.app();
@@ -44,9 +45,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--mark", options.mark, "Write duplicates to the output too, marked with dup_of");
   app.add_option("--rejects", options.rejects_path, "Write duplicates to FILE")->type_name("FILE");
-  auto* index = app.add_option("--index", options.index_path,
-                               "SQLite index of images kept by earlier runs")
-                    ->type_name("FILE");
+  auto* index =
+      app.add_option("--index", options.index_path, "SQLite index of images kept by earlier runs")
+          ->type_name("FILE");
   app.add_flag("--index-update", options.index_update,
                "Add this run's kept images to the --index (created if missing)")
       ->needs(index);
