@@ -41,14 +41,17 @@ struct DedupOptions {
   bool exact_only = false;
 
   // Largest pHash Hamming distance (bits of 64) for a near duplicate. 10, as
-  // imagededup uses for pHash: on the quality benchmark's transforms
-  // (resize, recompress, crop, brightness, format change, text overlay) it
-  // finds copies that 8 misses, while unrelated images stay far above it.
+  // imagededup uses for pHash. On the quality benchmark (resize, JPEG q40,
+  // 5% crop, +15% brightness, format change, caption) it finds 99.8% of
+  // copies with no false pair (8: 98.8%), two bits below the closest pair
+  // of different images (12 bits).
   int threshold = 10;
 
   // Largest dHash distance for a pHash match to stand, when both records
-  // have a dHash; 64 turns the check off. A second, independent hash refuses
-  // pHash look-alikes (images that share only a coarse layout).
+  // have a dHash; 64 turns the check off. No benchmark copy is more than 10
+  // dHash bits from its original; 99.5% of different pairs are more than 20
+  // apart. A second, independent hash refuses pHash look-alikes, and makes
+  // higher thresholds safe (14: no false pair with it, 1% without).
   int dhash_threshold = 20;
 
   // Threads for the near-duplicate search.
