@@ -2,11 +2,11 @@
 """The fixture HTTP server: everything the tests, the demo and the benchmarks
 need from "the internet", on loopback only, with the Python 3 standard library.
 
-    python3 tests/fixture_server.py [--root DIR] [--port N]
+    python3 tests/fixture_server.py [--root DIR] [--port N] [--exit-on-stdin-eof]
 
 It listens on 127.0.0.1 and 127.0.0.2 (same port), prints one line
-`{"port": N}` on stdout when ready, and serves until it is killed or its
-stdin closes. Two loopback addresses give the tests two distinct "hosts"
+`{"port": N, "hosts": [...]}` on stdout when ready, and serves until it is
+killed (or, with --exit-on-stdin-eof, until its stdin closes). Two loopback addresses give the tests two distinct "hosts"
 (per-host limits) and a way to test the address guard: allow one address
 with --allow-net and watch a redirect to the other be refused.
 
@@ -24,8 +24,10 @@ import importlib
 import json
 import os
 import pkgutil
+import socket
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -68,6 +70,13 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):  # quiet: tests read stdout/stderr
         pass
 
+    def setup(self):
+        super().setup()
+        # Headers and body leave in separate writes; with Nagle's algorithm
+        # and the client's delayed ACK that costs 40 ms a response on a
+        # reused connection.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def send_body(self, status, body, content_type="application/octet-stream", headers=()):
         """Sends a complete, well-formed response."""
         if isinstance(body, str):
@@ -105,17 +114,19 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         host = self.server.server_address[0]
         st = self.state
-        with st.lock:
-            st.counts[url.path] = st.counts.get(url.path, 0) + 1
-            st.active[host] = st.active.get(host, 0) + 1
-            st.peak[host] = max(st.peak.get(host, 0), st.active[host])
-            st.requests.append({
-                "method": self.command, "path": self.path, "host": host,
-                "headers": {k: v for k, v in self.headers.items()
-                            if k.lower() in ("user-agent", "referer", "range",
-                                             "accept-encoding", "authorization",
-                                             "x-api-key", "content-type", "accept")}})
-            del st.requests[:-1000]
+        observed = not url.path.startswith("/_")  # the tests' own /_stats calls are not traffic
+        if observed:
+            with st.lock:
+                st.counts[url.path] = st.counts.get(url.path, 0) + 1
+                st.active[host] = st.active.get(host, 0) + 1
+                st.peak[host] = max(st.peak.get(host, 0), st.active[host])
+                st.requests.append({
+                    "method": self.command, "path": self.path, "host": host, "t": time.monotonic(),
+                    "headers": {k: v for k, v in self.headers.items()
+                                if k.lower() in ("user-agent", "referer", "range",
+                                                 "accept-encoding", "authorization",
+                                                 "x-api-key", "content-type", "accept")}})
+                del st.requests[:-1000]
         try:
             for prefix, handler in self.routes:
                 if url.path.startswith(prefix):
@@ -125,8 +136,9 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         finally:
-            with st.lock:
-                st.active[host] -= 1
+            if observed:
+                with st.lock:
+                    st.active[host] -= 1
 
 
 def serve_file(h, url):
@@ -191,6 +203,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--root", help="directory served under /files/")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--exit-on-stdin-eof", action="store_true",
+                        help="stop when stdin closes (so a test's server dies with the test)")
     args = parser.parse_args()
 
     Handler.routes = load_routes()
@@ -208,7 +222,10 @@ def main():
         threading.Thread(target=s.serve_forever, daemon=True).start()
     print(json.dumps({"port": port, "hosts": [s.server_address[0] for s in servers]}), flush=True)
     try:
-        sys.stdin.read()  # serve until stdin closes (the parent went away) or a signal
+        if args.exit_on_stdin_eof:
+            sys.stdin.read()
+        else:
+            threading.Event().wait()
     except KeyboardInterrupt:
         pass
 

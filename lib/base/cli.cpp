@@ -18,6 +18,8 @@ ToolCli::ToolCli(std::string name, std::string description)
       ->check(CLI::IsMember({"man", "bash", "zsh", "fish"}))
       ->group("");  // hidden: for the build, not for users
   app_.get_formatter()->column_width(32);
+  app_.footer("Exit status: 0 all records OK, 1 some records failed, 2 usage or config error,\n"
+              "3 fatal error, 130 interrupted. See " + name_ + "(1) and pix(7).");
 }
 
 void ToolCli::AddCommonFlags(CommonOptions* o) {
@@ -35,7 +37,7 @@ void ToolCli::AddCommonFlags(CommonOptions* o) {
                 "Skip malformed input lines, count them, and go on");
   app_.add_option("--max-line-bytes", o->max_line_bytes, "Reject input lines longer than N bytes")
       ->type_name("N")
-      ->check(CLI::Range(size_t{2}, size_t{1} << 30))
+      ->check(Quiet(CLI::Range(size_t{2}, size_t{1} << 30)))
       ->capture_default_str();
 }
 
@@ -46,7 +48,7 @@ CLI::Option* ToolCli::AddQuiet(bool* quiet) {
 CLI::Option* ToolCli::AddConcurrency(int* concurrency, const std::string& what) {
   return app_.add_option("-c,--concurrency", *concurrency, what)
       ->type_name("N")
-      ->check(CLI::Range(1, 4096))
+      ->check(Quiet(CLI::Range(1, 4096)))
       ->capture_default_str();
 }
 
@@ -54,8 +56,6 @@ CLI::Option* ToolCli::AddConfig(std::string* path) {
   return app_.add_option("--config", *path, "Read settings from a dataset.yaml file")
       ->type_name("FILE");
 }
-
-void ToolCli::SetFooter(const std::string& footer) { app_.footer(footer); }
 
 std::optional<int> ToolCli::Parse(int argc, char** argv) {
   try {

@@ -40,6 +40,14 @@ struct CommonOptions {
   }
 };
 
+// Wraps a range or sign validator so that --help shows only the value name
+// and default ("N=64"), not the validator's description; limits are in the
+// man page. Keep IsMember validators unwrapped: their "{a,b}" list is useful.
+inline CLI::Validator Quiet(CLI::Validator v) {
+  v.description("");
+  return v;
+}
+
 class ToolCli {
  public:
   // `name` is the program name ("pix-fetch"); `description` its one-line summary.
@@ -53,9 +61,6 @@ class ToolCli {
   CLI::Option* AddQuiet(bool* quiet);
   CLI::Option* AddConcurrency(int* concurrency, const std::string& what);
   CLI::Option* AddConfig(std::string* path);
-
-  // Appends the EXIT STATUS text shared by all tools to --help's footer.
-  void SetFooter(const std::string& footer);
 
   // Parses argv. Returns an exit code when the tool should stop right away
   // (--help, --version, --generate, usage error), nullopt to go on.

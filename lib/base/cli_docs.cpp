@@ -65,6 +65,7 @@ std::string Man(const std::vector<FlagDoc>& flags) {
     if (!f.value_name.empty()) head += " \\fI" + RoffEscape(f.value_name) + "\\fR";
     out += head + "\n";
     std::string text = f.description;
+    if (!text.empty() && text.back() != '.') text += '.';
     if (!f.choices.empty()) {
       text += " One of:";
       for (const auto& c : f.choices) text += " " + c;

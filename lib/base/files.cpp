@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 
@@ -31,17 +32,10 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
   const std::string temp = path + ".tmp-" + std::to_string(::getpid());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::FromErrno(temp, errno);
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      ::unlink(temp.c_str());
-      return Status::FromErrno(temp, err);
-    }
-    done += static_cast<size_t>(n);
+  if (const int err = WriteAll(fd, data); err != 0) {
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return Status::FromErrno(temp, err);
   }
   if (::close(fd) != 0 || std::rename(temp.c_str(), path.c_str()) != 0) {
     const int err = errno;
@@ -51,13 +45,28 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
   return Status::Ok();
 }
 
-Result<std::string> ReadFile(const std::string& path) {
+int WriteAll(int fd, std::string_view data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return 0;
+}
+
+// Reads up to `max_bytes` of `path` and hands each chunk to `consume`.
+static Status ReadChunks(const std::string& path, size_t max_bytes,
+                         const std::function<void(std::string_view)>& consume) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::FromErrno(path, errno);
-  std::string out;
   char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+  size_t total = 0;
+  while (total < max_bytes) {
+    ssize_t n = ::read(fd, buf, std::min(sizeof buf, max_bytes - total));
     if (n < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
@@ -65,9 +74,20 @@ Result<std::string> ReadFile(const std::string& path) {
       return Status::FromErrno(path, err);
     }
     if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
+    consume(std::string_view(buf, static_cast<size_t>(n)));
+    total += static_cast<size_t>(n);
   }
   ::close(fd);
+  return Status::Ok();
+}
+
+Status ReadFileChunks(const std::string& path, const std::function<void(std::string_view)>& consume) {
+  return ReadChunks(path, SIZE_MAX, consume);
+}
+
+Result<std::string> ReadFile(const std::string& path, size_t max_bytes) {
+  std::string out;
+  PIX_RETURN_IF_ERROR(ReadChunks(path, max_bytes, [&](std::string_view chunk) { out.append(chunk); }));
   return out;
 }
 

@@ -1,10 +1,8 @@
 #include "hash/sha256.h"
 
-#include <fcntl.h>
 #include <openssl/evp.h>
-#include <unistd.h>
 
-#include <cerrno>
+#include "base/files.h"
 
 namespace pix {
 
@@ -43,24 +41,12 @@ std::string Sha256Hex(std::string_view data) {
 }
 
 Result<std::string> Sha256File(const std::string& path, uint64_t* size) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno(path, errno);
   Sha256 h;
   uint64_t total = 0;
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return Status::FromErrno(path, err);
-    }
-    if (n == 0) break;
-    h.Update(buf, static_cast<size_t>(n));
-    total += static_cast<uint64_t>(n);
-  }
-  ::close(fd);
+  PIX_RETURN_IF_ERROR(ReadFileChunks(path, [&](std::string_view chunk) {
+    h.Update(chunk);
+    total += chunk.size();
+  }));
   if (size) *size = total;
   return h.Finish();
 }

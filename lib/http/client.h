@@ -53,6 +53,9 @@ struct HttpOptions {
   std::string user_agent = DefaultUserAgent();
   // Time allowed to connect (DNS, TCP, TLS).
   std::chrono::milliseconds connect_timeout{10000};
+  // Time allowed from the start of an attempt to the response headers; a
+  // server that accepts a connection and never answers fails "no_response".
+  std::chrono::milliseconds response_timeout{30000};
   // Time allowed for a whole attempt, headers and body.
   std::chrono::milliseconds timeout{120000};
   // An attempt slower than `low_speed_bytes` per second for
@@ -99,9 +102,10 @@ struct HttpRequest {
 struct HttpResponse {
   // Stable error codes: empty when the transfer completed, whatever its HTTP
   // status; otherwise one of the codes listed in man/pix-fetch.1 (timeout,
-  // too_slow, dns_failed, connect_failed, blocked_address, too_many_redirects,
-  // unsupported_protocol, bad_url, truncated, too_large, bad_response,
-  // empty_reply, tls_error, send_failed, interrupted, transfer_failed) or a
+  // too_slow, no_response, dns_failed, connect_failed, connect_timeout,
+  // blocked_address, too_many_redirects, unsupported_protocol, bad_url,
+  // truncated, too_large, bad_response, headers_too_large, empty_reply,
+  // tls_error, send_failed, recv_failed, interrupted, transfer_failed) or a
   // code chosen by the sink when it rejected the response.
   std::string error_code;
   std::string error_message;
@@ -164,9 +168,14 @@ class HttpClient {
   void Submit(HttpRequest request, BodySink* sink, DoneFn done);
 
   // Runs transfers for at most `max_wait` and calls the `done` callbacks of
-  // those that ended. Returns early when a transfer ends. Fails only on
-  // internal libcurl errors.
+  // those that ended. Returns early when a transfer ends, on Wakeup() and on
+  // a signal; with nothing to do it just waits. Fails only on internal
+  // libcurl errors.
   Status Poll(std::chrono::milliseconds max_wait);
+
+  // Makes a Poll() in progress return now. The only method that may be
+  // called from another thread (e.g. when new input arrives).
+  void Wakeup();
 
   // Transfers queued, running or waiting to retry.
   size_t pending() const;
@@ -180,6 +189,7 @@ class HttpClient {
   HttpResponse Fetch(HttpRequest request, std::string* body);
 
  private:
+  friend struct HttpTransfer;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

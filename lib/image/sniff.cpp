@@ -1,6 +1,7 @@
 #include "image/sniff.h"
 
 #include <cctype>
+#include <iterator>
 #include <string>
 
 namespace pix {
@@ -88,76 +89,47 @@ bool IsRasterImage(FileKind kind) {
   }
 }
 
-const char* MimeType(FileKind kind) {
-  switch (kind) {
-    case FileKind::kJpeg: return "image/jpeg";
-    case FileKind::kPng: return "image/png";
-    case FileKind::kWebp: return "image/webp";
-    case FileKind::kGif: return "image/gif";
-    case FileKind::kBmp: return "image/bmp";
-    case FileKind::kTiff: return "image/tiff";
-    case FileKind::kAvif: return "image/avif";
-    case FileKind::kHeic: return "image/heic";
-    case FileKind::kIco: return "image/vnd.microsoft.icon";
-    case FileKind::kSvg: return "image/svg+xml";
-    case FileKind::kHtml: return "text/html";
-    case FileKind::kXml: return "application/xml";
-    case FileKind::kJson: return "application/json";
-    case FileKind::kPdf: return "application/pdf";
-    case FileKind::kGzip: return "application/gzip";
-    case FileKind::kZip: return "application/zip";
-    case FileKind::kEmpty: return "application/x-empty";
-    case FileKind::kUnknown: break;
+namespace {
+
+struct KindInfo {
+  FileKind kind;
+  const char* mime;
+  const char* extension;
+  const char* name;
+};
+
+constexpr KindInfo kKinds[] = {
+    {FileKind::kJpeg, "image/jpeg", "jpg", "jpeg"},
+    {FileKind::kPng, "image/png", "png", "png"},
+    {FileKind::kWebp, "image/webp", "webp", "webp"},
+    {FileKind::kGif, "image/gif", "gif", "gif"},
+    {FileKind::kBmp, "image/bmp", "bmp", "bmp"},
+    {FileKind::kTiff, "image/tiff", "tif", "tiff"},
+    {FileKind::kAvif, "image/avif", "avif", "avif"},
+    {FileKind::kHeic, "image/heic", "heic", "heic"},
+    {FileKind::kIco, "image/vnd.microsoft.icon", "ico", "ico"},
+    {FileKind::kSvg, "image/svg+xml", "svg", "svg"},
+    {FileKind::kHtml, "text/html", "html", "html"},
+    {FileKind::kXml, "application/xml", "xml", "xml"},
+    {FileKind::kJson, "application/json", "json", "json"},
+    {FileKind::kPdf, "application/pdf", "pdf", "pdf"},
+    {FileKind::kGzip, "application/gzip", "gz", "gzip"},
+    {FileKind::kZip, "application/zip", "zip", "zip"},
+    {FileKind::kEmpty, "application/x-empty", "bin", "empty"},
+    {FileKind::kUnknown, "application/octet-stream", "bin", "unknown"},
+};
+
+const KindInfo& Info(FileKind kind) {
+  for (const KindInfo& k : kKinds) {
+    if (k.kind == kind) return k;
   }
-  return "application/octet-stream";
+  return kKinds[std::size(kKinds) - 1];
 }
 
-const char* FileExtension(FileKind kind) {
-  switch (kind) {
-    case FileKind::kJpeg: return "jpg";
-    case FileKind::kPng: return "png";
-    case FileKind::kWebp: return "webp";
-    case FileKind::kGif: return "gif";
-    case FileKind::kBmp: return "bmp";
-    case FileKind::kTiff: return "tif";
-    case FileKind::kAvif: return "avif";
-    case FileKind::kHeic: return "heic";
-    case FileKind::kIco: return "ico";
-    case FileKind::kSvg: return "svg";
-    case FileKind::kHtml: return "html";
-    case FileKind::kXml: return "xml";
-    case FileKind::kJson: return "json";
-    case FileKind::kPdf: return "pdf";
-    case FileKind::kGzip: return "gz";
-    case FileKind::kZip: return "zip";
-    case FileKind::kEmpty:
-    case FileKind::kUnknown: break;
-  }
-  return "bin";
-}
+}  // namespace
 
-const char* FileKindName(FileKind kind) {
-  switch (kind) {
-    case FileKind::kJpeg: return "jpeg";
-    case FileKind::kPng: return "png";
-    case FileKind::kWebp: return "webp";
-    case FileKind::kGif: return "gif";
-    case FileKind::kBmp: return "bmp";
-    case FileKind::kTiff: return "tiff";
-    case FileKind::kAvif: return "avif";
-    case FileKind::kHeic: return "heic";
-    case FileKind::kIco: return "ico";
-    case FileKind::kSvg: return "svg";
-    case FileKind::kHtml: return "html";
-    case FileKind::kXml: return "xml";
-    case FileKind::kJson: return "json";
-    case FileKind::kPdf: return "pdf";
-    case FileKind::kGzip: return "gzip";
-    case FileKind::kZip: return "zip";
-    case FileKind::kEmpty: return "empty";
-    case FileKind::kUnknown: break;
-  }
-  return "unknown";
-}
+const char* MimeType(FileKind kind) { return Info(kind).mime; }
+const char* FileExtension(FileKind kind) { return Info(kind).extension; }
+const char* FileKindName(FileKind kind) { return Info(kind).name; }
 
 }  // namespace pix

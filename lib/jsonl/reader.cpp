@@ -1,6 +1,7 @@
 #include "jsonl/reader.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -37,6 +38,13 @@ Status RecordReader::Fill() {
   if (pos_ > 0) {
     buf_.erase(0, pos_);
     pos_ = 0;
+  }
+  if (cancel_fd_ >= 0) {
+    pollfd fds[2] = {{fd_, POLLIN, 0}, {cancel_fd_, POLLIN, 0}};
+    while (::poll(fds, 2, -1) < 0) {
+      if (errno != EINTR) return Status::FromErrno(name_, errno);
+    }
+    if (fds[1].revents) return Status::Interrupted("reading cancelled");
   }
   const size_t old = buf_.size();
   buf_.resize(old + kReadChunk);

@@ -45,6 +45,10 @@ class RecordReader {
   // the reader stays usable and the next call continues after that line.
   Result<std::optional<Record>> Next();
 
+  // Makes blocking reads give up with kInterrupted as soon as `fd` becomes
+  // readable (a "stop" pipe), so a read-ahead thread can be joined.
+  void SetCancelFd(int fd) { cancel_fd_ = fd; }
+
   const std::string& name() const { return name_; }
   uint64_t line_number() const { return line_; }
   uint64_t skipped() const { return skipped_; }
@@ -59,6 +63,7 @@ class RecordReader {
   Status LineError(const Status& cause) const;
 
   int fd_;
+  int cancel_fd_ = -1;
   bool owns_fd_ = false;
   std::string name_;
   ReaderOptions options_;

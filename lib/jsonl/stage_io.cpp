@@ -1,5 +1,10 @@
 #include "jsonl/stage_io.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -46,6 +51,75 @@ Result<std::optional<Record>> StageIo::Read() {
   return next;
 }
 
+StageIo::~StageIo() { StopReadAhead(); }
+
+void StageIo::StartReadAhead(size_t capacity, std::function<void()> on_ready) {
+  ahead_capacity_ = std::max<size_t>(capacity, 1);
+  if (::pipe2(cancel_pipe_, O_CLOEXEC) == 0) reader_->SetCancelFd(cancel_pipe_[0]);
+  read_thread_ = std::thread([this, on_ready = std::move(on_ready)] {
+    for (;;) {
+      auto next = reader_->Next();
+      const bool last = !next.ok() || !next->has_value();
+      bool was_empty = false;
+      {
+        std::unique_lock lock(mutex_);
+        // When the queue is full, wait until it is half empty: waking this
+        // thread for every record taken costs two context switches each.
+        if (ahead_.size() >= ahead_capacity_) {
+          space_.wait(lock, [this] { return stop_ || ahead_.size() <= ahead_capacity_ / 2; });
+        }
+        if (stop_) return;
+        was_empty = ahead_.empty();
+        ahead_.push_back(std::move(next));
+      }
+      // The consumer takes everything queued each time it looks, so only the
+      // first record after it emptied the queue needs to wake it.
+      if (was_empty) on_ready();
+      if (last) return;
+    }
+  });
+}
+
+void StageIo::StopReadAhead() {
+  if (!read_thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  space_.notify_all();
+  if (cancel_pipe_[1] >= 0) (void)!::write(cancel_pipe_[1], "x", 1);
+  read_thread_.join();
+  for (int& fd : cancel_pipe_) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+}
+
+Result<StageIo::ReadState> StageIo::TryRead(Record* record) {
+  if (input_ended_) return ReadState::kEnd;
+  Result<std::optional<Record>> next = std::optional<Record>();
+  bool half_empty = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (ahead_.empty()) return ReadState::kNone;
+    next = std::move(ahead_.front());
+    ahead_.pop_front();
+    half_empty = ahead_.size() == ahead_capacity_ / 2;
+  }
+  if (half_empty) space_.notify_one();
+  if (!next.ok()) {
+    input_ended_ = true;
+    return next.status();
+  }
+  if (!next->has_value()) {
+    input_ended_ = true;
+    return ReadState::kEnd;
+  }
+  ++counters_.read;
+  *record = std::move(**next);
+  return ReadState::kRecord;
+}
+
 Status StageIo::Write(const Record& record) {
   auto error = ReadError(record);
   if (error && error->stage == stage_) {
@@ -86,6 +160,7 @@ std::string FormatFailures(const StageCounters& c) {
 }
 
 int StageIo::Finish(const Status& run_status, const std::string& extra_summary) {
+  StopReadAhead();
   Status status = run_status;
   Status closed = writer_->Close();
   if (status.ok() && !closed.ok()) status = closed;
@@ -96,8 +171,13 @@ int StageIo::Finish(const Status& run_status, const std::string& extra_summary) 
                                    reader_->first_skip_message()));
   }
   if (status.code() != StatusCode::kBrokenPipe) {
-    std::string summary = fmt::format("{} records: {} ok, {}", counters_.read, counters_.ok,
-                                      FormatFailures(counters_));
+    // Stages that write several records per input (keywords, search) say so.
+    const uint64_t written = counters_.ok + counters_.failed + counters_.passed_through;
+    std::string summary =
+        written == counters_.read
+            ? fmt::format("{} records: {} ok, {}", counters_.read, counters_.ok, FormatFailures(counters_))
+            : fmt::format("{} records in, {} out: {} ok, {}", counters_.read, written, counters_.ok,
+                          FormatFailures(counters_));
     if (counters_.passed_through) {
       summary += fmt::format(", {} passed through with earlier errors", counters_.passed_through);
     }

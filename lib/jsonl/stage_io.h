@@ -11,12 +11,16 @@
 // Not thread-safe: one stage loop per process.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "base/cli.h"
 #include "base/status.h"
@@ -41,10 +45,21 @@ class StageIo {
   // error objects ("fetch", "validate", ...).
   static Result<std::unique_ptr<StageIo>> Open(std::string stage, const CommonOptions& options,
                                                Terminal* terminal);
+  ~StageIo();  // stops the read-ahead thread
 
   // The next record, nullopt at the end. Malformed lines are skipped and
   // counted with --skip-invalid; otherwise they are a kCorruption error.
   Result<std::optional<Record>> Read();
+
+  // Stages that wait on the network must not block on their input: after
+  // StartReadAhead(), a thread reads up to `capacity` records ahead and calls
+  // `on_ready` (from that thread) whenever one is queued; the stage then takes
+  // them with TryRead(), which never blocks. Read() must not be used after.
+  void StartReadAhead(size_t capacity, std::function<void()> on_ready);
+  enum class ReadState { kRecord, kNone, kEnd };
+  // kRecord fills `*record`; kNone: nothing queued yet; kEnd: input finished.
+  // A malformed line (without --skip-invalid) is returned as an error.
+  Result<ReadState> TryRead(Record* record);
 
   // Writes a record this stage handled (ok or failed).
   Status Write(const Record& record);
@@ -69,12 +84,23 @@ class StageIo {
 
  private:
   StageIo() = default;
+  void StopReadAhead();
 
   std::string stage_;
   Terminal* terminal_ = nullptr;
   std::unique_ptr<RecordReader> reader_;
   std::unique_ptr<RecordWriter> writer_;
   StageCounters counters_;
+
+  // Read-ahead state, shared with the reading thread under mutex_.
+  std::thread read_thread_;
+  std::mutex mutex_;
+  std::condition_variable space_;
+  std::deque<Result<std::optional<Record>>> ahead_;
+  size_t ahead_capacity_ = 0;
+  bool stop_ = false;
+  int cancel_pipe_[2] = {-1, -1};
+  bool input_ended_ = false;
 };
 
 // Reads every record, calls `process` on those without an error, writes the

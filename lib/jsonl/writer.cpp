@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "base/files.h"
+
 namespace pix {
 namespace {
 constexpr size_t kFlushAt = 64 << 10;
@@ -57,19 +59,10 @@ Status RecordWriter::WriteLine(std::string_view json) {
 }
 
 Status RecordWriter::Flush() {
-  size_t done = 0;
-  while (done < buf_.size()) {
-    ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      buf_.clear();
-      if (err == EPIPE) return Status::BrokenPipe();
-      return Status::FromErrno(path_.empty() ? "<stdout>" : path_, err);
-    }
-    done += static_cast<size_t>(n);
-  }
+  const int err = WriteAll(fd_, buf_);
   buf_.clear();
+  if (err == EPIPE) return Status::BrokenPipe();
+  if (err != 0) return Status::FromErrno(path_.empty() ? "<stdout>" : path_, err);
   return Status::Ok();
 }
 

@@ -36,7 +36,8 @@ class FixtureServer:
         self.hosts = []
 
     def __enter__(self):
-        cmd = [sys.executable, os.path.join(SOURCE_DIR, "tests", "fixture_server.py")]
+        cmd = [sys.executable, os.path.join(SOURCE_DIR, "tests", "fixture_server.py"),
+               "--exit-on-stdin-eof"]
         if self.root:
             cmd += ["--root", self.root]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -109,3 +110,20 @@ class TempDirTestCase(unittest.TestCase):
 
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class FixtureServerTestCase(TempDirTestCase):
+    """A test case with one fixture server (self.server) for the whole
+    class, its stats and per-key state reset before each test."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = FixtureServer().__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__(None, None, None)
+
+    def setUp(self):
+        super().setUp()
+        self.server.reset()

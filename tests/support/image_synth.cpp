@@ -1,12 +1,13 @@
 #include "support/image_synth.h"
 
 #include <png.h>
-#include <turbojpeg.h>
 #include <webp/encode.h>
 
 #include <algorithm>
 #include <cmath>
 #include <memory>
+
+#include "image/transform.h"
 
 namespace pix::testing {
 namespace {
@@ -89,19 +90,8 @@ Pixels SynthesizePhoto(int width, int height, uint64_t seed) {
 }
 
 Result<std::string> EncodeJpeg(const Pixels& p, int quality) {
-  std::unique_ptr<void, int (*)(tjhandle)> tj(tjInitCompress(), tjDestroy);
-  if (!tj) return Status::Internal("tjInitCompress failed");
-  unsigned char* buf = nullptr;
-  unsigned long size = 0;
-  const int format = p.channels == 1 ? TJPF_GRAY : TJPF_RGB;
-  const int subsamp = p.channels == 1 ? TJSAMP_GRAY : TJSAMP_420;
-  if (tjCompress2(tj.get(), p.data.data(), p.width, 0, p.height, format, &buf, &size, subsamp,
-                  quality, TJFLAG_ACCURATEDCT) != 0) {
-    return Status::Internal(std::string("JPEG encode: ") + tjGetErrorStr2(tj.get()));
-  }
-  std::string out(reinterpret_cast<char*>(buf), size);
-  tjFree(buf);
-  return out;
+  return pix::EncodeJpeg(PixelView{p.data.data(), p.width, p.height, p.channels}, quality,
+                         /*accurate_dct=*/true);
 }
 
 Result<std::string> EncodePng(const Pixels& p) {

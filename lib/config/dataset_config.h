@@ -1,0 +1,53 @@
+// DatasetConfig: dataset.yaml, the one file that describes a dataset run,
+// read into plain structs whose defaults are those of the library headers
+// they come from (KeywordOptions, LlmConfig, ...). The format is documented
+// in man/pix-dataset.5; examples/dataset.yaml is a complete example.
+//
+// The file has one section per concern: `name`, `classes`, `llm` (the
+// language-model endpoint every stage shares) and one section per stage
+// (`keywords`, ...). A stage adds its section by adding a field here and one
+// parser line in dataset_config.cpp (see config/sections.h). Unknown keys are
+// errors, so a typo fails loudly instead of being ignored.
+//
+// Failure modes: kNotFound/kIoError for an unreadable file; kInvalidArgument
+// for YAML syntax errors and bad values, with "file:line:column: key.path:"
+// in the message. Library code: reads the file, never the environment (an
+// API key is named by `llm.api_key_env` and read by the tool).
+// Thread-safety: values; Load/Parse are reentrant.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "config/dataset_class.h"
+#include "engines/search_stage.h"
+#include "keywords/keyword_options.h"
+#include "llm/chat_client.h"
+
+namespace pix {
+
+struct DatasetConfig {
+  std::string path;  // the file read, for messages
+  // The dataset's name (used by later stages for directories and archives).
+  std::string name;
+  // In file order; labels are unique (compared case- and space-folded).
+  std::vector<DatasetClass> classes;
+  // The default language-model endpoint; stage sections may override it.
+  LlmConfig llm;
+  // pix-keywords. Its llm.client starts as a copy of `llm` above.
+  KeywordOptions keywords;
+  // pix-search. Engine API keys are named by api_key_env, resolved by the tool.
+  SearchOptions search;
+
+  // The class whose label folds to `label`'s, or nullptr.
+  const DatasetClass* FindClass(std::string_view label) const;
+};
+
+// Reads and parses `path`.
+Result<DatasetConfig> LoadDatasetConfig(const std::string& path);
+// Parses YAML text; `file` names it in messages.
+Result<DatasetConfig> ParseDatasetConfig(std::string_view yaml, const std::string& file);
+
+}  // namespace pix

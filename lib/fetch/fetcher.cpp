@@ -1,0 +1,478 @@
+#include "fetch/fetcher.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <iterator>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "base/exit_code.h"
+#include "base/file_names.h"
+#include "base/files.h"
+#include "base/signals.h"
+#include "hash/sha256.h"
+#include "image/sniff.h"
+
+namespace pix {
+namespace {
+
+constexpr const char* kStage = "fetch";
+
+// Extensions a finished download can have (FileExtension of raster kinds).
+constexpr const char* kImageExtensions[] = {"jpg", "png", "webp", "gif", "bmp",
+                                            "tif", "avif", "heic", "ico"};
+
+std::string Rfc3339Now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+bool FileExists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// Whether an X-Robots-Tag value opts out of AI use. Values may name a user
+// agent ("otherbot: noai") and list several rules ("noindex, noimageai").
+bool OptsOutOfAi(std::string_view value) {
+  std::string v(value);
+  for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  size_t pos = 0;
+  while ((pos = v.find("no", pos)) != std::string::npos) {
+    const bool starts = pos == 0 || v[pos - 1] == ' ' || v[pos - 1] == ',' || v[pos - 1] == ':';
+    for (std::string_view rule : {"noai", "noimageai"}) {
+      const size_t end = pos + rule.size();
+      if (starts && v.compare(pos, rule.size(), rule) == 0 &&
+          (end == v.size() || v[end] == ',' || v[end] == ' ' || v[end] == ';')) {
+        return true;
+      }
+    }
+    pos += 2;
+  }
+  return false;
+}
+
+// Receives one download into "<dir>/.<name>.part", hashing as bytes arrive.
+class FileSink : public BodySink {
+ public:
+  FileSink(std::string part_path, bool honour_noai)
+      : part_path_(std::move(part_path)), honour_noai_(honour_noai) {}
+  ~FileSink() override { Close(); }
+
+  // Opens the part file. With `resume`, keeps what is there, hashes it and
+  // returns its size as the offset to ask for; otherwise starts empty.
+  Result<uint64_t> Open(bool resume) {
+    fd_ = ::open(part_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | (resume ? 0 : O_TRUNC), 0644);
+    if (fd_ < 0) return Status::FromErrno(part_path_, errno);
+    if (!resume) return uint64_t{0};
+    char buf[1 << 16];
+    for (;;) {
+      ssize_t n = ::read(fd_, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Status::FromErrno(part_path_, errno);
+      if (n == 0) break;
+      Account(buf, static_cast<size_t>(n));
+    }
+    prefix_ = written_;
+    prefix_head_ = head_;
+    return prefix_;
+  }
+
+  bool OnHeaders(const HttpResponse& r) override {
+    if (r.status < 200 || r.status >= 300) {
+      Reject(fmt::format("http_{}", r.status), fmt::format("HTTP {}", r.status));
+      return false;
+    }
+    if (honour_noai_) {
+      if (auto tag = r.Header("x-robots-tag"); tag && OptsOutOfAi(*tag)) {
+        Reject("robots_noai", fmt::format("X-Robots-Tag: {} (the owner opted out of AI use; "
+                                          "--ignore-noai to fetch anyway)", *tag));
+        return false;
+      }
+    }
+    if (prefix_ > 0 && r.status != 206) {
+      // The server ignored our Range request: start over.
+      if (!Truncate(0)) return false;
+      prefix_ = 0;
+      prefix_head_.clear();
+      Restart();
+    }
+    return true;
+  }
+
+  bool OnData(const char* data, size_t size) override {
+    if (const int err = WriteAll(fd_, std::string_view(data, size)); err != 0) {
+      Reject("write_failed", fmt::format("{}: {}", part_path_, std::strerror(err)));
+      return false;
+    }
+    Account(data, size);
+    return true;
+  }
+
+  void OnRetry() override {
+    // Keep the resumed prefix, forget the failed attempt.
+    if (Truncate(prefix_)) Restart();
+  }
+
+  std::string reject_code() const override { return code_; }
+  std::string reject_message() const override { return message_; }
+
+  uint64_t bytes() const { return written_; }
+  const std::string& head() const { return head_; }
+  std::string Digest() { return sha_.Finish(); }
+  const std::string& part_path() const { return part_path_; }
+
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  void Account(const char* data, size_t size) {
+    if (head_.size() < kSniffBytes) head_.append(data, std::min(size, kSniffBytes - head_.size()));
+    sha_.Update(data, size);
+    written_ += size;
+  }
+
+  // Rehashes the first `prefix_` bytes after a truncation.
+  void Restart() {
+    sha_.Reset();
+    written_ = 0;
+    head_.clear();
+    if (prefix_ == 0) return;
+    std::vector<char> buf(1 << 16);
+    uint64_t off = 0;
+    while (off < prefix_) {
+      ssize_t n = ::pread(fd_, buf.data(), std::min<uint64_t>(buf.size(), prefix_ - off),
+                          static_cast<off_t>(off));
+      if (n <= 0) break;
+      Account(buf.data(), static_cast<size_t>(n));
+      off += static_cast<uint64_t>(n);
+    }
+  }
+
+  bool Truncate(uint64_t size) {
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0 ||
+        ::lseek(fd_, static_cast<off_t>(size), SEEK_SET) < 0) {
+      Reject("write_failed", fmt::format("{}: {}", part_path_, std::strerror(errno)));
+      return false;
+    }
+    return true;
+  }
+
+  void Reject(std::string code, std::string message) {
+    code_ = std::move(code);
+    message_ = std::move(message);
+  }
+
+  std::string part_path_;
+  bool honour_noai_;
+  int fd_ = -1;
+  Sha256 sha_;
+  uint64_t written_ = 0;
+  uint64_t prefix_ = 0;
+  std::string head_;
+  std::string prefix_head_;
+  std::string code_ = "rejected";
+  std::string message_;
+};
+
+// Where a URL's file lives.
+struct Target {
+  std::string dir;
+  std::string stem;  // file name without extension
+  std::string Final(std::string_view ext) const { return JoinPath(dir, stem + "." + std::string(ext)); }
+  std::string Part() const { return JoinPath(dir, "." + stem + ".part"); }
+  std::string Key() const { return JoinPath(dir, stem); }
+};
+
+Target TargetFor(const FetchOptions& options, const Record& record, const std::string& url) {
+  Target t;
+  t.dir = options.output_dir;
+  if (options.by_label) {
+    if (auto label = record.GetString("label"); label && !label->empty()) {
+      t.dir = JoinPath(t.dir, SanitizeFileName(*label));
+    }
+  }
+  t.stem = Sha256Hex(url).substr(0, 16);
+  return t;
+}
+
+// The finished files of each output directory, read once with readdir().
+// Probing nine possible extensions per URL with stat() is slower than it
+// looks: each miss is a full directory lookup, and it showed up as the top
+// cost in profiles of directories with thousands of files.
+class FinishedFiles {
+ public:
+  // The path of the finished file for `t`, or "" when there is none. Creates
+  // the directory on first use.
+  Result<std::string> Find(const Target& t) {
+    PIX_ASSIGN_OR_RETURN(Directory * dir, Load(t.dir));
+    auto it = dir->find(Key(t.stem));
+    if (it == dir->end()) return std::string();
+    return t.Final(kImageExtensions[it->second]);
+  }
+
+  void Add(const Target& t, std::string_view ext) {
+    for (uint8_t i = 0; i < std::size(kImageExtensions); ++i) {
+      if (ext == kImageExtensions[i]) dirs_[t.dir][Key(t.stem)] = i;
+    }
+  }
+
+  void Remove(const Target& t) { dirs_[t.dir].erase(Key(t.stem)); }
+
+ private:
+  using Directory = std::unordered_map<uint64_t, uint8_t>;  // stem -> extension index
+
+  static uint64_t Key(std::string_view stem) { return std::strtoull(std::string(stem).c_str(), nullptr, 16); }
+
+  Result<Directory*> Load(const std::string& path) {
+    auto [it, inserted] = dirs_.try_emplace(path);
+    if (!inserted) return &it->second;
+    PIX_RETURN_IF_ERROR(MakeDirs(path));
+    DIR* d = ::opendir(path.c_str());
+    if (!d) return Status::FromErrno(path, errno);
+    while (const dirent* e = ::readdir(d)) {
+      std::string_view name = e->d_name;
+      const size_t dot = name.find('.');
+      if (dot != 16 || name.substr(0, 16).find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+        continue;
+      }
+      for (uint8_t i = 0; i < std::size(kImageExtensions); ++i) {
+        if (name.substr(17) == kImageExtensions[i]) it->second[Key(name.substr(0, 16))] = i;
+      }
+    }
+    ::closedir(d);
+    return &it->second;
+  }
+
+  std::unordered_map<std::string, Directory> dirs_;
+};
+
+// Errors after which a partial file is worth keeping for --resume.
+bool KeepPartial(std::string_view code) {
+  return code == "truncated" || code == "timeout" || code == "too_slow" || code == "interrupted" ||
+         code == "recv_failed" || code == "connect_timeout";
+}
+
+class FetchRun {
+ public:
+  FetchRun(const FetchOptions& options, StageIo& io)
+      : options_(options), io_(io), client_(options.http), start_(std::chrono::steady_clock::now()) {}
+
+  int Run() {
+    Status status = MakeDirs(options_.output_dir);
+    // Keep enough transfers queued to fill every slot, without reading the
+    // whole input into memory. Input is read ahead by a thread, so a slow
+    // upstream stage never stalls downloads in progress.
+    const size_t window = static_cast<size_t>(options_.http.max_total_connections) * 2 + 16;
+    io_.StartReadAhead(window, [this] { client_.Wakeup(); });
+    bool input_done = false;
+    while (status.ok()) {
+      if (InterruptRequested()) {
+        client_.CancelAll();
+        status = first_error_.ok() ? Status::Interrupted() : first_error_;
+        break;
+      }
+      while (!input_done && status.ok() && client_.pending() < window) {
+        Record record;
+        auto state = io_.TryRead(&record);
+        if (!state.ok()) {
+          status = state.status();
+        } else if (*state == StageIo::ReadState::kEnd) {
+          input_done = true;
+        } else if (*state == StageIo::ReadState::kRecord) {
+          status = Begin(std::move(record));
+          continue;
+        }
+        break;
+      }
+      if (!status.ok()) break;
+      if (input_done && client_.pending() == 0) break;
+      Status polled = client_.Poll(std::chrono::milliseconds(250));
+      if (!polled.ok()) status = polled;
+      if (status.ok()) status = first_error_;
+      ShowProgress();
+    }
+    if (!status.ok() && client_.pending() > 0) client_.CancelAll();  // write what is in flight
+    if (status.ok()) status = first_error_;
+    return io_.Finish(status, Summary());
+  }
+
+ private:
+  // Starts work on one input record.
+  Status Begin(Record record) {
+    if (HasRecordError(record)) return io_.PassThrough(record);
+    auto url = record.GetString("url");
+    if (!url || url->empty()) {
+      SetRecordError(&record, kStage, "missing_url", "the record has no \"url\" field");
+      return io_.Write(record);
+    }
+    const Target target = TargetFor(options_, record, *url);
+    PIX_ASSIGN_OR_RETURN(std::string existing, finished_.Find(target));
+    if (!existing.empty()) return WriteExisting(std::move(record), target, existing);
+    // Another record with the same URL and label is downloading the same file.
+    if (auto it = waiting_.find(target.Key()); it != waiting_.end()) {
+      it->second.push_back(std::move(record));
+      return Status::Ok();
+    }
+    waiting_[target.Key()];
+    return Submit(std::move(record), *url, target);
+  }
+
+  Status WriteExisting(Record record, const Target& target, const std::string& path) {
+    uint64_t size = 0;
+    PIX_ASSIGN_OR_RETURN(std::string digest, Sha256File(path, &size));
+    // A record that already names this file with another hash means the file
+    // changed under us: fetch again rather than trust it.
+    if (auto known = record.GetString("sha256"); known && record.GetString("path") == path && *known != digest) {
+      ::unlink(path.c_str());
+      finished_.Remove(target);
+      return Begin(std::move(record));
+    }
+    auto head = ReadFile(path, kSniffBytes);
+    const FileKind kind = SniffKind(head.ok() ? *head : "");
+    record.SetString("path", path);
+    record.SetString("sha256", digest);
+    record.SetInt("bytes", static_cast<int64_t>(size));
+    record.SetString("mime", MimeType(kind));
+    ++already_present_;
+    return io_.Write(record);
+  }
+
+  Status Submit(Record record, const std::string& url, const Target& target) {
+    auto sink = std::make_unique<FileSink>(target.Part(), options_.honour_noai);
+    auto offset = sink->Open(options_.resume && FileExists(target.Part()));
+    if (!offset.ok()) return offset.status();
+    HttpRequest request;
+    request.url = url;
+    request.range_start = *offset;
+    if (options_.referer == "page") {
+      if (auto page = record.GetString("page_url")) request.referer = *page;
+    } else {
+      request.referer = options_.referer;
+    }
+    FileSink* raw = sink.get();
+    client_.Submit(std::move(request), raw,
+                   [this, sink = std::shared_ptr<FileSink>(std::move(sink)), target,
+                    record = std::move(record)](HttpResponse&& r) mutable {
+                     Status s = Done(std::move(record), *sink, target, r);
+                     if (!s.ok() && first_error_.ok()) first_error_ = s;
+                   });
+    return Status::Ok();
+  }
+
+  // A download ended: finish the file and write its record and any records
+  // that waited for the same file.
+  Status Done(Record record, FileSink& sink, const Target& target, const HttpResponse& r) {
+    sink.Close();
+    if (r.status > 0) record.SetInt("http_status", r.status);
+    if (!r.final_url.empty()) record.SetString("final_url", r.final_url);
+    if (auto ct = r.Header("content-type")) record.SetString("content_type", *ct);
+    std::string code = r.error_code, message = r.error_message;
+    std::string final_path;
+    if (code.empty()) {
+      const FileKind kind = SniffKind(sink.head());
+      const auto encoding = r.Header("content-encoding");
+      if (sink.bytes() == 0) {
+        code = "empty_body";
+        message = "the server sent no bytes";
+      } else if (!IsRasterImage(kind) && encoding && *encoding != "identity") {
+        code = "encoded_body";
+        message = fmt::format("body sent with Content-Encoding: {} although none was accepted",
+                              *encoding);
+      } else if (!IsRasterImage(kind)) {
+        code = "not_an_image";
+        message = fmt::format("the bytes are {} (server said {})", MimeType(kind),
+                              r.Header("content-type").value_or("nothing"));
+      } else {
+        final_path = target.Final(FileExtension(kind));
+        if (std::rename(target.Part().c_str(), final_path.c_str()) != 0) {
+          return Status::FromErrno("rename to " + final_path, errno);
+        }
+        finished_.Add(target, FileExtension(kind));
+        record.SetString("path", final_path);
+        record.SetString("sha256", sink.Digest());
+        record.SetInt("bytes", static_cast<int64_t>(sink.bytes()));
+        record.SetString("mime", MimeType(kind));
+        bytes_ += r.body_bytes;
+      }
+    }
+    if (!code.empty()) {
+      if (!(options_.resume && KeepPartial(code))) ::unlink(target.Part().c_str());
+      SetRecordError(&record, kStage, code, message);
+    } else {
+      record.SetString("fetched_at", Rfc3339Now());
+    }
+    PIX_RETURN_IF_ERROR(io_.Write(record));
+    return ReleaseWaiting(target, final_path);
+  }
+
+  Status ReleaseWaiting(const Target& target, const std::string& final_path) {
+    auto node = waiting_.extract(target.Key());
+    if (node.empty()) return Status::Ok();
+    for (Record& waiter : node.mapped()) {
+      if (!final_path.empty()) {
+        PIX_RETURN_IF_ERROR(WriteExisting(std::move(waiter), target, final_path));
+        --already_present_;
+        ++same_url_;
+      } else {
+        PIX_RETURN_IF_ERROR(Begin(std::move(waiter)));  // try again on its own
+      }
+    }
+    return Status::Ok();
+  }
+
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+  void ShowProgress() {
+    const double mb = static_cast<double>(bytes_) / 1e6;
+    io_.ShowProgress(fmt::format(", {} active, {:.1f} MB, {:.1f} MB/s", client_.active(), mb,
+                                 mb / std::max(Seconds(), 1e-3)));
+  }
+
+  std::string Summary() const {
+    const double mb = static_cast<double>(bytes_) / 1e6;
+    std::string s = bytes_ == 0 ? "nothing downloaded"
+                                : fmt::format("{:.1f} MB in {:.1f} s ({:.1f} MB/s)", mb, Seconds(),
+                                              mb / std::max(Seconds(), 1e-3));
+    if (already_present_) s += fmt::format(", {} already present", already_present_);
+    if (same_url_) s += fmt::format(", {} repeated URLs", same_url_);
+    return s;
+  }
+
+  const FetchOptions& options_;
+  StageIo& io_;
+  HttpClient client_;
+  FinishedFiles finished_;
+  std::unordered_map<std::string, std::vector<Record>> waiting_;  // target key -> records
+  Status first_error_;
+  uint64_t bytes_ = 0;
+  uint64_t already_present_ = 0;
+  uint64_t same_url_ = 0;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
+int RunFetch(const FetchOptions& options, StageIo& io) { return FetchRun(options, io).Run(); }
+
+}  // namespace pix

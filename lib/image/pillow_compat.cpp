@@ -1,0 +1,171 @@
+#include "image/pillow_compat.h"
+
+#include "image/vector_clones.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace pix {
+namespace {
+
+constexpr int kPrecisionBits = 32 - 8 - 2;
+
+double Sinc(double x) {
+  if (x == 0.0) return 1.0;
+  x = x * M_PI;
+  return std::sin(x) / x;
+}
+
+double Lanczos(double x) {
+  if (-3.0 <= x && x < 3.0) return Sinc(x) * Sinc(x / 3);
+  return 0.0;
+}
+
+uint8_t Clip8(int v) {
+  const int shifted = v >> kPrecisionBits;  // arithmetic shift, as in Pillow
+  return static_cast<uint8_t>(std::clamp(shifted, 0, 255));
+}
+
+// One horizontal pass over a row: out[xx] = sum of row[xmin + x] * k[x].
+PIX_VECTOR_CLONES void HorizontalPass(const uint8_t* row, const int32_t* kk, const int* bounds, int ksize,
+                                      int out_width, uint8_t* out) {
+  for (int xx = 0; xx < out_width; ++xx) {
+    const uint8_t* in = row + bounds[xx * 2];
+    const int n = bounds[xx * 2 + 1];
+    const int32_t* k = kk + static_cast<size_t>(xx) * ksize;
+    int ss = 1 << (kPrecisionBits - 1);
+    for (int x = 0; x < n; ++x) ss += in[x] * k[x];
+    out[xx] = Clip8(ss);
+  }
+}
+
+template <int kStride>
+void LumaRowFixed(const uint8_t* rgb, int count, uint8_t* out) {
+  for (int x = 0; x < count; ++x) {
+    const uint8_t* p = rgb + static_cast<size_t>(x) * kStride;
+    out[x] = PillowLuma(p[0], p[1], p[2]);
+  }
+}
+
+PIX_VECTOR_CLONES void LumaRow3(const uint8_t* rgb, int count, uint8_t* out) { LumaRowFixed<3>(rgb, count, out); }
+PIX_VECTOR_CLONES void LumaRow4(const uint8_t* rgb, int count, uint8_t* out) { LumaRowFixed<4>(rgb, count, out); }
+
+}  // namespace
+
+void PillowLumaRow(const uint8_t* rgb, int count, int stride, uint8_t* out) {
+  if (stride == 3) return LumaRow3(rgb, count, out);
+  if (stride == 4) return LumaRow4(rgb, count, out);
+  for (int x = 0; x < count; ++x, rgb += stride) out[x] = PillowLuma(rgb[0], rgb[1], rgb[2]);
+}
+
+void PillowCmykToRgb(const uint8_t* cmyk, uint8_t* rgb) {
+  const int nk = 255 - cmyk[3];
+  for (int i = 0; i < 3; ++i) {
+    const int tmp = cmyk[i] * nk + 128;
+    const int scaled = ((tmp >> 8) + tmp) >> 8;  // MULDIV255
+    rgb[i] = static_cast<uint8_t>(std::clamp(nk - scaled, 0, 255));
+  }
+}
+
+LanczosResizer::Coefficients LanczosResizer::Precompute(int in_size, int out_size) {
+  // Resample.c precompute_coeffs() with box (0, in_size) and the Lanczos
+  // filter (support 3), then normalize_coeffs_8bpc().
+  Coefficients c;
+  const float in0 = 0.0f, in1 = static_cast<float>(in_size);
+  double filterscale, scale;
+  filterscale = scale = static_cast<double>(in1 - in0) / out_size;
+  if (filterscale < 1.0) filterscale = 1.0;
+  const double support = 3.0 * filterscale;
+  c.ksize = static_cast<int>(std::ceil(support)) * 2 + 1;
+  std::vector<double> kk(static_cast<size_t>(out_size) * c.ksize, 0.0);
+  c.bounds.resize(static_cast<size_t>(out_size) * 2);
+  for (int xx = 0; xx < out_size; ++xx) {
+    const double center = in0 + (xx + 0.5) * scale;
+    double ww = 0.0;
+    const double ss = 1.0 / filterscale;
+    int xmin = static_cast<int>(center - support + 0.5);
+    if (xmin < 0) xmin = 0;
+    int xmax = static_cast<int>(center + support + 0.5);
+    if (xmax > in_size) xmax = in_size;
+    xmax -= xmin;
+    double* k = &kk[static_cast<size_t>(xx) * c.ksize];
+    for (int x = 0; x < xmax; ++x) {
+      const double w = Lanczos((x + xmin - center + 0.5) * ss);
+      k[x] = w;
+      ww += w;
+    }
+    for (int x = 0; x < xmax; ++x) {
+      if (ww != 0.0) k[x] /= ww;
+    }
+    c.bounds[xx * 2] = xmin;
+    c.bounds[xx * 2 + 1] = xmax;
+  }
+  c.kk.resize(kk.size());
+  for (size_t i = 0; i < kk.size(); ++i) {
+    c.kk[i] = kk[i] < 0 ? static_cast<int>(-0.5 + kk[i] * (1 << kPrecisionBits))
+                        : static_cast<int>(0.5 + kk[i] * (1 << kPrecisionBits));
+  }
+  return c;
+}
+
+LanczosResizer::LanczosResizer(int in_width, int in_height, int out_width, int out_height)
+    : in_width_(in_width),
+      in_height_(in_height),
+      out_width_(out_width),
+      out_height_(out_height),
+      horizontal_(out_width != in_width),
+      vertical_(out_height != in_height) {
+  vert_ = Precompute(in_height, out_height);
+  if (horizontal_) {
+    horiz_ = Precompute(in_width, out_width);
+    first_row_ = vert_.bounds[0];
+    end_row_ = vert_.bounds[out_height * 2 - 2] + vert_.bounds[out_height * 2 - 1];
+  } else {
+    first_row_ = 0;
+    end_row_ = in_height;
+  }
+  const int row_width = horizontal_ ? out_width : in_width;
+  temp_.assign(static_cast<size_t>(end_row_ - first_row_) * row_width, 0);
+}
+
+void LanczosResizer::AddRow(int y, const uint8_t* row) {
+  if (y < first_row_ || y >= end_row_) return;
+  const size_t offset = static_cast<size_t>(y - first_row_);
+  if (!horizontal_) {
+    std::memcpy(&temp_[offset * in_width_], row, in_width_);
+    return;
+  }
+  HorizontalPass(row, horiz_.kk.data(), horiz_.bounds.data(), horiz_.ksize, out_width_,
+                 &temp_[offset * out_width_]);
+}
+
+std::vector<uint8_t> LanczosResizer::Finish() const {
+  const int width = horizontal_ ? out_width_ : in_width_;
+  if (!vertical_) return temp_;  // (in_height rows: first_row_ is 0 here)
+  std::vector<uint8_t> out(static_cast<size_t>(out_width_) * out_height_);
+  // Pillow shifts the vertical bounds by the first used row when the
+  // horizontal pass ran; without it the temp buffer starts at row 0 anyway.
+  const int shift = horizontal_ ? first_row_ : 0;
+  for (int yy = 0; yy < out_height_; ++yy) {
+    const int ymin = vert_.bounds[yy * 2] - shift, ymax = vert_.bounds[yy * 2 + 1];
+    const int32_t* k = &vert_.kk[static_cast<size_t>(yy) * vert_.ksize];
+    for (int xx = 0; xx < width; ++xx) {
+      int ss = 1 << (kPrecisionBits - 1);
+      for (int y = 0; y < ymax; ++y) ss += temp_[static_cast<size_t>(y + ymin) * width + xx] * k[y];
+      out[static_cast<size_t>(yy) * width + xx] = Clip8(ss);
+    }
+  }
+  return out;
+}
+
+std::vector<uint8_t> PillowResizeLanczos(const uint8_t* gray, int width, int height, int out_width,
+                                         int out_height) {
+  LanczosResizer resizer(width, height, out_width, out_height);
+  for (int y = resizer.first_row(); y < resizer.end_row(); ++y) {
+    resizer.AddRow(y, gray + static_cast<size_t>(y) * width);
+  }
+  return resizer.Finish();
+}
+
+}  // namespace pix

@@ -1,0 +1,57 @@
+#include "llm/llm_flags.h"
+
+namespace pix {
+namespace {
+
+// "~/x" -> "$HOME/x".
+std::string ExpandHome(const std::string& path, const EnvLookup& env) {
+  if (path.rfind("~/", 0) == 0 && !env("HOME").empty()) return env("HOME") + path.substr(1);
+  return path;
+}
+
+std::string DefaultCacheDir(const EnvLookup& env) {
+  if (!env("XDG_CACHE_HOME").empty()) return env("XDG_CACHE_HOME") + "/pixcrawler/llm";
+  if (!env("HOME").empty()) return env("HOME") + "/.cache/pixcrawler/llm";
+  return "";
+}
+
+}  // namespace
+
+void AddLlmFlags(ToolCli& cli, LlmFlags* f) {
+  CLI::App& app = cli.app();
+  app.add_option("--llm-provider", f->provider, "Protocol: openai (also Ollama, llama.cpp, vLLM) or anthropic")
+      ->type_name("NAME")
+      ->check(CLI::IsMember({"openai", "anthropic"}));
+  app.add_option("--llm-base-url", f->base_url, "API base URL, e.g. http://127.0.0.1:11434/v1 (env PIX_LLM_BASE_URL)")
+      ->type_name("URL");
+  app.add_option("--llm-model", f->model, "Model name")->type_name("NAME");
+  app.add_option("--llm-key-env", f->key_env, "Environment variable holding the API key")->type_name("VAR");
+  app.add_option("--llm-cache", f->cache_dir, "Cache answers in DIR (default ~/.cache/pixcrawler/llm)")
+      ->type_name("DIR");
+  app.add_flag("--no-llm-cache", f->no_cache, "Neither read nor write cached answers");
+}
+
+Status LlmFlags::ApplyTo(LlmConfig* config, bool enabled, const EnvLookup& env) const {
+  LlmEndpoint& endpoint = config->endpoint;
+  if (!provider.empty()) {
+    PIX_ASSIGN_OR_RETURN(endpoint.protocol, ParseLlmProtocol(provider));
+  }
+  if (!env("PIX_LLM_BASE_URL").empty()) endpoint.base_url = env("PIX_LLM_BASE_URL");
+  if (!base_url.empty()) endpoint.base_url = base_url;
+  if (!model.empty()) endpoint.model = model;
+  if (!key_env.empty()) endpoint.api_key_env = key_env;
+  std::string& cache = config->cache_dir;
+  if (!cache_dir.empty()) cache = cache_dir;
+  cache = no_cache ? "" : cache.empty() ? DefaultCacheDir(env) : ExpandHome(cache, env);
+  if (enabled) {
+    // A variable the user named must exist; the default ones may be unset
+    // (local servers need no key).
+    endpoint.api_key = env(endpoint.EffectiveApiKeyEnv().c_str());
+    if (!endpoint.api_key_env.empty() && endpoint.api_key.empty()) {
+      return Status::InvalidArgument("the API key variable " + endpoint.api_key_env + " is not set");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace pix

@@ -1,0 +1,124 @@
+#include "validate/quality_judge.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "image/transform.h"
+#include "llm/answer.h"
+
+namespace pix {
+namespace {
+
+constexpr std::string_view kSystemPrompt =
+    "You judge the quality of pictures collected for a machine-learning image dataset. "
+    "Consider sharpness, exposure, noise, compression artefacts, framing and whether the picture is a "
+    "real photograph of a clear subject (not a blank, a screenshot, a logo or mostly text). "
+    "Answer with one JSON object and nothing else: "
+    "{\"score\": <a number from 0 (unusable) to 1 (excellent)>, \"reason\": \"<at most 20 words>\"}";
+
+}  // namespace
+
+Result<JudgeAnswer> ParseJudgeAnswer(std::string_view answer) {
+  PIX_ASSIGN_OR_RETURN(std::string json, ExtractJson(answer));
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(json).get_object().get(object)) {
+    return Status::Corruption("the answer holds no JSON object");
+  }
+  double score = 0;
+  simdjson::dom::element value;
+  if (object["score"].get(value) || value.get_double().get(score)) {
+    int64_t as_int = 0;
+    if (value.get_int64().get(as_int)) return Status::Corruption("the answer has no numeric \"score\"");
+    score = static_cast<double>(as_int);
+  }
+  if (score > 1 && score <= 100) score /= 100;  // a percentage
+  if (!(score >= 0 && score <= 1)) {
+    return Status::Corruption(fmt::format("score {} is outside 0..1", score));
+  }
+  JudgeAnswer out;
+  out.score = score;
+  std::string_view reason;
+  if (!object["reason"].get_string().get(reason)) out.reason = std::string(reason.substr(0, 200));
+  return out;
+}
+
+QualityJudge::QualityJudge(JudgeOptions options) : options_(std::move(options)) {}
+QualityJudge::~QualityJudge() = default;
+
+std::unique_ptr<ChatClient> QualityJudge::Borrow() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!idle_.empty()) {
+      auto client = std::move(idle_.back());
+      idle_.pop_back();
+      return client;
+    }
+  }
+  return std::make_unique<ChatClient>(options_.llm, options_.http);
+}
+
+void QualityJudge::Return(std::unique_ptr<ChatClient> client) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  idle_.push_back(std::move(client));
+}
+
+JudgeVerdict QualityJudge::Judge(const PixelView& picture, int orientation) {
+  JudgeVerdict verdict;
+  const OwnedPixels small = DownscaleForAnalysis(picture, options_.image_long_side);
+  const OwnedPixels upright = ApplyOrientation(small.view(), orientation);
+  auto jpeg = EncodeJpeg(upright.view(), options_.jpeg_quality);
+  if (!jpeg.ok()) {
+    verdict.error_code = "llm_encode_failed";
+    verdict.error_message = jpeg.status().message();
+    return verdict;
+  }
+  ChatRequest request;
+  request.system = std::string(kSystemPrompt);
+  ChatMessage message;
+  message.content.push_back(ContentPart::Text("Judge this picture."));
+  message.content.push_back(ContentPart::Image("image/jpeg", std::move(jpeg).value()));
+  request.messages.push_back(std::move(message));
+
+  auto client = Borrow();
+  const ChatResult result = client->Complete(request, [](const ChatResult& answer) {
+    auto parsed = ParseJudgeAnswer(answer.text);
+    return parsed.ok() ? Status::Ok() : parsed.status();
+  });
+  Return(std::move(client));
+  asked_.fetch_add(1, std::memory_order_relaxed);
+  if (result.cached) cached_.fetch_add(1, std::memory_order_relaxed);
+  if (!result.ok()) {
+    verdict.error_code = result.error_code;
+    verdict.error_message = result.error_message;
+    std::lock_guard<std::mutex> lock(failures_mutex_);
+    ++failures_[result.error_code];
+    return verdict;
+  }
+  auto parsed = ParseJudgeAnswer(result.text);  // checked above; cannot fail
+  verdict.ok = parsed.ok();
+  if (parsed.ok()) {
+    verdict.score = parsed->score;
+    verdict.reason = parsed->reason;
+  }
+  verdict.cached = result.cached;
+  return verdict;
+}
+
+std::string QualityJudge::Summary() const {
+  std::lock_guard<std::mutex> lock(failures_mutex_);
+  uint64_t failed = 0;
+  std::vector<std::string> parts;
+  for (const auto& [code, n] : failures_) {
+    failed += n;
+    parts.push_back(fmt::format("{}: {}", code, n));
+  }
+  std::string out = fmt::format("judge: {} asked, {} cached, {} failed", asked_.load(), cached_.load(), failed);
+  if (!parts.empty()) out += " (" + fmt::format("{}", fmt::join(parts, ", ")) + ")";
+  return out;
+}
+
+}  // namespace pix

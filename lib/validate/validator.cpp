@@ -1,0 +1,456 @@
+#include "validate/validator.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "base/files.h"
+#include "hash/perceptual.h"
+#include "image/decode.h"
+#include "image/exif.h"
+#include "image/probe.h"
+#include "image/sniff.h"
+#include "jsonl/json_text.h"
+#include "validate/quality_judge.h"
+
+namespace pix {
+namespace {
+
+constexpr std::string_view kStage = "validate";
+
+// Every field this stage writes; removed first so a re-run at another level
+// leaves no stale values behind.
+constexpr std::string_view kOwnedFields[] = {
+    "format",  "width",   "height",       "channels",         "bit_depth",  "color_space",
+    "icc",     "progressive", "animated", "frames",           "jpeg_quality", "exif",
+    "trailing_bytes", "content_type_mismatch", "valid", "reject", "reject_detail", "metrics",
+    "phash",   "dhash",   "phash_fast",   "dhash_fast",       "pixel_hash", "quality",
+    "validate_level"};
+
+double Round(double v, int decimals) {
+  const double f = std::pow(10.0, decimals);
+  return std::round(v * f) / f;
+}
+
+// The file's bytes, or only its size when it is larger than `max_bytes`.
+struct FileBytes {
+  uint64_t size = 0;
+  bool read = false;
+  std::string bytes;
+};
+
+Result<FileBytes> ReadImageFile(const std::string& path, uint64_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::FromErrno(path, errno);
+  FileBytes out;
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return Status::FromErrno(path, err);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status::IoError(path + ": not a regular file");
+  }
+  out.size = static_cast<uint64_t>(st.st_size);
+  if (out.size > max_bytes) {
+    ::close(fd);
+    return out;
+  }
+  out.bytes.resize(out.size);
+  size_t done = 0;
+  while (done < out.bytes.size()) {
+    const ssize_t n = ::read(fd, out.bytes.data() + done, out.bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return Status::FromErrno(path, err);
+    }
+    if (n == 0) break;  // the file shrank while we read it
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  out.bytes.resize(done);
+  out.size = done;
+  out.read = true;
+  return out;
+}
+
+// Whether a server's Content-Type names the format the bytes have.
+bool ContentTypeMatches(std::string content_type, FileKind kind) {
+  content_type = content_type.substr(0, content_type.find(';'));
+  std::string t;
+  for (char c : content_type) {
+    if (!std::isspace(static_cast<unsigned char>(c))) t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (t == MimeType(kind)) return true;
+  switch (kind) {
+    case FileKind::kJpeg: return t == "image/jpg" || t == "image/pjpeg";
+    case FileKind::kPng: return t == "image/x-png" || t == "image/apng";
+    case FileKind::kBmp: return t == "image/x-ms-bmp" || t == "image/x-bmp";
+    case FileKind::kIco: return t == "image/x-icon";
+    case FileKind::kHtml: return t == "application/xhtml+xml";
+    default: return false;
+  }
+}
+
+// Collects reject reasons in check order, without duplicates, each with a
+// message for people.
+class Rejections {
+ public:
+  void Add(std::string_view code, std::string detail = "") {
+    if (std::find(codes_.begin(), codes_.end(), code) != codes_.end()) return;
+    codes_.emplace_back(code);
+    if (!detail.empty()) details_.push_back(std::move(detail));
+  }
+  bool Has(std::string_view code) const {
+    return std::find(codes_.begin(), codes_.end(), code) != codes_.end();
+  }
+  bool Any(std::initializer_list<std::string_view> codes) const {
+    for (auto c : codes) {
+      if (Has(c)) return true;
+    }
+    return false;
+  }
+  const std::vector<std::string>& codes() const { return codes_; }
+  std::string Detail() const { return fmt::format("{}", fmt::join(details_, "; ")); }
+
+ private:
+  std::vector<std::string> codes_;
+  std::vector<std::string> details_;
+};
+
+void WriteExif(Record* record, const ExifSummary& exif) {
+  JsonBuilder j;
+  j.BeginObject();
+  if (!exif.make.empty()) j.Key("make").String(exif.make);
+  if (!exif.model.empty()) j.Key("model").String(exif.model);
+  if (!exif.datetime.empty()) j.Key("datetime").String(exif.datetime);
+  if (exif.orientation) j.Key("orientation").Int(exif.orientation);
+  j.Key("gps").Bool(exif.gps);
+  if (exif.latitude) j.Key("gps_latitude").Double(Round(*exif.latitude, 6));
+  if (exif.longitude) j.Key("gps_longitude").Double(Round(*exif.longitude, 6));
+  j.EndObject();
+  record->SetRaw("exif", j.str());
+}
+
+void WriteMetrics(Record* record, const ImageMetrics& m) {
+  JsonBuilder j;
+  j.BeginObject();
+  j.Key("brightness").Double(Round(m.brightness, 4));
+  j.Key("luma_p05").Double(Round(m.luma_p05, 4));
+  j.Key("luma_p99").Double(Round(m.luma_p99, 4));
+  j.Key("contrast").Double(Round(m.contrast, 4));
+  j.Key("entropy").Double(Round(m.entropy, 4));
+  j.Key("sharpness").Double(Round(m.sharpness, 2));
+  j.Key("noise").Double(Round(m.noise, 3));
+  j.Key("colorfulness").Double(Round(m.colorfulness, 2));
+  j.Key("grayscale").Bool(m.grayscale);
+  j.Key("uniform_fraction").Double(Round(m.uniform_fraction, 4));
+  j.Key("clipped_fraction").Double(Round(m.clipped_fraction, 4));
+  if (std::isnan(m.blockiness)) {
+    j.Key("blockiness").Null();
+  } else {
+    j.Key("blockiness").Double(Round(m.blockiness, 4));
+  }
+  j.EndObject();
+  record->SetRaw("metrics", j.str());
+}
+
+void WriteQuality(Record* record, const QualityScore& q, const JudgeVerdict* verdict) {
+  JsonBuilder j;
+  j.BeginObject();
+  j.Key("score").Double(Round(q.score, 4));
+  j.Key("parts").BeginObject();
+  for (const auto& [part, value] : q.parts) j.Key(part).Double(Round(value, 4));
+  j.EndObject();
+  if (verdict && verdict->ok && !verdict->reason.empty()) j.Key("ai_reason").String(verdict->reason);
+  if (verdict && !verdict->ok) {
+    j.Key("ai_error").String(verdict->error_code);
+    j.Key("ai_error_message").String(verdict->error_message);
+  }
+  j.EndObject();
+  record->SetRaw("quality", j.str());
+}
+
+// xxh3-64 over the decoded size, channel count and pixels.
+std::string PixelHash(const DecodedImage& image) {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  const uint32_t header[4] = {static_cast<uint32_t>(image.width), static_cast<uint32_t>(image.height),
+                              static_cast<uint32_t>(image.channels),
+                              static_cast<uint32_t>(image.scale_denom)};
+  uint8_t le[16];
+  for (int i = 0; i < 4; ++i) {
+    for (int b = 0; b < 4; ++b) le[i * 4 + b] = static_cast<uint8_t>(header[i] >> (8 * b));
+  }
+  XXH3_64bits_update(state, le, sizeof le);
+  XXH3_64bits_update(state, image.pixels.data(), image.pixels.size());
+  const uint64_t h = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return fmt::format("{:016x}", h);
+}
+
+double Clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
+
+}  // namespace
+
+QualityScore ComputeQuality(const QualityInputs& in) {
+  const ImageMetrics& m = in.metrics;
+  QualityScore q;
+  const double pixels = std::max(1.0, static_cast<double>(in.width) * in.height);
+  q.parts.emplace_back("resolution", Clamp01((std::log2(pixels) - 16) / 6));
+  q.parts.emplace_back("sharpness", Clamp01((std::log10(std::max(m.sharpness, 1.0)) - 1) / 2));
+  q.parts.emplace_back("exposure",
+                       Clamp01(1 - std::max(0.0, std::abs(m.brightness - 0.5) - 0.15) / 0.35 - m.clipped_fraction));
+  q.parts.emplace_back("contrast", Clamp01(m.contrast / 0.20));
+  q.parts.emplace_back("noise", 1 - Clamp01((m.noise - 2) / 10));
+  if (!std::isnan(m.blockiness)) q.parts.emplace_back("blockiness", 1 - Clamp01(m.blockiness - 1));
+  if (in.jpeg_quality > 0) {
+    q.parts.emplace_back("jpeg_quality", Clamp01((in.jpeg_quality - 30) / 60.0));
+  } else if (in.lossless) {
+    q.parts.emplace_back("jpeg_quality", 1.0);
+  }
+  double sum = 0, weights = 0;
+  for (const auto& [part, value] : q.parts) {
+    for (const QualityWeight& w : kQualityWeights) {
+      if (w.part == part) {
+        sum += w.weight * value;
+        weights += w.weight;
+      }
+    }
+  }
+  q.score = weights > 0 ? sum / weights : 0;
+  return q;
+}
+
+const char* ValidateLevelName(ValidateLevel level) {
+  switch (level) {
+    case ValidateLevel::kFast: return "fast";
+    case ValidateLevel::kMedium: return "medium";
+    case ValidateLevel::kSlow: return "slow";
+  }
+  return "medium";
+}
+
+Validator::Validator(ValidateOptions options, QualityJudge* judge)
+    : options_(std::move(options)), judge_(judge) {}
+
+void Validator::Count(bool valid, const std::vector<std::string>& reasons) const {
+  (valid ? valid_ : rejected_).fetch_add(1, std::memory_order_relaxed);
+  if (reasons.empty()) return;
+  std::lock_guard<std::mutex> lock(reasons_mutex_);
+  for (const auto& r : reasons) ++reasons_[r];
+}
+
+std::string Validator::Summary() const {
+  std::string out = fmt::format("{} valid, {} rejected", valid_.load(), rejected_.load());
+  std::lock_guard<std::mutex> lock(reasons_mutex_);
+  if (reasons_.empty()) return out;
+  std::vector<std::pair<std::string, uint64_t>> sorted(reasons_.begin(), reasons_.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<std::string> parts;
+  for (const auto& [code, n] : sorted) parts.push_back(fmt::format("{}: {}", code, n));
+  return out + " (" + fmt::format("{}", fmt::join(parts, ", ")) + ")";
+}
+
+Status Validator::Validate(Record* record) const {
+  const ValidateOptions& o = options_;
+  for (std::string_view key : kOwnedFields) record->Remove(key);
+  const auto path_field = record->GetString("path");
+  if (!path_field || path_field->empty()) {
+    SetRecordError(record, kStage, "no_path", "record has no \"path\" to validate");
+    return Status::Ok();
+  }
+  const std::string path =
+      o.base_dir.empty() || path_field->front() == '/' ? *path_field : JoinPath(o.base_dir, *path_field);
+  auto file = ReadImageFile(path, o.max_bytes);
+  if (!file.ok()) {
+    const bool missing = file.status().message().find("No such file") != std::string::npos;
+    SetRecordError(record, kStage, missing ? "file_not_found" : "read_error", file.status().message());
+    return Status::Ok();
+  }
+  record->SetString("validate_level", ValidateLevelName(o.level));
+  Rejections reject;
+
+  // ---- fast: what the bytes claim -----------------------------------------
+  if (file->size == 0) {
+    reject.Add("empty_file", "the file is empty");
+    record->SetString("format", FileKindName(FileKind::kEmpty));
+  }
+  if (o.min_bytes > 0 && file->size < o.min_bytes && file->size > 0) {
+    reject.Add("file_too_small", fmt::format("{} bytes, below {}", file->size, o.min_bytes));
+  }
+  ImageInfo info;
+  if (!file->read) {
+    reject.Add("file_too_large", fmt::format("{} bytes, above {}", file->size, o.max_bytes));
+  } else if (file->size > 0) {
+    info = ProbeImage(file->bytes);
+  }
+  const std::string_view bytes = file->bytes;
+  const bool decodable_kind =
+      info.kind == FileKind::kJpeg || info.kind == FileKind::kPng || info.kind == FileKind::kWebp;
+  if (file->read && file->size > 0) {
+    record->SetString("format", FileKindName(info.kind));
+    if (auto ct = record->GetString("content_type")) {
+      record->SetBool("content_type_mismatch", !ContentTypeMatches(*ct, info.kind));
+    }
+    if (!IsRasterImage(info.kind) && info.kind != FileKind::kSvg) {
+      reject.Add("not_an_image", fmt::format("the file is {}", FileKindName(info.kind)));
+    } else if (!decodable_kind) {
+      reject.Add("unsupported_format", fmt::format("{} is not decoded", FileKindName(info.kind)));
+    }
+  }
+  switch (info.defect) {
+    case ImageDefect::kTruncated: reject.Add("truncated", info.defect_message); break;
+    case ImageDefect::kCorruptHeader: reject.Add("corrupt_header", info.defect_message); break;
+    case ImageDefect::kCrcMismatch: reject.Add("crc_mismatch", info.defect_message); break;
+    case ImageDefect::kNone: break;
+  }
+  if (info.jpeg_scans > kMaxJpegScans) {
+    reject.Add("too_many_scans", fmt::format("{} scans, above {}", info.jpeg_scans, kMaxJpegScans));
+  }
+  if (!info.embedded_kind.empty()) {
+    reject.Add("polyglot", fmt::format("the file also contains {}", info.embedded_kind));
+  }
+  if (o.max_trailing_bytes >= 0 && info.trailing_bytes > static_cast<uint64_t>(o.max_trailing_bytes)) {
+    reject.Add("trailing_data", fmt::format("{} bytes after the end of the image", info.trailing_bytes));
+  }
+  if (info.animated && !o.allow_animated) {
+    reject.Add("animated", fmt::format("animated, {} frames", info.frames));
+  }
+
+  ExifSummary exif;
+  if (!info.exif.empty()) exif = ReadExif(info.exif, o.exif_gps);
+  int width = info.width, height = info.height;
+  OrientedSize(exif.orientation, &width, &height);
+  if (width > 0 && height > 0) {
+    const uint64_t pixels = static_cast<uint64_t>(width) * height;
+    if (pixels > o.max_pixels) {
+      reject.Add("too_many_pixels", fmt::format("{}x{} = {} pixels, above {}", width, height, pixels, o.max_pixels));
+    }
+    if (width < o.min_width || height < o.min_height) {
+      reject.Add("too_small", fmt::format("{}x{}, below {}x{}", width, height, o.min_width, o.min_height));
+    }
+    const double aspect = std::min(double(width) / height, double(height) / width);
+    if (aspect < o.min_aspect) {
+      reject.Add("odd_aspect_ratio", fmt::format("aspect {:.3f}, below {}", aspect, o.min_aspect));
+    }
+    record->SetInt("width", width);
+    record->SetInt("height", height);
+    if (info.channels > 0) record->SetInt("channels", info.channels);
+    if (info.bit_depth > 0) record->SetInt("bit_depth", info.bit_depth);
+    if (!info.color_model.empty()) record->SetString("color_space", info.color_model);
+    if (decodable_kind) {
+      record->SetBool("icc", info.has_icc);
+      record->SetBool("progressive", info.progressive);
+      record->SetBool("animated", info.animated);
+      if (info.animated) record->SetInt("frames", info.frames);
+    }
+    if (info.jpeg_quality > 0) record->SetInt("jpeg_quality", info.jpeg_quality);
+  }
+  if (exif.present) WriteExif(record, exif);
+  if (info.trailing_bytes > 0) record->SetInt("trailing_bytes", static_cast<int64_t>(info.trailing_bytes));
+  if (o.min_jpeg_quality > 0 && info.jpeg_quality > 0 && info.jpeg_quality < o.min_jpeg_quality) {
+    reject.Add("low_jpeg_quality", fmt::format("JPEG quality about {}, below {}", info.jpeg_quality, o.min_jpeg_quality));
+  }
+
+  // ---- medium: decode and look ---------------------------------------------
+  const bool structurally_sound =
+      decodable_kind && !reject.Any({"empty_file", "file_too_large", "not_an_image", "unsupported_format",
+                                     "truncated", "corrupt_header", "crc_mismatch", "too_many_scans",
+                                     "too_many_pixels", "animated"});
+  std::optional<ImageMetrics> metrics;
+  std::optional<OwnedPixels> analysis;
+  if (o.level != ValidateLevel::kFast && structurally_sound) {
+    DecodeOptions dopt;
+    dopt.max_pixels = o.max_pixels;
+    dopt.allow_animated = o.allow_animated;
+    const bool exact = o.hash == HashMode::kExact;
+    if (!exact) {
+      dopt.min_long_side = o.metrics ? kAnalysisLongSide : 2 * kPhashInput;
+      dopt.gray = !o.metrics;
+    }
+    auto decoded = DecodeImage(bytes, info.kind, dopt);
+    if (!decoded.ok()) {
+      reject.Add(decoded.status().code() == StatusCode::kLimitExceeded ? "too_many_pixels" : "decode_error",
+                 decoded.status().message());
+    } else {
+      if (decoded->corrupt) reject.Add("corrupt_data", decoded->corrupt_message);
+      PixelBuffer gray;
+      if (o.hash != HashMode::kNone || (o.metrics && decoded->scale_denom == 1)) gray = PillowGray(*decoded);
+      if (o.hash != HashMode::kNone) {
+        const ImageHashes h = ImageHashesOfGray(gray.data(), decoded->width, decoded->height);
+        record->SetString(exact ? "phash" : "phash_fast", HashHex(h.phash));
+        record->SetString(exact ? "dhash" : "dhash_fast", HashHex(h.dhash));
+      }
+      record->SetString("pixel_hash", PixelHash(*decoded));
+      if (o.metrics) {
+        const PixelView full{decoded->pixels.data(), decoded->width, decoded->height, decoded->channels};
+        analysis = DownscaleForAnalysis(full);
+        metrics = ComputeMetrics(analysis->view());
+        if (decoded->scale_denom == 1) metrics->blockiness = Blockiness(gray.data(), decoded->width, decoded->height);
+        const ImageMetrics& m = *metrics;
+        WriteMetrics(record, m);
+        if (m.luma_p99 < o.dark_p99) reject.Add("dark", fmt::format("99th luma percentile {:.3f}", m.luma_p99));
+        if (m.luma_p05 > o.light_p05) {
+          reject.Add("overexposed", fmt::format("5th luma percentile {:.3f}", m.luma_p05));
+        }
+        if (m.contrast < o.min_contrast) reject.Add("low_contrast", fmt::format("RMS contrast {:.4f}", m.contrast));
+        if (m.entropy < o.min_entropy) reject.Add("low_information", fmt::format("entropy {:.2f} bits", m.entropy));
+        if (m.sharpness < o.min_sharpness) reject.Add("blurry", fmt::format("Laplacian variance {:.1f}", m.sharpness));
+        if (m.uniform_fraction >= o.max_uniform_fraction) {
+          reject.Add("near_uniform", fmt::format("{:.1f}% of pixels near one colour", 100 * m.uniform_fraction));
+        }
+        if (o.reject_grayscale && m.grayscale) reject.Add("grayscale", "no colour");
+      }
+    }
+  }
+
+  // ---- slow: quality --------------------------------------------------------
+  if (o.level == ValidateLevel::kSlow && metrics) {
+    QualityInputs in;
+    in.width = info.width;
+    in.height = info.height;
+    in.metrics = *metrics;
+    in.jpeg_quality = info.kind == FileKind::kJpeg ? info.jpeg_quality : 0;
+    in.lossless = info.lossless;
+    QualityScore q = ComputeQuality(in);
+    std::optional<JudgeVerdict> verdict;
+    if (judge_ && analysis) {
+      verdict = judge_->Judge(analysis->view(), exif.orientation);
+      if (verdict->ok) {
+        const double w = judge_->options().weight;
+        q.parts.emplace_back("ai_judge", verdict->score);
+        q.score = (1 - w) * q.score + w * verdict->score;
+      }
+    }
+    WriteQuality(record, q, verdict ? &*verdict : nullptr);
+    if (o.min_quality > 0 && q.score < o.min_quality) {
+      reject.Add("low_quality", fmt::format("quality {:.3f}, below {}", q.score, o.min_quality));
+    }
+  }
+
+  const bool valid = reject.codes().empty();
+  record->SetBool("valid", valid);
+  JsonBuilder codes;
+  codes.BeginArray();
+  for (const auto& c : reject.codes()) codes.String(c);
+  codes.EndArray();
+  record->SetRaw("reject", codes.str());
+  if (!valid) record->SetString("reject_detail", reject.Detail());
+  Count(valid, reject.codes());
+  return Status::Ok();
+}
+
+}  // namespace pix

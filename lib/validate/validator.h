@@ -1,0 +1,160 @@
+// Validator: pix-validate's work on one record. Reads the file named by the
+// record's `path`, decides whether it is a usable image, and writes what it
+// learned back into the record: `valid`, `reject` (stable reason codes),
+// format and geometry, EXIF, metrics, hashes and the quality score.
+//
+// Three levels, each including the ones before it:
+//   fast    magic bytes, header and container walk (ProbeImage), size rules,
+//           EXIF; no pixel is decoded.
+//   medium  decode (DCT-scaled for JPEG when the full size is not needed),
+//           metrics on a fixed-size downscale, perceptual hashes, pixel hash.
+//   slow    quality score in 0..1 with its parts, --min-quality.
+//
+// Rejection is data, not failure: an unusable image gets `valid: false` and
+// keeps flowing. Only a record that cannot be examined (no `path`, file
+// missing or unreadable) gets an error object (codes in kRecordErrors).
+//
+// Thread-safety: Validate() may run concurrently on different records; the
+// Validator's counters are atomic. Failure modes: Validate() returns non-OK
+// only for internal bugs; everything about the file is recorded.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "image/metrics.h"
+#include "jsonl/record.h"
+
+namespace pix {
+
+enum class ValidateLevel { kFast, kMedium, kSlow };
+
+// Which perceptual hashes medium and slow compute.
+enum class HashMode {
+  // `phash` and `dhash`, bit-identical to Python imagehash 4.3 on Pillow 9.4.
+  // Needs a full-size decode.
+  kExact,
+  // `phash_fast` and `dhash_fast`: the same formulas on a DCT-scaled decode.
+  // Several times faster, close to but NOT bit-identical with imagehash, and
+  // not comparable with `phash`.
+  kFast,
+  kNone,
+};
+
+struct ValidateOptions {
+  ValidateLevel level = ValidateLevel::kMedium;
+  // Relative `path`s are resolved against this directory ("" = the current
+  // directory).
+  std::string base_dir;
+
+  // Size rules (all levels).
+  int min_width = 64;   // as displayed (after EXIF orientation)
+  int min_height = 64;
+  // Decompression-bomb budget, checked from the header before any
+  // allocation; Pillow's default.
+  uint64_t max_pixels = 89'478'485;
+  uint64_t max_bytes = 64ull << 20;  // file size; larger files are not read
+  uint64_t min_bytes = 0;            // 0: no rule
+  // min(w/h, h/w) below this is odd_aspect_ratio (CleanVision's default).
+  double min_aspect = 0.35;
+  // Bytes allowed after the image's end marker before trailing_data; -1: any.
+  // (Trailing data that is another format is a polyglot regardless.)
+  int64_t max_trailing_bytes = -1;
+  bool allow_animated = false;  // otherwise animated PNG/WebP are rejected
+
+  // Medium: metric thresholds (CleanVision's defaults where it has one).
+  bool metrics = true;               // false: decode for hashes only
+  double dark_p99 = 0.32;            // dark: 99th luma percentile below this
+  double light_p05 = 0.95;           // overexposed: 5th luma percentile above this
+  double min_entropy = 3.0;          // low_information below this (bits)
+  double min_contrast = 0.04;        // low_contrast: RMS contrast below this
+  double min_sharpness = 30.0;       // blurry: Laplacian variance below this
+  double max_uniform_fraction = 0.95;  // near_uniform at or above this
+  int min_jpeg_quality = 0;          // low_jpeg_quality below this; 0: no rule
+  bool reject_grayscale = false;
+  HashMode hash = HashMode::kExact;
+  bool exif_gps = false;  // also write GPS coordinates (off: privacy)
+
+  // Slow.
+  double min_quality = 0;  // low_quality below this; 0: no rule
+};
+
+// Every reject reason code, in the order they are checked; each is documented
+// in man/pix-validate.1 (a unit test keeps the two in step).
+inline constexpr std::array<std::string_view, 26> kRejectReasons = {
+    "empty_file",      "file_too_small", "file_too_large",  "not_an_image",   "unsupported_format",
+    "truncated",       "corrupt_header", "crc_mismatch",    "too_many_scans", "polyglot",
+    "trailing_data",   "animated",       "too_many_pixels", "too_small",      "odd_aspect_ratio",
+    "decode_error",    "corrupt_data",   "dark",            "overexposed",    "low_contrast",
+    "low_information", "blurry",         "near_uniform",    "grayscale",      "low_jpeg_quality",
+    "low_quality"};
+
+// Error codes for records that could not be examined at all.
+inline constexpr std::array<std::string_view, 3> kRecordErrors = {"no_path", "file_not_found",
+                                                                  "read_error"};
+
+// The quality parts and their weights (man/pix-validate.1, QUALITY SCORE).
+struct QualityWeight {
+  std::string_view part;
+  double weight;
+};
+inline constexpr std::array<QualityWeight, 7> kQualityWeights = {{{"resolution", 0.20},
+                                                                  {"sharpness", 0.25},
+                                                                  {"exposure", 0.15},
+                                                                  {"contrast", 0.10},
+                                                                  {"noise", 0.10},
+                                                                  {"blockiness", 0.05},
+                                                                  {"jpeg_quality", 0.15}}};
+
+struct QualityInputs {
+  int width = 0;   // full size
+  int height = 0;
+  ImageMetrics metrics;
+  int jpeg_quality = 0;  // 0: not a JPEG
+  bool lossless = false;
+};
+struct QualityScore {
+  double score = 0;
+  // (part, value in 0..1) for the parts that could be measured; the score is
+  // their weighted mean with the weights renormalised over those present.
+  std::vector<std::pair<std::string_view, double>> parts;
+};
+QualityScore ComputeQuality(const QualityInputs& in);
+
+class QualityJudge;
+
+class Validator {
+ public:
+  // `judge`, when given, is asked at the slow level (see quality_judge.h);
+  // it must outlive the Validator.
+  explicit Validator(ValidateOptions options, QualityJudge* judge = nullptr);
+
+  // Examines the file of one record and sets the validate fields on it.
+  Status Validate(Record* record) const;
+
+  // "12 valid, 3 rejected (blurry: 2, truncated: 1)"
+  std::string Summary() const;
+
+  const ValidateOptions& options() const { return options_; }
+
+ private:
+  void Count(bool valid, const std::vector<std::string>& reasons) const;
+
+  ValidateOptions options_;
+  QualityJudge* judge_;
+  mutable std::atomic<uint64_t> valid_{0}, rejected_{0};
+  mutable std::mutex reasons_mutex_;
+  mutable std::map<std::string, uint64_t> reasons_;
+};
+
+const char* ValidateLevelName(ValidateLevel level);
+
+}  // namespace pix

@@ -1,0 +1,216 @@
+"""Fake language-model servers for the tests: OpenAI's chat-completions
+protocol (as OpenAI, Ollama, llama.cpp's server and vLLM speak it) and
+Anthropic's messages API.
+
+    POST /llm/openai/<anything>/chat/completions
+    POST /llm/anthropic/<anything>/messages
+    GET  /llm/_bodies        JSON list of the request bodies received since /_reset
+
+Both check the request the way the real services do (JSON body, model,
+messages, Anthropic's anthropic-version header, max_tokens and x-api-key)
+and answer 400 or 401 with the service's error shape when it is wrong. The
+behaviour is chosen by the model name, so one server serves every test:
+
+    good            {"queries": [...]} built from the first "quoted" text in the prompt
+    prose           the same JSON with chatter before and after it
+    fenced          the same JSON in a ```json code fence
+    malformed       repairable JSON: single quotes, trailing commas
+    truncated       JSON cut off by the token limit (finish_reason "length")
+    garbage         no JSON and no list at all
+    error200        HTTP 200 with an error object (some proxies do this)
+    empty           an answer with empty content
+    unauthorized    401 with the service's error body
+    notfound        404 "model not found"
+    ratelimit       429 with Retry-After: 1, always
+    ratelimit-once  429 with Retry-After: 1 on the first request per label, then good
+    servererror     500, always
+    hang            answers nothing for 30 s (or until the client goes away)
+
+Answers for a label L under "good": "L in the wild", "Baby L", "L portrait",
+"L  PORTRAIT" (a duplicate once case and spaces are folded) and "L" itself.
+"""
+import json
+import re
+import select
+import socket
+import time
+
+ANTHROPIC_VERSION = "2023-06-01"
+
+
+def _label_of(messages):
+    for m in messages:
+        content = m.get("content")
+        texts = [content] if isinstance(content, str) else [
+            p.get("text", "") for p in content or [] if isinstance(p, dict)]
+        for text in texts:
+            match = re.search(r'"([^"]+)"', text or "")
+            if match:
+                return match.group(1)
+    return "thing"
+
+
+def _queries(label):
+    return [f"{label} in the wild", f"Baby {label}", f"{label} portrait",
+            f"{label.upper()}  PORTRAIT", label]
+
+
+def _answer_text(behaviour, label):
+    good = json.dumps({"queries": _queries(label)})
+    if behaviour in ("good", "ratelimit-once"):
+        return good, "stop"
+    if behaviour == "prose":
+        return f"Sure! Here are some search queries for \"{label}\" [as requested]:\n{good}\n" \
+               "Let me know if you need more.", "stop"
+    if behaviour == "fenced":
+        return f"Here you go:\n```json\n{good}\n```\n", "stop"
+    if behaviour == "malformed":
+        items = ", ".join(f"'{q}'" for q in _queries(label))
+        return f"{{'queries': [{items},],}}", "stop"
+    if behaviour == "truncated":  # cut after the second item, as a token limit would
+        return good[:good.index(", ", good.index(", ") + 1) + 1], "length"
+    if behaviour == "garbage":
+        return "I am sorry, but I cannot help with that request.", "stop"
+    if behaviour == "empty":
+        return "", "stop"
+    return None, None
+
+
+def _hang(h, seconds=30):
+    """Holds the request open without answering, until the client leaves."""
+    deadline = time.monotonic() + seconds
+    conn = h.connection
+    while time.monotonic() < deadline:
+        readable, _, _ = select.select([conn], [], [], 0.1)
+        if readable:
+            try:
+                if conn.recv(1, socket.MSG_PEEK) == b"":
+                    break
+            except OSError:
+                break
+    h.close_connection = True
+
+
+def _record_body(h, raw):
+    st = h.state
+    with st.lock:
+        st.keys.setdefault("llm_bodies", []).append(raw.decode("utf-8", "replace"))
+
+
+class _Protocol:
+    """What differs between the two APIs."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def error(self, h, status, kind, message, headers=()):
+        if self.name == "anthropic":
+            body = {"type": "error", "error": {"type": kind, "message": message}}
+        else:
+            body = {"error": {"message": message, "type": kind, "code": None}}
+        h.send_body(status, json.dumps(body), "application/json", headers)
+
+    def answer(self, h, model, text, finish):
+        if self.name == "anthropic":
+            stop = "max_tokens" if finish == "length" else "end_turn"
+            body = {"id": "msg_fake", "type": "message", "role": "assistant", "model": model,
+                    "content": [{"type": "text", "text": text}] if text else [],
+                    "stop_reason": stop, "stop_sequence": None,
+                    "usage": {"input_tokens": 42, "output_tokens": len(text.split())}}
+        else:
+            body = {"id": "chatcmpl-fake", "object": "chat.completion", "created": 0,
+                    "model": model,
+                    "choices": [{"index": 0, "finish_reason": finish,
+                                 "message": {"role": "assistant", "content": text}}],
+                    "usage": {"prompt_tokens": 42, "completion_tokens": len(text.split()),
+                              "total_tokens": 42 + len(text.split())}}
+        h.send_body(200, json.dumps(body), "application/json")
+
+    def check(self, h, req):
+        """Returns an error (status, kind, message) for an invalid request, else None."""
+        if not isinstance(req, dict) or not isinstance(req.get("model"), str):
+            return 400, "invalid_request_error", "model: field required"
+        messages = req.get("messages")
+        if not isinstance(messages, list) or not messages:
+            return 400, "invalid_request_error", "messages: field required"
+        for m in messages:
+            if m.get("role") not in ("user", "assistant", "system"):
+                return 400, "invalid_request_error", "messages: bad role"
+        if self.name == "anthropic":
+            if h.headers.get("anthropic-version") != ANTHROPIC_VERSION:
+                return 400, "invalid_request_error", "anthropic-version: header required"
+            if not h.headers.get("x-api-key"):
+                return 401, "authentication_error", "x-api-key header is required"
+            if not isinstance(req.get("max_tokens"), int):
+                return 400, "invalid_request_error", "max_tokens: field required"
+            if any(m.get("role") == "system" for m in messages):
+                return 400, "invalid_request_error", "system goes in the top-level field"
+        else:
+            auth = h.headers.get("Authorization")
+            if auth is not None and not auth.startswith("Bearer "):
+                return 401, "invalid_request_error", "malformed Authorization header"
+        return None
+
+
+def _serve(protocol, endpoint):
+    def handler(h, url):
+        if h.command != "POST" or not url.path.endswith(endpoint):
+            h.send_body(404, json.dumps({"error": "no such endpoint"}), "application/json")
+            return
+        raw = h.read_body()
+        _record_body(h, raw)
+        if "application/json" not in (h.headers.get("Content-Type") or ""):
+            protocol.error(h, 400, "invalid_request_error", "Content-Type must be JSON")
+            return
+        try:
+            req = json.loads(raw)
+        except ValueError:
+            protocol.error(h, 400, "invalid_request_error", "body is not JSON")
+            return
+        problem = protocol.check(h, req)
+        if problem:
+            protocol.error(h, *problem)
+            return
+        model = req["model"]
+        label = _label_of(req["messages"])
+        if model == "hang":
+            _hang(h)
+            return
+        if model == "unauthorized":
+            protocol.error(h, 401, "authentication_error", "Incorrect API key provided")
+            return
+        if model == "notfound":
+            protocol.error(h, 404, "not_found_error", f"model '{model}' not found")
+            return
+        if model == "ratelimit" or (
+                model == "ratelimit-once" and h.state.bump(f"llm-429:{label}") == 1):
+            protocol.error(h, 429, "rate_limit_error", "Rate limit reached, slow down",
+                           [("Retry-After", "1")])
+            return
+        if model == "servererror":
+            protocol.error(h, 500, "api_error", "Internal server error")
+            return
+        if model == "error200":
+            h.send_body(200, json.dumps({"error": "the upstream model crashed"}),
+                        "application/json")
+            return
+        text, finish = _answer_text(model, label)
+        if text is None:
+            protocol.error(h, 404, "not_found_error", f"model '{model}' not found")
+            return
+        protocol.answer(h, model, text, finish)
+    return handler
+
+
+def bodies(h, url):
+    st = h.state
+    with st.lock:
+        body = json.dumps(st.keys.get("llm_bodies", []))
+    h.send_body(200, body, "application/json")
+
+
+ROUTES = [
+    ("/llm/openai/", _serve(_Protocol("openai"), "/chat/completions")),
+    ("/llm/anthropic/", _serve(_Protocol("anthropic"), "/messages")),
+    ("/llm/_bodies", bodies),
+]

@@ -1,0 +1,43 @@
+// pix-search: finds image URLs for query records on DuckDuckGo, Bing, Google,
+// Wikimedia Commons, Openverse, Flickr and SearXNG.
+#include <cstdlib>
+#include <iostream>
+
+#include "base/cli.h"
+#include "base/exit_code.h"
+#include "base/signals.h"
+#include "base/terminal.h"
+#include "engines/search_settings.h"
+
+int main(int argc, char** argv) {
+  pix::ToolCli cli("pix-search", "Find image URLs for every query record, on several engines");
+  pix::CommonOptions common;
+  pix::SearchFlags flags;
+  cli.AddCommonFlags(&common);
+  pix::AddSearchFlags(cli, &flags, pix::SearchOptions{});
+  if (auto code = cli.Parse(argc, argv)) return *code;
+
+  if (flags.list_engines) {
+    std::cout << pix::DescribeEngines();
+    return pix::kExitOk;
+  }
+  pix::Terminal terminal(cli.name(), common.quiet);
+  auto options =
+      pix::ResolveSearchOptions(flags, [](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        if (!value || !*value) return std::nullopt;  // set but empty counts as unset
+        return std::string(value);
+      });
+  if (!options.ok()) {
+    terminal.Error(options.status().message());
+    return pix::ExitCodeFor(options.status());
+  }
+
+  pix::InstallSignalHandlers();
+  auto io = pix::StageIo::Open("search", common, &terminal);
+  if (!io.ok()) {
+    terminal.Error(io.status().message());
+    return pix::ExitCodeFor(io.status());
+  }
+  return pix::RunSearch(*options, **io);
+}
