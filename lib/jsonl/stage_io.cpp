@@ -138,6 +138,10 @@ Status StageIo::PassThrough(const Record& record) {
   return writer_->Write(record);
 }
 
+std::string StageIo::Position() const {
+  return fmt::format("{}:{}", reader_->name(), reader_->line_number());
+}
+
 void StageIo::ShowProgress(const std::string& extra) {
   terminal_->Progress(fmt::format("{} read, {} ok, {} failed{}", counters_.read, counters_.ok,
                                   counters_.failed, extra));

@@ -75,6 +75,8 @@ class StageIo {
   const StageCounters& counters() const { return counters_; }
   StageCounters& counters() { return counters_; }
   const std::string& stage() const { return stage_; }
+  // Where the last record read came from, for messages: "<stdin>:12".
+  std::string Position() const;
   Terminal& terminal() { return *terminal_; }
 
   // Draws "<read> read, <ok> ok, <failed> failed<extra>" on a terminal.

@@ -4,6 +4,9 @@
 //   pix-synth -d DIR NAME:FORMAT:WxH:SEED ...       named images
 //   pix-synth -d DIR --count N [--min-size 200 --max-size 900 --format jpg]
 //             [--quality 85] [--seed S]             a corpus img-000000.jpg ...
+//             [--variants copy,resize50,...]        and transformed copies of each:
+//                                                   img-000000~resize50.jpg ...
+//             [--mixed-formats]                     every other corpus image a PNG
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -24,6 +27,22 @@ pix::Status WriteImage(const std::string& dir, const std::string& name, const st
   return pix::WriteFileAtomic(pix::JoinPath(dir, name), bytes);
 }
 
+// A corpus image "<stem>.<format>" and its variants "<stem>~<variant>.<ext>".
+pix::Status WriteWithVariants(const std::string& dir, const std::string& stem,
+                              const std::string& format, int w, int h, uint64_t seed, int quality,
+                              const std::vector<std::string>& variants) {
+  auto pixels = pix::testing::SynthesizePhoto(w, h, seed);
+  PIX_ASSIGN_OR_RETURN(std::string bytes, pix::testing::Encode(pixels, format, quality));
+  PIX_RETURN_IF_ERROR(pix::WriteFileAtomic(pix::JoinPath(dir, stem + "." + format), bytes));
+  for (const std::string& v : variants) {
+    std::string ext;
+    PIX_ASSIGN_OR_RETURN(std::string copy,
+                         pix::testing::MakeVariant(pixels, bytes, format, v, &ext));
+    PIX_RETURN_IF_ERROR(pix::WriteFileAtomic(pix::JoinPath(dir, stem + "~" + v + "." + ext), copy));
+  }
+  return pix::Status::Ok();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -33,6 +52,8 @@ int main(int argc, char** argv) {
   int count = 0, min_size = 200, max_size = 900, quality = 85;
   uint64_t seed = 1;
   std::string format = "jpg";
+  std::vector<std::string> variants;
+  bool mixed = false;
   auto& app = cli.app();
   app.add_option("-d,--dir", dir, "Output directory")->type_name("DIR");
   app.add_option("--count", count, "Write a corpus of N images");
@@ -41,6 +62,10 @@ int main(int argc, char** argv) {
   app.add_option("--format", format, "Corpus format: jpg, png, webp");
   app.add_option("--quality", quality, "JPEG/WebP quality (WebP >100: lossless)");
   app.add_option("--seed", seed, "First seed of the corpus");
+  app.add_option("--variants", variants, "Also write these transformed copies of each corpus image")
+      ->delimiter(',')
+      ->check(CLI::IsMember(pix::testing::VariantNames()));
+  app.add_flag("--mixed-formats", mixed, "Write every other corpus image as PNG");
   app.add_option("specs", specs, "NAME:FORMAT:WxH:SEED");
   if (auto code = cli.Parse(argc, argv)) return *code;
 
@@ -62,7 +87,8 @@ int main(int argc, char** argv) {
     const int span = std::max(1, max_size - min_size);
     const int w = min_size + static_cast<int>((s * 7919) % span);
     const int h = min_size + static_cast<int>((s * 104729) % span);
-    status = WriteImage(dir, fmt::format("img-{:06d}.{}", i, format), format, w, h, s, quality);
+    const std::string f = (mixed && i % 2 == 1) ? "png" : format;
+    status = WriteWithVariants(dir, fmt::format("img-{:06d}", i), f, w, h, s, quality, variants);
   }
   if (!status.ok()) {
     std::fprintf(stderr, "pix-synth: error: %s\n", status.message().c_str());

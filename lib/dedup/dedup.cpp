@@ -1,0 +1,479 @@
+#include "dedup/dedup.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <bit>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "base/signals.h"
+#include "dedup/dup_index.h"
+#include "dedup/record_spool.h"
+#include "hash/hamming_index.h"
+
+namespace pix {
+namespace {
+
+constexpr std::string_view kStage = "dedup";
+
+// What a record is to this run.
+enum class RecordClass : uint8_t {
+  kArrivedFailed,  // an earlier stage's error: passed through
+  kUnchanged,      // not valid, or no usable hash: passed through
+  kFailedHere,     // bad_hash or missing_hash set on it
+  kItem,           // takes part in deduplication
+};
+
+struct Tally {
+  uint64_t kept = 0;
+  uint64_t by_kind[4] = {};  // indexed by DupKind
+  uint64_t of_index = 0;     // duplicates of images in the index
+  uint64_t clusters = 0;
+  uint64_t no_hash = 0;   // passed through: none of the hashes the mode needs
+  uint64_t no_phash = 0;  // exact matching only
+  uint64_t not_valid = 0;
+  uint64_t added_to_index = 0;
+  uint64_t duplicates() const { return by_kind[1] + by_kind[2] + by_kind[3]; }
+};
+
+// The elements of a record's found_by array, each as minified JSON; a value
+// that is not an array counts as one element.
+std::vector<std::string> FoundBy(const Record& record) {
+  std::vector<std::string> out;
+  auto raw = record.Raw("found_by");
+  if (!raw || *raw == "null") return out;
+  static thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(raw->data(), raw->size()).get(root)) return out;
+  simdjson::dom::array array;
+  if (root.get_array().get(array)) {
+    out.push_back(simdjson::minify(root));
+    return out;
+  }
+  for (simdjson::dom::element e : array) out.push_back(simdjson::minify(e));
+  return out;
+}
+
+// found_by of a kept record and of its duplicates, merged in that order
+// without repeats.
+struct FoundByUnion {
+  std::string id;                   // the kept record's id
+  std::vector<std::string> own;     // the kept record's own entries
+  std::vector<std::string> others;  // its duplicates', in input order
+
+  // The merged array, or empty when the duplicates add nothing.
+  std::string Merged() const {
+    std::unordered_set<std::string_view> seen(own.begin(), own.end());
+    std::string out = "[";
+    bool added = false;
+    for (const auto& list : {&own, &others}) {
+      for (const std::string& e : *list) {
+        if (list == &others && !seen.insert(e).second) continue;
+        added |= list == &others;
+        if (out.size() > 1) out += ',';
+        out += e;
+      }
+    }
+    return added ? out + "]" : std::string();
+  }
+};
+
+class DedupRun {
+ public:
+  DedupRun(const DedupOptions& options, StageIo& io) : o_(options), io_(io) {}
+
+  Status Run() {
+    if (!o_.index_path.empty()) {
+      PIX_ASSIGN_OR_RETURN(index_, DupIndex::Open(o_.index_path, o_.index_update,
+                                                  o_.hash_fields.phash, o_.index_wait));
+      PIX_ASSIGN_OR_RETURN(next_cluster_, index_->NextCluster());
+    }
+    if (!o_.rejects_path.empty()) {
+      PIX_ASSIGN_OR_RETURN(rejects_, RecordWriter::Open(o_.rejects_path, LineBuffering::kAuto));
+    }
+    PIX_RETURN_IF_ERROR(o_.exact_only ? RunExact() : RunNear());
+    if (rejects_) PIX_RETURN_IF_ERROR(rejects_->Close());
+    if (index_) PIX_RETURN_IF_ERROR(index_->Commit());
+    return Status::Ok();
+  }
+
+  std::string Summary() const {
+    std::string s = fmt::format("{} kept, {} duplicates", t_.kept, t_.duplicates());
+    if (t_.duplicates()) {
+      s += fmt::format(" ({} same bytes, {} same pixels, {} near", t_.by_kind[1], t_.by_kind[2],
+                       t_.by_kind[3]);
+      if (index_) s += fmt::format("; {} of indexed images", t_.of_index);
+      s += ")";
+    }
+    s += fmt::format(" in {} {}clusters", t_.clusters, index_ ? "new " : "");
+    if (t_.duplicates() && !o_.mark && o_.rejects_path.empty()) {
+      s += "; duplicates dropped (--mark or --rejects FILE keeps them)";
+    }
+    if (near_pairs_) {
+      s += fmt::format("; {} pHash pairs, {} refused by dHash", near_pairs_, dhash_rejected_);
+    }
+    if (t_.not_valid) s += fmt::format("; {} not valid, passed through", t_.not_valid);
+    if (index_ && o_.index_update) s += fmt::format("; {} added to the index", t_.added_to_index);
+    return s;
+  }
+
+  // Warnings that --quiet does not hide.
+  void Warn() {
+    if (t_.no_hash) {
+      io_.terminal().Warning(
+          fmt::format("{} record(s) without {} passed through unchanged (--strict rejects them)",
+                      t_.no_hash, o_.exact_only ? "sha256 or pixel_hash" : "any hash"));
+    }
+    if (t_.no_phash) {
+      io_.terminal().Warning(fmt::format(
+          "{} record(s) without phash were matched by sha256/pixel_hash only (--strict rejects "
+          "them)",
+          t_.no_phash));
+    }
+    if (digest_conflicts_) {
+      io_.terminal().Warning(fmt::format(
+          "{} pair(s) with equal sha256 or pixel_hash but different phash were not merged",
+          digest_conflicts_));
+    }
+  }
+
+ private:
+  RecordClass Classify(Record* record, DedupKeys* keys) {
+    if (HasRecordError(*record)) return RecordClass::kArrivedFailed;
+    if (record->GetBool("valid") == false) {
+      ++t_.not_valid;
+      return RecordClass::kUnchanged;
+    }
+    auto read = ReadDedupKeys(*record, RecordId(*record, o_.id_fields), o_.hash_fields);
+    if (!read.ok()) {
+      SetRecordError(record, kStage, "bad_hash",
+                     fmt::format("{}: {}", io_.Position(), read.status().message()));
+      return RecordClass::kFailedHere;
+    }
+    *keys = *read;
+    const bool usable = o_.exact_only ? keys->has_exact_key() : keys->has_phash;
+    if (usable) return RecordClass::kItem;
+    if (o_.strict) {
+      SetRecordError(record, kStage, "missing_hash",
+                     fmt::format("{}: no {}", io_.Position(),
+                                 o_.exact_only ? "sha256 or pixel_hash" : o_.hash_fields.phash));
+      return RecordClass::kFailedHere;
+    }
+    if (keys->has_exact_key()) {
+      ++t_.no_phash;
+      return RecordClass::kItem;
+    }
+    ++t_.no_hash;
+    return RecordClass::kUnchanged;
+  }
+
+  Status WriteOther(RecordClass cls, const Record& record) {
+    return cls == RecordClass::kArrivedFailed ? io_.PassThrough(record) : io_.Write(record);
+  }
+
+  Status WriteKept(Record* record, int64_t cluster, const std::string& id) {
+    record->SetInt("cluster", cluster);
+    ++t_.kept;
+    if (index_ && o_.index_update) {
+      PIX_RETURN_IF_ERROR(index_->Add(IndexRowFor(*record, id, cluster, o_.hash_fields)));
+      ++t_.added_to_index;
+    }
+    return io_.Write(*record);
+  }
+
+  Status WriteDuplicate(Record* record, const std::string& leader_id, int distance, DupKind kind,
+                        int64_t cluster, bool of_index) {
+    if (leader_id.empty()) {
+      record->SetNull("dup_of");
+    } else {
+      record->SetString("dup_of", leader_id);
+    }
+    record->SetInt("dup_distance", distance);
+    record->SetString("dup_kind", DupKindName(kind));
+    record->SetInt("cluster", cluster);
+    ++t_.by_kind[static_cast<int>(kind)];
+    t_.of_index += of_index;
+    if (rejects_) PIX_RETURN_IF_ERROR(rejects_->Write(*record));
+    if (o_.mark) return io_.Write(*record);
+    return Status::Ok();
+  }
+
+  Result<std::string> IndexedId(int64_t rowid) {
+    auto it = index_ids_.find(rowid);
+    if (it != index_ids_.end()) return it->second;
+    PIX_ASSIGN_OR_RETURN(std::string id, index_->RecordIdOf(rowid));
+    return index_ids_.emplace(rowid, std::move(id)).first->second;
+  }
+
+  // ---- Exact only: streaming. ----
+
+  struct ExactLeader {
+    int64_t rowid = -1;  // in the index, or -1 for a record of this run
+    std::string id;      // for records of this run
+    int64_t cluster = 0;
+    bool has_phash = false;
+    uint64_t phash = 0;
+  };
+
+  // The leader a digest names, unless the pHashes say the digests met by
+  // accident.
+  const ExactLeader* Find(const std::unordered_map<uint64_t, uint32_t>& map, uint64_t digest,
+                          const DedupKeys& keys) {
+    auto it = map.find(digest);
+    if (it == map.end()) return nullptr;
+    const ExactLeader& l = leaders_[it->second];
+    if (l.has_phash && keys.has_phash && l.phash != keys.phash) {
+      ++digest_conflicts_;
+      return nullptr;
+    }
+    return &l;
+  }
+
+  void Remember(const DedupKeys& keys, uint32_t slot) {
+    if (keys.has_sha256) by_sha_.emplace(keys.sha256, slot);
+    if (keys.has_pixel_hash) by_pixel_.emplace(keys.pixel_hash, slot);
+  }
+
+  // A copy in the index of a record this run has not seen the like of; it
+  // becomes a leader slot, so later copies do not ask SQLite again.
+  Result<const ExactLeader*> FindInIndex(const DedupKeys& keys, DupKind* kind) {
+    bool by_sha256 = false;
+    PIX_ASSIGN_OR_RETURN(auto found, index_->FindExact(keys, &by_sha256));
+    if (!found) return nullptr;
+    const DedupKeys& stored = found->keys;
+    if (stored.has_phash && keys.has_phash && stored.phash != keys.phash) {
+      ++digest_conflicts_;
+      return nullptr;
+    }
+    leaders_.push_back({found->rowid, {}, found->cluster, stored.has_phash, stored.phash});
+    Remember(stored, static_cast<uint32_t>(leaders_.size() - 1));
+    *kind = by_sha256 ? DupKind::kSha256 : DupKind::kPixels;
+    return &leaders_.back();
+  }
+
+  Status RunExact() {
+    for (;;) {
+      if (InterruptRequested()) return Status::Interrupted();
+      PIX_ASSIGN_OR_RETURN(auto next, io_.Read());
+      if (!next) return Status::Ok();
+      Record& record = *next;
+      DedupKeys keys;
+      const RecordClass cls = Classify(&record, &keys);
+      io_.ShowProgress();
+      if (cls != RecordClass::kItem) {
+        PIX_RETURN_IF_ERROR(WriteOther(cls, record));
+        continue;
+      }
+      const ExactLeader* leader = nullptr;
+      DupKind kind = DupKind::kSha256;
+      if (keys.has_sha256) leader = Find(by_sha_, keys.sha256, keys);
+      if (!leader && keys.has_pixel_hash) {
+        leader = Find(by_pixel_, keys.pixel_hash, keys);
+        kind = DupKind::kPixels;
+      }
+      if (!leader && index_) {
+        PIX_ASSIGN_OR_RETURN(leader, FindInIndex(keys, &kind));
+      }
+      if (leader) {
+        const uint32_t slot = static_cast<uint32_t>(leader - leaders_.data());
+        Remember(keys, slot);  // its other digest now leads here too
+        std::string id = leader->id;
+        if (leader->rowid >= 0) {
+          PIX_ASSIGN_OR_RETURN(id, IndexedId(leader->rowid));
+        }
+        const int distance =
+            (leader->has_phash && keys.has_phash) ? std::popcount(leader->phash ^ keys.phash) : 0;
+        PIX_RETURN_IF_ERROR(
+            WriteDuplicate(&record, id, distance, kind, leader->cluster, leader->rowid >= 0));
+        continue;
+      }
+      std::string id = RecordId(record, o_.id_fields);
+      leaders_.push_back({-1, id, next_cluster_++, keys.has_phash, keys.phash});
+      ++t_.clusters;
+      Remember(keys, static_cast<uint32_t>(leaders_.size() - 1));
+      PIX_RETURN_IF_ERROR(WriteKept(&record, leaders_.back().cluster, id));
+    }
+  }
+
+  // ---- Near: read all, cluster, write in input order. ----
+
+  // Puts in front of `items` the indexed images that could matter to them:
+  // the same sha256 or pixel_hash, or a pHash within the threshold. The index
+  // is streamed, not loaded, so a run costs memory for its own records only,
+  // however many nights the index has seen.
+  Status JoinIndexed(std::vector<DedupKeys>* items, std::vector<int64_t>* rowids,
+                     std::vector<int64_t>* clusters) {
+    std::unordered_set<uint64_t> exact;
+    std::vector<uint64_t> phashes;
+    for (const DedupKeys& k : *items) {
+      if (k.has_sha256) exact.insert(k.sha256);
+      if (k.has_pixel_hash) exact.insert(k.pixel_hash);
+      if (k.has_phash) phashes.push_back(k.phash);
+    }
+    std::unique_ptr<HammingIndex> near;
+    if (!phashes.empty()) near = std::make_unique<HammingIndex>(phashes);
+    phashes = {};
+    std::vector<DedupKeys> matched;
+    std::vector<HammingMatch> found;
+    PIX_RETURN_IF_ERROR(index_->ForEach([&](const StoredImage& image) {
+      const DedupKeys& k = image.keys;
+      bool hit = (k.has_sha256 && exact.count(k.sha256)) ||
+                 (k.has_pixel_hash && exact.count(k.pixel_hash));
+      if (!hit && near && k.has_phash) {
+        found.clear();
+        near->Query(k.phash, o_.threshold, &found);
+        hit = !found.empty();
+      }
+      if (!hit) return;
+      matched.push_back(k);
+      rowids->push_back(image.rowid);
+      clusters->push_back(image.cluster);
+    }));
+    matched.insert(matched.end(), items->begin(), items->end());
+    *items = std::move(matched);
+    return Status::Ok();
+  }
+
+  Status RunNear() {
+    std::vector<DedupKeys> items;
+
+    // Pass 1: keys in memory, records to the spool.
+    PIX_ASSIGN_OR_RETURN(auto spool, RecordSpool::Create(o_.temp_dir));
+    std::vector<RecordClass> classes;
+    std::string line;
+    for (;;) {
+      if (InterruptRequested()) return Status::Interrupted();
+      PIX_ASSIGN_OR_RETURN(auto next, io_.Read());
+      if (!next) break;
+      DedupKeys keys;
+      const RecordClass cls = Classify(&*next, &keys);
+      classes.push_back(cls);
+      if (cls == RecordClass::kItem) items.push_back(keys);
+      line.clear();
+      next->AppendJson(&line);
+      PIX_RETURN_IF_ERROR(spool->Append(line));
+      io_.ShowProgress(" (reading)");
+    }
+    std::vector<int64_t> index_rowid, cluster_of;
+    if (index_) PIX_RETURN_IF_ERROR(JoinIndexed(&items, &index_rowid, &cluster_of));
+    const uint32_t first_new = static_cast<uint32_t>(index_rowid.size());
+    if (items.size() >= UINT32_MAX) return Status::LimitExceeded("more than 4 billion images");
+
+    ClusterOptions copts;
+    copts.keep = o_.keep;
+    copts.threshold = o_.threshold;
+    copts.dhash_threshold = o_.dhash_threshold;
+    copts.threads = o_.threads;
+    io_.terminal().Progress("finding duplicates", true);
+    ClusterResult result = ClusterItems(items, first_new, copts);
+    near_pairs_ = result.near_pairs;
+    dhash_rejected_ = result.dhash_rejected;
+    digest_conflicts_ = result.digest_conflicts;
+    const uint32_t n = static_cast<uint32_t>(items.size());
+    items = {};  // the keys are not needed any more
+
+    // Cluster numbers in order of first appearance; which kept records of
+    // this run have duplicates.
+    cluster_of.resize(n, 0);
+    std::unordered_map<uint32_t, FoundByUnion> unions;
+    for (uint32_t g = first_new; g < n; ++g) {
+      const uint32_t leader = result.leader[g];
+      if (cluster_of[leader] == 0) {
+        cluster_of[leader] = next_cluster_++;
+        ++t_.clusters;
+      }
+      if (leader != g && leader >= first_new) unions[leader];
+    }
+
+    // Pass 2 (only when some kept record has duplicates): their ids and the
+    // found_by entries to merge.
+    RecordParser parser;
+    if (!unions.empty()) {
+      PIX_RETURN_IF_ERROR(spool->Rewind());
+      uint32_t g = first_new;
+      for (RecordClass cls : classes) {
+        PIX_ASSIGN_OR_RETURN(bool more, spool->Next(&line));
+        if (!more) return Status::Internal("spool ended early");
+        if (cls != RecordClass::kItem) continue;
+        const uint32_t item = g++;
+        const uint32_t leader = result.leader[item];
+        auto it = unions.find(leader);
+        if (it == unions.end()) continue;
+        PIX_ASSIGN_OR_RETURN(Record record, Record::Parse(line, parser));
+        FoundByUnion& u = it->second;
+        if (leader == item) {
+          u.id = RecordId(record, o_.id_fields);
+          u.own = FoundBy(record);
+        } else {
+          for (auto& e : FoundBy(record)) u.others.push_back(std::move(e));
+        }
+      }
+    }
+
+    // Pass 3: write everything in input order.
+    PIX_RETURN_IF_ERROR(spool->Rewind());
+    uint32_t g = first_new;
+    for (RecordClass cls : classes) {
+      if (InterruptRequested()) return Status::Interrupted();
+      PIX_ASSIGN_OR_RETURN(bool more, spool->Next(&line));
+      if (!more) return Status::Internal("spool ended early");
+      PIX_ASSIGN_OR_RETURN(Record record, Record::Parse(line, parser));
+      if (cls != RecordClass::kItem) {
+        PIX_RETURN_IF_ERROR(WriteOther(cls, record));
+        continue;
+      }
+      const uint32_t item = g++;
+      const uint32_t leader = result.leader[item];
+      auto it = unions.find(leader);
+      if (leader == item) {
+        std::string id;
+        if (it != unions.end()) {
+          if (std::string merged = it->second.Merged(); !merged.empty()) {
+            record.SetRaw("found_by", merged);
+          }
+          id = it->second.id;
+        } else if (index_ && o_.index_update) {
+          id = RecordId(record, o_.id_fields);
+        }
+        PIX_RETURN_IF_ERROR(WriteKept(&record, cluster_of[item], id));
+        continue;
+      }
+      std::string id;
+      if (leader < first_new) {
+        PIX_ASSIGN_OR_RETURN(id, IndexedId(index_rowid[leader]));
+      } else {
+        id = it->second.id;
+      }
+      PIX_RETURN_IF_ERROR(WriteDuplicate(&record, id, result.distance[item], result.kind[item],
+                                         cluster_of[leader], leader < first_new));
+    }
+    return Status::Ok();
+  }
+
+  const DedupOptions& o_;
+  StageIo& io_;
+  std::unique_ptr<DupIndex> index_;
+  std::unique_ptr<RecordWriter> rejects_;
+  int64_t next_cluster_ = 1;
+  Tally t_;
+  uint64_t near_pairs_ = 0;
+  uint64_t dhash_rejected_ = 0;
+  uint64_t digest_conflicts_ = 0;
+  std::unordered_map<int64_t, std::string> index_ids_;
+  // Exact mode.
+  std::vector<ExactLeader> leaders_;
+  std::unordered_map<uint64_t, uint32_t> by_sha_;
+  std::unordered_map<uint64_t, uint32_t> by_pixel_;
+};
+
+}  // namespace
+
+int RunDedup(const DedupOptions& options, StageIo& io) {
+  DedupRun run(options, io);
+  const Status status = run.Run();
+  run.Warn();
+  return io.Finish(status, run.Summary());
+}
+
+}  // namespace pix

@@ -1,0 +1,92 @@
+// RunDedup: pix-dedup's whole run. Reads records, finds exact and near
+// duplicates (clustering.h), and writes kept records with a `cluster` number
+// and duplicates with `dup_of`, `dup_distance`, `dup_kind` and `cluster`.
+//
+// Two ways to run:
+// - Near (the default) must see every hash before it can say which image of
+//   a group is kept, so records wait in an unlinked temporary file
+//   (RecordSpool) and only the hashes stay in memory (about 150 bytes per
+//   image at the peak). Output keeps input order. Kept records gain the union
+//   of their duplicates' `found_by`.
+// - Exact only (exact_only) streams: each record is written as soon as it is
+//   read; the first copy is kept (every copy has the same pixels, so the keep
+//   policies agree). Memory grows with the number of distinct images (their
+//   digests and ids). The kept record was written before its copies arrive,
+//   so `found_by` is not merged; the copies keep their own.
+//
+// Records that arrive with an error or with "valid": false, and records
+// without the hashes the mode needs, pass through unchanged (counted and
+// warned about), or with `strict` fail with missing_hash. A malformed hash
+// fails the record with bad_hash and a message naming input and line.
+// Failure modes of the run: I/O errors, a locked or foreign index (Status).
+// Not thread-safe: one run per StageIo.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "dedup/clustering.h"
+#include "jsonl/stage_io.h"
+
+namespace pix {
+
+struct DedupOptions {
+  // Which copy of a group is kept. `largest` needs only width and height,
+  // which every pix-validate level writes; `best-quality` needs the slow
+  // level's quality.score (records without it rank last).
+  KeepPolicy keep = KeepPolicy::kLargest;
+
+  // Exact duplicates only (sha256 and pixel_hash), streaming.
+  bool exact_only = false;
+
+  // Largest pHash Hamming distance (bits of 64) for a near duplicate. 10, as
+  // imagededup uses for pHash. On the quality benchmark (resize, JPEG q40,
+  // 5% crop, +15% brightness, format change, caption) it finds 99.8% of
+  // copies with no false pair (8: 98.8%), two bits below the closest pair
+  // of different images (12 bits).
+  int threshold = 10;
+
+  // Largest dHash distance for a pHash match to stand, when both records
+  // have a dHash; 64 turns the check off. No benchmark copy is more than 10
+  // dHash bits from its original; 99.5% of different pairs are more than 20
+  // apart. A second, independent hash refuses pHash look-alikes, and makes
+  // higher thresholds safe (14: no false pair with it, 1% without).
+  int dhash_threshold = 20;
+
+  // Threads for the near-duplicate search.
+  int threads = 1;
+
+  // Where duplicates go: with `mark` to the output too, with `rejects_path`
+  // to that file; with neither they are counted and dropped.
+  bool mark = false;
+  std::string rejects_path;
+
+  // An index of images kept by earlier runs (dup_index.h); with
+  // `index_update` this run's kept images are added to it. The index is
+  // streamed (near mode) or looked up (exact mode), never loaded whole.
+  std::string index_path;
+  bool index_update = false;
+  // How long an updating run waits for another one to finish with the index
+  // before giving up.
+  std::chrono::milliseconds index_wait{10000};
+
+  // Fail records that lack the hashes the mode needs (missing_hash) instead
+  // of passing them through.
+  bool strict = false;
+
+  // Where the perceptual hashes are (see HashFields).
+  HashFields hash_fields;
+
+  // The fields, in order, whose first present value identifies a record in
+  // `dup_of`.
+  std::vector<std::string> id_fields = {"url", "path", "sha256"};
+
+  // Where near mode keeps records while it reads (an unlinked file).
+  std::string temp_dir = "/tmp";
+};
+
+// Runs pix-dedup over `io`; returns the exit code (io.Finish()).
+int RunDedup(const DedupOptions& options, StageIo& io);
+
+}  // namespace pix

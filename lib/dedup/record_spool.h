@@ -1,0 +1,52 @@
+// RecordSpool: an anonymous temporary file of JSON lines, for the stages that
+// must see all their input before writing any output (near-duplicate search
+// needs every hash before it can say which image of a group is kept).
+// Records wait on disk instead of in memory, so memory stays near the size
+// of the hashes whatever the size of the records.
+//
+// The file is unlinked as soon as it is created: nothing is left behind,
+// whatever way the process ends. Writes and reads are buffered (1 MiB).
+// Failure modes: kIoError naming the directory (full disk, no permission).
+// Thread-safety: one thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace pix {
+
+class RecordSpool {
+ public:
+  // Creates the spool in `dir`.
+  static Result<std::unique_ptr<RecordSpool>> Create(const std::string& dir);
+  ~RecordSpool();
+  RecordSpool(const RecordSpool&) = delete;
+  RecordSpool& operator=(const RecordSpool&) = delete;
+
+  // Appends one line. REQUIRES: `line` has no '\n'; not reading.
+  Status Append(std::string_view line);
+
+  // Flushes and goes back to the first line; may be called again to reread.
+  Status Rewind();
+  // The next line into *line; false at the end.
+  Result<bool> Next(std::string* line);
+
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  RecordSpool(int fd, std::string dir) : fd_(fd), dir_(std::move(dir)) {}
+  Status FlushWrites();
+
+  int fd_;
+  std::string dir_;
+  std::string buf_;
+  size_t pos_ = 0;  // reading: first unread byte in buf_
+  bool reading_ = false;
+  bool eof_ = false;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace pix

@@ -1,0 +1,403 @@
+#include "hash/hamming_index.h"
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cassert>
+#include <cmath>
+#include <numeric>
+#include <thread>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace pix {
+namespace {
+
+constexpr uint32_t kBuckets = 1u << HammingIndex::kKeyBits;
+constexpr uint64_t kKeyMask = kBuckets - 1;
+
+// Hot loops are compiled for three instruction sets and picked at run time:
+// the x86-64 baseline that Debian builds for has no popcount instruction
+// (std::popcount is then a dozen instructions), and AVX-512 VPOPCNTQ compares
+// eight hashes per instruction. Each variant is a flattened copy of one
+// template, so the kernel inlines into the loops around it.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PIX_HAMMING_X86 1
+#define PIX_TARGET_POPCNT [[gnu::target("popcnt"), gnu::flatten]]
+#define PIX_TARGET_AVX512 [[gnu::target("popcnt,avx512f,avx512vpopcntdq"), gnu::flatten]]
+#define PIX_KERNEL_AVX512 [[gnu::target("popcnt,avx512f,avx512vpopcntdq")]]
+#endif
+
+uint64_t KeyOf(uint64_t permuted, int table) {
+  return (permuted >> (table * HammingIndex::kKeyBits)) & kKeyMask;
+}
+
+// Non-zero 16-bit masks sorted by popcount; the masks with 1..r bits set are
+// a prefix of it. Built once (thread-safe static initialisation).
+struct MaskTable {
+  std::vector<uint32_t> masks;
+  std::array<uint32_t, HammingIndex::kKeyBits + 1> count_up_to{};  // masks with popcount <= r
+  MaskTable() {
+    for (uint32_t m = 1; m < kBuckets; ++m) masks.push_back(m);
+    std::stable_sort(masks.begin(), masks.end(),
+                     [](uint32_t a, uint32_t b) { return std::popcount(a) < std::popcount(b); });
+    for (uint32_t m : masks) ++count_up_to[std::popcount(m)];
+    std::partial_sum(count_up_to.begin(), count_up_to.end(), count_up_to.begin());
+  }
+};
+
+std::span<const uint32_t> NeighbourMasks(int radius) {
+  static const MaskTable table;
+  radius = std::min(radius, HammingIndex::kKeyBits);
+  return {table.masks.data(), table.count_up_to[radius]};
+}
+
+uint64_t Binomial(int n, int k) {
+  uint64_t r = 1;
+  for (int i = 1; i <= k; ++i) r = r * static_cast<uint64_t>(n - k + i) / static_cast<uint64_t>(i);
+  return r;
+}
+
+// Whether a table before `table` in the plan would already find a pair whose
+// permuted hashes differ in `diff`: then that table reports it, not this one.
+bool FoundEarlier(const HammingIndex::Plan& plan, int table, uint64_t diff) {
+  for (int t = 0; t < table; ++t) {
+    if (std::popcount(KeyOf(diff, t)) <= plan.radius[t]) return true;
+  }
+  return false;
+}
+
+// Kernels compare a block of rows `a` with a block of columns `b` and call
+// hit(i, k) for every pair with popcount(a[i] ^ b[k]) <= radius.
+struct ScalarKernel {
+  template <typename Hit>
+  static void Block(const uint64_t* a, uint32_t na, const uint64_t* b, uint32_t nb, int radius,
+                    const Hit& hit) {
+    for (uint32_t i = 0; i < na; ++i) {
+      for (uint32_t k = 0; k < nb; ++k) {
+        if (std::popcount(a[i] ^ b[k]) <= radius) hit(i, k);
+      }
+    }
+  }
+};
+
+#ifdef PIX_HAMMING_X86
+// Four rows per pass over the columns: each column vector is loaded once for
+// 32 comparisons, and one test of the OR of the masks skips the common case.
+struct Avx512Kernel {
+  template <typename Hit>
+  PIX_KERNEL_AVX512 static void Block(const uint64_t* a, uint32_t na, const uint64_t* b,
+                                      uint32_t nb, int radius, const Hit& hit) {
+    const __m512i vr = _mm512_set1_epi64(radius);
+    for (uint32_t i = 0; i < na; i += 4) {
+      const uint32_t rows = std::min(4u, na - i);
+      // Short groups repeat their last row; its hits are reported once.
+      __m512i x[4];
+      for (uint32_t r = 0; r < 4; ++r) {
+        x[r] = _mm512_set1_epi64(static_cast<long long>(a[i + std::min(r, rows - 1)]));
+      }
+      for (uint32_t k = 0; k < nb; k += 8) {
+        const __mmask8 lanes = nb - k >= 8 ? 0xFF : static_cast<__mmask8>((1u << (nb - k)) - 1);
+        const __m512i v = _mm512_maskz_loadu_epi64(lanes, b + k);
+        __mmask8 m[4];
+        for (int r = 0; r < 4; ++r) {
+          m[r] = _mm512_mask_cmple_epu64_mask(lanes, _mm512_popcnt_epi64(_mm512_xor_si512(x[r], v)),
+                                              vr);
+        }
+        if ((m[0] | m[1] | m[2] | m[3]) == 0) continue;
+        for (uint32_t r = 0; r < rows; ++r) {
+          for (unsigned bits = m[r]; bits; bits &= bits - 1) {
+            hit(i + r, k + static_cast<uint32_t>(std::countr_zero(bits)));
+          }
+        }
+      }
+    }
+  }
+};
+#endif
+
+struct JoinArgs {
+  const HammingIndex::Plan* plan;
+  int table;
+  int radius;
+  const uint32_t* offsets;
+  const uint64_t* hashes;
+  const uint32_t* ids;
+  std::span<const uint32_t> masks;
+};
+
+// Kept out of line: hits are rare, and the hot loops stay small.
+[[gnu::noinline]] void EmitJoined(const JoinArgs& j, uint32_t i, uint32_t k,
+                                  std::vector<HammingPair>* out) {
+  const uint64_t diff = j.hashes[i] ^ j.hashes[k];
+  if (FoundEarlier(*j.plan, j.table, diff)) return;
+  const uint32_t a = j.ids[i], b = j.ids[k];
+  out->push_back({std::min(a, b), std::max(a, b), static_cast<uint32_t>(std::popcount(diff))});
+}
+
+template <typename Kernel>
+void JoinKeysWith(const JoinArgs& j, uint32_t key_begin, uint32_t key_end,
+                  std::vector<HammingPair>* out) {
+  for (uint32_t key = key_begin; key < key_end; ++key) {
+    const uint32_t begin = j.offsets[key], end = j.offsets[key + 1];
+    if (begin == end) continue;
+    const uint64_t* a = j.hashes + begin;
+    // Pairs inside the bucket: the full square, keeping i < k, is cheaper
+    // than a triangle for buckets of a few dozen.
+    Kernel::Block(a, end - begin, a, end - begin, j.radius, [&](uint32_t i, uint32_t k) {
+      if (i < k) EmitJoined(j, begin + i, begin + k, out);
+    });
+    for (uint32_t mask : j.masks) {
+      const uint32_t other = key ^ mask;
+      if (other < key) continue;  // that pair of buckets is visited from `other`
+      const uint32_t obegin = j.offsets[other], oend = j.offsets[other + 1];
+      if (obegin == oend) continue;
+      Kernel::Block(a, end - begin, j.hashes + obegin, oend - obegin, j.radius,
+                    [&](uint32_t i, uint32_t k) { EmitJoined(j, begin + i, obegin + k, out); });
+    }
+  }
+}
+
+// Rows [row_begin, row_end) of the all-pairs triangle over hashes `h`, whose
+// ids are `ids`.
+template <typename Kernel>
+void ScanRowsWith(const uint64_t* h, const uint32_t* ids, uint32_t n, uint32_t row_begin,
+                  uint32_t row_end, int radius, std::vector<HammingPair>* out) {
+  for (uint32_t a = row_begin; a < row_end; ++a) {
+    Kernel::Block(h + a, 1, h + a + 1, n - a - 1, radius, [&](uint32_t, uint32_t k) {
+      const uint32_t b = a + 1 + k;
+      out->push_back({std::min(ids[a], ids[b]), std::max(ids[a], ids[b]),
+                      static_cast<uint32_t>(std::popcount(h[a] ^ h[b]))});
+    });
+  }
+}
+
+#ifdef PIX_HAMMING_X86
+PIX_TARGET_AVX512 void JoinKeysAvx512(const JoinArgs& j, uint32_t b, uint32_t e,
+                                      std::vector<HammingPair>* out) {
+  JoinKeysWith<Avx512Kernel>(j, b, e, out);
+}
+PIX_TARGET_POPCNT void JoinKeysPopcnt(const JoinArgs& j, uint32_t b, uint32_t e,
+                                      std::vector<HammingPair>* out) {
+  JoinKeysWith<ScalarKernel>(j, b, e, out);
+}
+PIX_TARGET_AVX512 void ScanRowsAvx512(const uint64_t* h, const uint32_t* ids, uint32_t n,
+                                      uint32_t b, uint32_t e, int radius,
+                                      std::vector<HammingPair>* out) {
+  ScanRowsWith<Avx512Kernel>(h, ids, n, b, e, radius, out);
+}
+PIX_TARGET_POPCNT void ScanRowsPopcnt(const uint64_t* h, const uint32_t* ids, uint32_t n,
+                                      uint32_t b, uint32_t e, int radius,
+                                      std::vector<HammingPair>* out) {
+  ScanRowsWith<ScalarKernel>(h, ids, n, b, e, radius, out);
+}
+#endif
+
+enum class Isa { kBaseline, kPopcnt, kAvx512 };
+
+Isa DetectIsa() {
+#ifdef PIX_HAMMING_X86
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq")) {
+    return Isa::kAvx512;
+  }
+  if (__builtin_cpu_supports("popcnt")) return Isa::kPopcnt;
+#endif
+  return Isa::kBaseline;
+}
+
+const Isa kIsa = DetectIsa();
+
+void JoinKeys(const JoinArgs& j, uint32_t b, uint32_t e, std::vector<HammingPair>* out) {
+#ifdef PIX_HAMMING_X86
+  if (kIsa == Isa::kAvx512) return JoinKeysAvx512(j, b, e, out);
+  if (kIsa == Isa::kPopcnt) return JoinKeysPopcnt(j, b, e, out);
+#endif
+  JoinKeysWith<ScalarKernel>(j, b, e, out);
+}
+
+void ScanRows(const uint64_t* h, const uint32_t* ids, uint32_t n, uint32_t b, uint32_t e,
+              int radius, std::vector<HammingPair>* out) {
+#ifdef PIX_HAMMING_X86
+  if (kIsa == Isa::kAvx512) return ScanRowsAvx512(h, ids, n, b, e, radius, out);
+  if (kIsa == Isa::kPopcnt) return ScanRowsPopcnt(h, ids, n, b, e, radius, out);
+#endif
+  ScanRowsWith<ScalarKernel>(h, ids, n, b, e, radius, out);
+}
+
+// Runs work(begin, end, out) over [0, total) in chunks on `threads` threads
+// and concatenates what they found.
+template <typename Work>
+std::vector<HammingPair> InParallel(uint32_t total, uint32_t chunk, int threads, const Work& work) {
+  threads = std::max(1, std::min<int>(threads, static_cast<int>((total + chunk - 1) / chunk)));
+  std::vector<std::vector<HammingPair>> found(static_cast<size_t>(threads));
+  std::atomic<uint32_t> next{0};
+  const auto run = [&](size_t slot) {
+    for (;;) {
+      const uint32_t begin = next.fetch_add(chunk);
+      if (begin >= total) return;
+      work(begin, std::min(total, begin + chunk), &found[slot]);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(run, static_cast<size_t>(t));
+  run(0);
+  for (auto& th : pool) th.join();
+  std::vector<HammingPair> all = std::move(found[0]);
+  for (size_t t = 1; t < found.size(); ++t) all.insert(all.end(), found[t].begin(), found[t].end());
+  return all;
+}
+
+}  // namespace
+
+int HammingDistance(uint64_t a, uint64_t b) { return std::popcount(a ^ b); }
+
+HammingIndex::Plan HammingIndex::PlanFor(int radius) {
+  assert(radius >= 0 && radius <= kMaxRadius);
+  Plan plan;
+  if (radius < kTables) {
+    // r + 1 tables probed at radius 0 satisfy sum (r_t + 1) >= r + 1.
+    plan.tables = radius + 1;
+    return plan;
+  }
+  // All tables; sum (r_t + 1) = r + 1 with the radii as equal as possible.
+  plan.tables = kTables;
+  const int extra = radius + 1 - kTables;
+  uint64_t probes = 0;
+  for (int t = 0; t < kTables; ++t) {
+    plan.radius[t] = extra / kTables + (t < extra % kTables ? 1 : 0);
+    for (int k = 0; k <= plan.radius[t]; ++k) probes += Binomial(kKeyBits, k);
+  }
+  // Each probe compares a bucket with about n / 65536 others; past an eighth
+  // of the buckets per key, bookkeeping makes a plain scan the faster choice.
+  if (probes * 8 > kBuckets) plan.tables = 0;
+  return plan;
+}
+
+HammingIndex::HammingIndex(std::span<const uint64_t> hashes) : n_(hashes.size()) {
+  assert(hashes.size() < (uint64_t{1} << 32));
+  // Rank bits by entropy and deal them to the tables in snake order.
+  std::array<uint64_t, 64> ones{};
+  for (uint64_t h : hashes) {
+    for (int b = 0; b < 64; ++b) ones[b] += (h >> b) & 1;
+  }
+  std::array<double, 64> entropy{};
+  for (int b = 0; b < 64; ++b) {
+    const double p = n_ ? static_cast<double>(ones[b]) / static_cast<double>(n_) : 0.5;
+    entropy[b] = (p <= 0 || p >= 1) ? 0 : -(p * std::log2(p) + (1 - p) * std::log2(1 - p));
+  }
+  std::array<int, 64> order;
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return entropy[a] > entropy[b]; });
+  std::array<int, 64> target{};  // source bit -> permuted bit
+  std::array<int, kTables> filled{};
+  for (int rank = 0; rank < 64; ++rank) {
+    const int round = rank / kTables, pos = rank % kTables;
+    const int table = (round % 2 == 0) ? pos : kTables - 1 - pos;
+    target[order[rank]] = table * kKeyBits + filled[table]++;
+  }
+  for (int byte = 0; byte < 8; ++byte) {
+    for (int v = 0; v < 256; ++v) {
+      uint64_t out = 0;
+      for (int bit = 0; bit < 8; ++bit) {
+        if (v >> bit & 1) out |= uint64_t{1} << target[byte * 8 + bit];
+      }
+      permute_[byte][v] = out;
+    }
+  }
+
+  std::vector<uint64_t> permuted(n_);
+  for (size_t i = 0; i < n_; ++i) permuted[i] = Permute(hashes[i]);
+
+  // Counting sort of the ids by each table's key.
+  for (int t = 0; t < kTables; ++t) {
+    Table& table = tables_[t];
+    table.offsets.assign(kBuckets + 1, 0);
+    for (uint64_t p : permuted) ++table.offsets[KeyOf(p, t) + 1];
+    std::partial_sum(table.offsets.begin(), table.offsets.end(), table.offsets.begin());
+    table.hashes.resize(n_);
+    table.ids.resize(n_);
+    std::vector<uint32_t> cursor(table.offsets.begin(), table.offsets.end() - 1);
+    for (uint32_t i = 0; i < n_; ++i) {
+      const uint32_t slot = cursor[KeyOf(permuted[i], t)]++;
+      table.hashes[slot] = permuted[i];
+      table.ids[slot] = i;
+    }
+  }
+}
+
+uint64_t HammingIndex::Permute(uint64_t hash) const {
+  uint64_t out = 0;
+  for (int byte = 0; byte < 8; ++byte) out |= permute_[byte][(hash >> (8 * byte)) & 0xff];
+  return out;
+}
+
+void HammingIndex::JoinTable(const Plan& plan, int table, int radius, int threads,
+                             std::vector<HammingPair>* out) const {
+  const Table& tb = tables_[table];
+  const std::span<const uint32_t> masks = NeighbourMasks(plan.radius[table]);
+  const JoinArgs args{&plan,         table, radius, tb.offsets.data(), tb.hashes.data(),
+                      tb.ids.data(), masks};
+  auto found = InParallel(kBuckets, 256, threads,
+                          [&](uint32_t begin, uint32_t end, std::vector<HammingPair>* found_out) {
+                            JoinKeys(args, begin, end, found_out);
+                          });
+  out->insert(out->end(), found.begin(), found.end());
+}
+
+std::vector<HammingPair> HammingIndex::SelfJoin(int radius, int threads) const {
+  const Plan plan = PlanFor(radius);
+  if (plan.tables == 0) {
+    // Rows near the top cost more than rows near the end; small chunks balance.
+    // Any table holds every hash once; its order is as good as any.
+    const Table& tb = tables_[0];
+    return InParallel(static_cast<uint32_t>(n_), 64, threads,
+                      [&](uint32_t begin, uint32_t end, std::vector<HammingPair>* out) {
+                        ScanRows(tb.hashes.data(), tb.ids.data(), static_cast<uint32_t>(n_), begin,
+                                 end, radius, out);
+                      });
+  }
+  std::vector<HammingPair> pairs;
+  for (int t = 0; t < plan.tables; ++t) JoinTable(plan, t, radius, threads, &pairs);
+  return pairs;
+}
+
+void HammingIndex::Query(uint64_t query, int radius, std::vector<HammingMatch>* out) const {
+  const Plan plan = PlanFor(radius);
+  const uint64_t q = Permute(query);
+  if (plan.tables == 0) {
+    const Table& tb = tables_[0];
+    ScalarKernel::Block(
+        &q, 1, tb.hashes.data(), static_cast<uint32_t>(n_), radius, [&](uint32_t, uint32_t k) {
+          out->push_back({tb.ids[k], static_cast<uint32_t>(HammingDistance(q, tb.hashes[k]))});
+        });
+    return;
+  }
+  for (int t = 0; t < plan.tables; ++t) {
+    const Table& tb = tables_[t];
+    const uint32_t key = static_cast<uint32_t>(KeyOf(q, t));
+    const auto probe = [&](uint32_t k) {
+      for (uint32_t i = tb.offsets[k]; i < tb.offsets[k + 1]; ++i) {
+        const uint64_t diff = q ^ tb.hashes[i];
+        if (std::popcount(diff) <= radius && !FoundEarlier(plan, t, diff)) {
+          out->push_back({tb.ids[i], static_cast<uint32_t>(std::popcount(diff))});
+        }
+      }
+    };
+    probe(key);
+    for (uint32_t mask : NeighbourMasks(plan.radius[t])) probe(key ^ mask);
+  }
+}
+
+size_t HammingIndex::MemoryBytes() const {
+  size_t bytes = sizeof(permute_);
+  for (const Table& t : tables_) {
+    bytes += t.offsets.capacity() * 4 + t.hashes.capacity() * 8 + t.ids.capacity() * 4;
+  }
+  return bytes;
+}
+
+}  // namespace pix

@@ -1,0 +1,91 @@
+// pix-dedup: removes exact and near-duplicate images from a record stream,
+// within one run and, with --index, across runs.
+#include <cstdlib>
+#include <thread>
+
+#include "base/cli.h"
+#include "base/exit_code.h"
+#include "base/signals.h"
+#include "base/terminal.h"
+#include "dedup/dedup.h"
+
+int main(int argc, char** argv) {
+  pix::ToolCli cli("pix-dedup", "Remove exact and near-duplicate images (sha256, pixels, pHash)");
+  pix::CommonOptions common;
+  pix::DedupOptions options;
+  if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp) options.temp_dir = tmp;
+  cli.AddCommonFlags(&common);
+  options.threads = 0;  // not given: one per CPU, decided after parsing
+  cli.AddConcurrency(&options.threads,
+                     "Threads for the near-duplicate search (default: one per CPU)")
+      ->default_str("");
+
+  CLI::App& app = cli.app();
+  std::string keep = "largest";
+  std::string hash = "exact";
+  app.add_option("--hash", hash,
+                 "Which pix-validate hashes to use: exact (phash, dhash) or fast (phash_fast, "
+                 "dhash_fast, from pix-validate --hash fast)")
+      ->check(CLI::IsMember({"exact", "fast"}))
+      ->capture_default_str();
+  app.add_option("-t,--threshold", options.threshold,
+                 "Largest pHash Hamming distance (bits) of a near duplicate")
+      ->type_name("BITS")
+      ->check(CLI::Range(0, 32))
+      ->capture_default_str();
+  app.add_option("--dhash-threshold", options.dhash_threshold,
+                 "Largest dHash distance for a pHash match to stand (64: no check)")
+      ->type_name("BITS")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
+  app.add_flag("--exact-only", options.exact_only,
+               "Exact duplicates only (sha256, pixel_hash); streams record by record");
+  app.add_option("--keep", keep, "Which copy of a group to keep")
+      ->check(CLI::IsMember({"largest", "best-quality", "first"}))
+      ->capture_default_str();
+  app.add_flag("--mark", options.mark, "Write duplicates to the output too, marked with dup_of");
+  app.add_option("--rejects", options.rejects_path, "Write duplicates to FILE")->type_name("FILE");
+  auto* index =
+      app.add_option("--index", options.index_path, "SQLite index of images kept by earlier runs")
+          ->type_name("FILE");
+  app.add_flag("--index-update", options.index_update,
+               "Add this run's kept images to the --index (created if missing)")
+      ->needs(index);
+  double index_wait_s = std::chrono::duration<double>(options.index_wait).count();
+  app.add_option("--index-wait", index_wait_s,
+                 "Seconds to wait for another run that is updating the index")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  app.add_flag("--strict", options.strict,
+               "Fail records that lack the needed hashes (missing_hash) instead of passing them");
+  app.add_option("--id-field", options.id_fields,
+                 "Fields whose first present value is a record's id in dup_of")
+      ->type_name("FIELD,...")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--temp-dir", options.temp_dir,
+                 "Directory for the records near-duplicate search holds back (default: $TMPDIR)")
+      ->type_name("DIR");
+  if (auto code = cli.Parse(argc, argv)) return *code;
+
+  pix::Terminal terminal(cli.name(), common.quiet);
+  if (options.threads == 0) {
+    options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+  options.keep = *pix::ParseKeepPolicy(keep);
+  if (hash == "fast") options.hash_fields = pix::HashFields::Fast();
+  options.index_wait = std::chrono::milliseconds(static_cast<int64_t>(index_wait_s * 1000));
+  if (options.exact_only && keep != "first" && app.count("--keep")) {
+    terminal.Error("--exact-only streams and keeps the first copy; --keep " + keep +
+                   " needs the whole input (drop --exact-only)");
+    return pix::kExitUsage;
+  }
+  pix::InstallSignalHandlers();
+  auto io = pix::StageIo::Open("dedup", common, &terminal);
+  if (!io.ok()) {
+    terminal.Error(io.status().message());
+    return pix::ExitCodeFor(io.status());
+  }
+  return pix::RunDedup(options, **io);
+}
