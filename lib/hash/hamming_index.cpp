@@ -252,8 +252,6 @@ std::vector<HammingPair> InParallel(uint32_t total, uint32_t chunk, int threads,
 
 }  // namespace
 
-int HammingDistance(uint64_t a, uint64_t b) { return std::popcount(a ^ b); }
-
 HammingIndex::Plan HammingIndex::PlanFor(int radius) {
   assert(radius >= 0 && radius <= kMaxRadius);
   Plan plan;

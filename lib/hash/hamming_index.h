@@ -28,6 +28,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -48,7 +49,7 @@ struct HammingMatch {
   uint32_t distance;
 };
 
-int HammingDistance(uint64_t a, uint64_t b);
+inline int HammingDistance(uint64_t a, uint64_t b) { return std::popcount(a ^ b); }
 
 class HammingIndex {
  public:

@@ -1,7 +1,6 @@
 #include "hash/perceptual.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -306,7 +305,5 @@ ImageHashes ImageHashesOfGray(const uint8_t* gray, int width, int height) {
 }
 
 std::string HashHex(uint64_t hash) { return fmt::format("{:016x}", hash); }
-
-int HammingDistance(uint64_t a, uint64_t b) { return std::popcount(a ^ b); }
 
 }  // namespace pix

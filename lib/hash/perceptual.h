@@ -50,6 +50,5 @@ ImageHashes ImageHashesOfGray(const uint8_t* gray, int width, int height);
 
 // 16 lower-case hex digits, as str(imagehash.ImageHash).
 std::string HashHex(uint64_t hash);
-int HammingDistance(uint64_t a, uint64_t b);
 
 }  // namespace pix

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/files.h"
+#include "hash/hamming_index.h"
 #include "image/decode.h"
 #include "image/sniff.h"
 

@@ -1,6 +1,7 @@
 #include "support/image_synth.h"
 
 #include <png.h>
+#include <turbojpeg.h>
 #include <webp/encode.h>
 
 #include <algorithm>
