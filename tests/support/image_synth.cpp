@@ -62,23 +62,32 @@ Pixels SynthesizePhoto(int width, int height, uint64_t seed) {
       }
     }
   }
-  // Soft-edged ellipses: the "objects" that make each picture distinct.
+  // Ellipses with crisp, anti-aliased edges (about one pixel wide, as an
+  // object's outline in a focused photo): the "objects" that make each
+  // picture distinct, and the edges that give it a photo's sharpness.
   const int shapes = 6 + static_cast<int>(rng.Next() % 12);
   for (int s = 0; s < shapes; ++s) {
     const double cx = rng.Range(0, width), cy = rng.Range(0, height);
     const double rx = rng.Range(0.05, 0.35) * width, ry = rng.Range(0.05, 0.35) * height;
     const double col[3] = {rng.Range(0, 255), rng.Range(0, 255), rng.Range(0, 255)};
     const double alpha = rng.Range(0.5, 0.95);
+    const double edge = std::max(1.0, std::min(rx, ry));
+    // Half of the objects carry a fine stripe texture (fur, fabric, bark):
+    // a period of 3 to 8 pixels at a random angle.
+    const bool textured = rng.Uniform() < 0.5;
+    const double period = rng.Range(3, 8), tex_angle = rng.Range(0, M_PI);
+    const double tx = std::cos(tex_angle) / period, ty = std::sin(tex_angle) / period;
     const int x0 = std::max(0, int(cx - rx - 2)), x1 = std::min(width, int(cx + rx + 2));
     const int y0 = std::max(0, int(cy - ry - 2)), y1 = std::min(height, int(cy + ry + 2));
     for (int y = y0; y < y1; ++y) {
       for (int x = x0; x < x1; ++x) {
         const double dx = (x - cx) / rx, dy = (y - cy) / ry;
         const double d = std::sqrt(dx * dx + dy * dy);
-        const double a = alpha * std::clamp((1.0 - d) * 8.0, 0.0, 1.0);
+        const double a = alpha * std::clamp((1.0 - d) * edge, 0.0, 1.0);
         if (a <= 0) continue;
         double* px = &img[(size_t(y) * width + x) * 3];
-        for (int k = 0; k < 3; ++k) px[k] = px[k] * (1 - a) + col[k] * a;
+        const double shade = textured ? 1.0 + 0.2 * std::sin(2 * M_PI * (x * tx + y * ty)) : 1.0;
+        for (int k = 0; k < 3; ++k) px[k] = px[k] * (1 - a) + col[k] * shade * a;
       }
     }
   }
