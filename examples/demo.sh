@@ -1,9 +1,14 @@
 #!/bin/sh
-# `make demo`: runs the pipeline, as far as it exists, offline against the
-# loopback fixture server, and leaves the result in demo-output/:
-#   demo-output/images/<label>/...   the downloaded images
-#   demo-output/records.jsonl        every record, failures included
+# `make demo`: the whole pipeline, offline. The fixture server plays the
+# search engines (DuckDuckGo, Bing and Wikimedia Commons, replayed from the
+# structure of real captures) and the web sites their results point to; the
+# "photos" are synthetic, with the copies, near copies and broken files a real
+# crawl finds. The result is left in demo-output/:
 #   demo-output/index.html           a page to look at
+#   demo-output/dataset.jsonl        the kept images, one record each
+#   demo-output/duplicates.jsonl     duplicates removed, each naming its original
+#   demo-output/rejected.jsonl       failed downloads and images pix-validate refused
+#   demo-output/images/<label>/...   the downloaded files
 # Usage: sh examples/demo.sh [BUILD_DIR]
 set -eu
 . "$(dirname "$0")/fixture.sh"
@@ -11,32 +16,63 @@ use_build "${1:-build}"
 out="$PIX_SOURCE_DIR/demo-output"
 rm -rf "$out"
 mkdir -p "$out"
-site=$(mktemp -d)
-at_exit 'rm -rf "$site"'
+web=$(mktemp -d)
+at_exit 'rm -rf "$web"'
 
-echo "== making a small offline 'web' of synthetic photos"
-i=0
-for label in cat dog fox; do
-  for n in 1 2 3 4 5 6; do
-    i=$((i + 1))
-    fmt=jpg; [ $((n % 3)) -eq 0 ] && fmt=png
-    pix-synth -d "$site/$label" "$n.$fmt:$fmt:$((320 + 40 * n))x$((240 + 30 * n)):$i"
+echo "== making an offline 'web' of photo-like images, with copies and broken files"
+seed=1
+for pool in cat dog red-fox; do
+  dir="$web/pools/$pool"
+  pix-synth -d "$dir" --count 12 --seed "$seed" --min-size 320 --max-size 720 --mixed-formats \
+    --variants copy resize50 jpeg40 bright15 text >/dev/null
+  seed=$((seed + 100))
+  # What crawls also bring home: a download cut short and an error page
+  # served as a JPEG.
+  first=$(ls "$dir"/*.jpg | head -n 1)
+  head -c 3000 "$first" >"$dir/cut-short.jpg"
+  printf '<!doctype html><title>Access denied</title><p>Hotlinking is not allowed.\n' >"$dir/denied.jpg"
+  # Shuffle the name order, which decides which image a result URL serves.
+  for f in "$dir"/*; do
+    mv "$f" "$dir/$(printf %s "$f" | md5sum | cut -c1-8)-$(basename "$f")"
   done
 done
-start_fixture_server "$site"
+start_fixture_server "$web"
+for engine in duckduckgo bing wikimedia; do
+  E=$(echo $engine | tr a-z A-Z)
+  export "PIX_ENGINE_${E}_BASE_URL=$FIXTURE/eng/$engine" "PIX_ENGINE_${E}_INTERVAL=0.1"
+done
+export PIX_ENGINE_WIKIMEDIA_CONTACT=demo@pixcrawler.invalid
 
-echo "== pix-fetch: downloading from the fixture server on 127.0.0.1:$FIXTURE_PORT"
-for label in cat dog fox; do
-  for f in "$site/$label"/*; do
-    printf '{"label":"%s","url":"%s/files/%s/%s"}\n' "$label" "$FIXTURE" "$label" "$(basename "$f")"
-  done
-  printf '{"label":"%s","url":"%s/files/%s/missing.jpg"}\n' "$label" "$FIXTURE" "$label"
-done > "$out/urls.jsonl"
-pix-fetch -d "$out/images" --allow-private < "$out/urls.jsonl" > "$out/records.jsonl" || [ $? -eq 1 ]
+echo "== pix-keywords | pix-search | pix-fetch | pix-validate | pix-dedup"
+echo "   (search engines and image hosts: the fixture server on 127.0.0.1:$FIXTURE_PORT)"
+cd "$out"
+pix-keywords -k cat -k dog -k "red fox" --max-queries-per-label 3 \
+  | pix-search --allow-private --engines duckduckgo,bing,wikimedia --every-engine --max 8 \
+  | pix-fetch --allow-private -d images \
+  | pix-validate --level slow \
+  | pix-dedup --keep best-quality --rejects duplicates.jsonl >records.jsonl
 
-python3 "$PIX_SOURCE_DIR/examples/gallery.py" "$out/records.jsonl" "$out/index.html"
+# pix-dedup passes on what it cannot judge (failed downloads, rejected images,
+# which carry no hashes); split those off so dataset.jsonl is the dataset.
+python3 - <<'PY'
+import json
+kept = rejected = 0
+with open("records.jsonl") as src, open("dataset.jsonl", "w") as ok, \
+        open("rejected.jsonl", "w") as bad:
+    for line in src:
+        r = json.loads(line)
+        good = "error" not in r and r.get("valid") is True
+        (ok if good else bad).write(line)
+        kept += good
+        rejected += not good
+print(f"== {kept} images kept in dataset.jsonl, {rejected} in rejected.jsonl")
+PY
+rm records.jsonl
+python3 "$PIX_SOURCE_DIR/examples/gallery.py" index.html dataset.jsonl duplicates.jsonl rejected.jsonl
 echo
 echo "Done. Look at:"
-echo "  $out/index.html       (open in a browser)"
-echo "  $out/records.jsonl    (one JSON record per image; failures carry an error object)"
-echo "  $out/images/          (the dataset so far)"
+echo "  $out/index.html         (open in a browser)"
+echo "  $out/dataset.jsonl      (one JSON record per kept image)"
+echo "  $out/duplicates.jsonl   (what pix-dedup removed, with dup_of)"
+echo "  $out/rejected.jsonl     (failed downloads and invalid images, with the reasons)"
+echo "  $out/images/            (the files, one folder per label)"

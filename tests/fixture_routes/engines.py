@@ -35,7 +35,13 @@ and page depth, the Custom Search API's 100-result ceiling and its key,
 Flickr's key. Engine `E` lists image ids offset(E) .. offset(E)+total-1 of
 the pool, so engines overlap in part, as real ones do.
 
-    /img/<pool>/<id>.png         a PNG of the size the results reported
+    /img/<pool>/<id>.png         a PNG of the size the results reported, or,
+                                 when the server's --root has a directory
+                                 pools/<P> with P a prefix of the pool name
+                                 (the longest wins), file (id + hash(pool)) %
+                                 count of that directory in name order: the demo puts
+                                 photo-like images, copies and broken files
+                                 there, so several URLs serve the same picture
     /img/raw/<token>.png?w=&h=   a PNG for a rewritten capture URL
     /page/<anything>             a small HTML "source page"
 """
@@ -163,6 +169,22 @@ def make_png(width, height, seed):
     return png_from_rows(width, height, rows, 1)
 
 
+def pool_files(root, pool):
+    """Files of the longest pools/<P> directory under root with pool.startswith(P)."""
+    pools = os.path.join(root, "pools") if root else ""
+    if not pools or not os.path.isdir(pools):
+        return []
+    names = [d for d in os.listdir(pools) if pool.startswith(d) and
+             os.path.isdir(os.path.join(pools, d))]
+    if not names:
+        return []
+    d = os.path.join(pools, max(names, key=len))
+    return [os.path.join(d, f) for f in sorted(os.listdir(d))]
+
+
+POOL_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+
+
 def serve_image(h, url):
     parts = url.path.split("/")  # ['', 'img', pool, '<id>.png']
     p = params(url)
@@ -170,6 +192,14 @@ def serve_image(h, url):
         h.send_body(404, "no such image\n", "text/plain")
         return
     name = parts[3][:-4]
+    files = pool_files(h.state.root, parts[2]) if name.isdigit() and not p.get("thumb") else []
+    if files:
+        shift = int(hashlib.sha1(parts[2].encode()).hexdigest()[:6], 16)  # queries differ
+        path = files[(int(name) + shift) % len(files)]
+        with open(path, "rb") as f:
+            ctype = POOL_TYPES.get(os.path.splitext(path)[1].lower(), "image/jpeg")
+            h.send_body(200, f.read(), ctype)
+        return
     if parts[2] == "raw":
         w, h_ = int(p.get("w") or 0) or 640, int(p.get("h") or 0) or 480
         seed = int(hashlib.sha1(name.encode()).hexdigest()[:6], 16)
