@@ -66,6 +66,8 @@ with open("records.jsonl") as src, open("dataset.jsonl", "w") as ok, \
         kept += good
         rejected += not good
 print(f"== {kept} images kept in dataset.jsonl, {rejected} in rejected.jsonl")
+if kept == 0:
+    raise SystemExit("demo: no image made it into the dataset")
 PY
 rm records.jsonl
 python3 "$PIX_SOURCE_DIR/examples/gallery.py" index.html dataset.jsonl duplicates.jsonl rejected.jsonl
