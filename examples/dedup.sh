@@ -3,12 +3,10 @@
 # batch checked against an index of the first, as a nightly cron job would.
 #   Usage: sh examples/dedup.sh [BUILD_DIR]
 set -eu
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-build}
-case "$build" in /*) ;; *) build="$root/$build" ;; esac
-PATH="$build/bin:$PATH"
+. "$(dirname "$0")/fixture.sh"
+use_build "${1:-build}"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
+at_exit 'rm -rf "$work"'
 
 # Records as pix-validate writes them (hashes made up for the example): one
 # photo found three times (a byte copy, a smaller near copy), and another.

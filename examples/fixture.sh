@@ -1,5 +1,7 @@
-# Sourced by the example scripts: starts the loopback fixture server (the
-# stand-in for the internet, see tests/fixture_server.py) and stops it on exit.
+# Sourced by the example scripts: puts the built tools on PATH, starts the
+# loopback fixture server (the stand-in for the internet, see
+# tests/fixture_server.py) and stops it on exit.
+#   use_build [BUILD_DIR]             PATH and PIX_SOURCE_DIR
 #   start_fixture_server ROOT_DIR    sets FIXTURE_PORT and FIXTURE (base URL)
 #   at_exit 'COMMAND'                 runs COMMAND when the script ends
 

@@ -4,19 +4,17 @@
 # each level; prints one line per record and the reasons.
 #   Usage: sh examples/validate.sh [BUILD_DIR]
 set -eu
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-build}
-case "$build" in /*) ;; *) build="$root/$build" ;; esac
-PATH="$build/bin:$PATH"
+. "$(dirname "$0")/fixture.sh"
+use_build "${1:-build}"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
+at_exit 'rm -rf "$work"'
 
 # Good images (PNG keeps the synthetic detail that JPEG smooths away), and
 # the hostile set made from them at byte level.
 pix-synth -d "$work/img" cat.png:png:640x480:1 dog.png:png:500x400:2
 pix-synth -d "$work/img" --quality 101 fox.webp:webp:480x360:3
 pix-synth -d "$work/img" --quality 92 owl.jpg:jpg:800x600:4
-python3 "$root/tests/support/hostile_images.py" "$work/bad" "$work/img/owl.jpg" "$work/img/cat.png" \
+python3 "$PIX_SOURCE_DIR/tests/support/hostile_images.py" "$work/bad" "$work/img/owl.jpg" "$work/img/cat.png" \
   "$work/img/fox.webp"
 for f in "$work"/img/* "$work/bad/truncated.jpg" "$work/bad/html_as.jpg" \
          "$work/bad/bomb_100000x100000.png" "$work/bad/zip_polyglot.jpg" "$work/bad/orientation_6.jpg"; do

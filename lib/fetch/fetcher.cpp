@@ -22,6 +22,7 @@
 #include "base/file_names.h"
 #include "base/files.h"
 #include "base/signals.h"
+#include "fetch/file_digester.h"
 #include "hash/sha256.h"
 #include "image/sniff.h"
 
@@ -68,29 +69,26 @@ bool OptsOutOfAi(std::string_view value) {
   return false;
 }
 
-// Receives one download into "<dir>/.<name>.part", hashing as bytes arrive.
+// Receives one download into "<dir>/.<name>.part". The digest is taken
+// later, off the transfer loop (FileDigester).
 class FileSink : public BodySink {
  public:
   FileSink(std::string part_path, bool honour_noai)
       : part_path_(std::move(part_path)), honour_noai_(honour_noai) {}
   ~FileSink() override { Close(); }
 
-  // Opens the part file. With `resume`, keeps what is there, hashes it and
-  // returns its size as the offset to ask for; otherwise starts empty.
+  // Opens the part file. With `resume`, keeps what is there and returns its
+  // size as the offset to ask for; otherwise starts empty.
   Result<uint64_t> Open(bool resume) {
     fd_ = ::open(part_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | (resume ? 0 : O_TRUNC), 0644);
     if (fd_ < 0) return Status::FromErrno(part_path_, errno);
     if (!resume) return uint64_t{0};
-    char buf[1 << 16];
-    for (;;) {
-      ssize_t n = ::read(fd_, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return Status::FromErrno(part_path_, errno);
-      if (n == 0) break;
-      Account(buf, static_cast<size_t>(n));
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || ::lseek(fd_, 0, SEEK_END) < 0) {
+      return Status::FromErrno(part_path_, errno);
     }
-    prefix_ = written_;
-    prefix_head_ = head_;
+    prefix_ = static_cast<uint64_t>(st.st_size);
+    Restart();
     return prefix_;
   }
 
@@ -110,7 +108,6 @@ class FileSink : public BodySink {
       // The server ignored our Range request: start over.
       if (!Truncate(0)) return false;
       prefix_ = 0;
-      prefix_head_.clear();
       Restart();
     }
     return true;
@@ -135,7 +132,6 @@ class FileSink : public BodySink {
 
   uint64_t bytes() const { return written_; }
   const std::string& head() const { return head_; }
-  std::string Digest() { return sha_.Finish(); }
   const std::string& part_path() const { return part_path_; }
 
   void Close() {
@@ -146,25 +142,19 @@ class FileSink : public BodySink {
  private:
   void Account(const char* data, size_t size) {
     if (head_.size() < kSniffBytes) head_.append(data, std::min(size, kSniffBytes - head_.size()));
-    sha_.Update(data, size);
     written_ += size;
   }
 
-  // Rehashes the first `prefix_` bytes after a truncation.
+  // Back to the kept prefix (all of it on disk already): its size, and its
+  // first bytes for sniffing.
   void Restart() {
-    sha_.Reset();
     written_ = 0;
     head_.clear();
     if (prefix_ == 0) return;
-    std::vector<char> buf(1 << 16);
-    uint64_t off = 0;
-    while (off < prefix_) {
-      ssize_t n = ::pread(fd_, buf.data(), std::min<uint64_t>(buf.size(), prefix_ - off),
-                          static_cast<off_t>(off));
-      if (n <= 0) break;
-      Account(buf.data(), static_cast<size_t>(n));
-      off += static_cast<uint64_t>(n);
-    }
+    char buf[kSniffBytes];
+    const ssize_t n = ::pread(fd_, buf, std::min<uint64_t>(sizeof buf, prefix_), 0);
+    if (n > 0) head_.assign(buf, static_cast<size_t>(n));
+    written_ = prefix_;
   }
 
   bool Truncate(uint64_t size) {
@@ -184,11 +174,9 @@ class FileSink : public BodySink {
   std::string part_path_;
   bool honour_noai_;
   int fd_ = -1;
-  Sha256 sha_;
   uint64_t written_ = 0;
   uint64_t prefix_ = 0;
   std::string head_;
-  std::string prefix_head_;
   std::string code_ = "rejected";
   std::string message_;
 };
@@ -274,7 +262,11 @@ bool KeepPartial(std::string_view code) {
 class FetchRun {
  public:
   FetchRun(const FetchOptions& options, StageIo& io)
-      : options_(options), io_(io), client_(options.http), start_(std::chrono::steady_clock::now()) {}
+      : options_(options),
+        io_(io),
+        client_(options.http),
+        digester_([this] { client_.Wakeup(); }),
+        start_(std::chrono::steady_clock::now()) {}
 
   int Run() {
     Status status = MakeDirs(options_.output_dir);
@@ -304,13 +296,15 @@ class FetchRun {
         break;
       }
       if (!status.ok()) break;
-      if (input_done && client_.pending() == 0) break;
+      if (input_done && client_.pending() == 0 && digester_.pending() == 0) break;
       Status polled = client_.Poll(std::chrono::milliseconds(250));
       if (!polled.ok()) status = polled;
+      if (status.ok()) status = digester_.RunFinished();
       if (status.ok()) status = first_error_;
       ShowProgress();
     }
     if (!status.ok() && client_.pending() > 0) client_.CancelAll();  // write what is in flight
+    if (Status drained = digester_.Drain(); status.ok()) status = drained;
     if (status.ok()) status = first_error_;
     return io_.Finish(status, Summary());
   }
@@ -408,18 +402,27 @@ class FetchRun {
         }
         finished_.Add(target, FileExtension(kind));
         record.SetString("path", final_path);
-        record.SetString("sha256", sink.Digest());
         record.SetInt("bytes", static_cast<int64_t>(sink.bytes()));
         record.SetString("mime", MimeType(kind));
+        record.SetString("fetched_at", Rfc3339Now());
         bytes_ += r.body_bytes;
+        // The record is written when the digest is known.
+        digester_.Hash(final_path, [this, record = std::move(record), target, final_path](
+                                       Result<std::string> digest, uint64_t) mutable {
+          if (digest.ok()) {
+            record.SetString("sha256", *digest);
+          } else {
+            record.Remove("path");
+            SetRecordError(&record, kStage, "write_failed", digest.status().message());
+          }
+          PIX_RETURN_IF_ERROR(io_.Write(record));
+          return ReleaseWaiting(target, final_path);
+        });
+        return Status::Ok();
       }
     }
-    if (!code.empty()) {
-      if (!(options_.resume && KeepPartial(code))) ::unlink(target.Part().c_str());
-      SetRecordError(&record, kStage, code, message);
-    } else {
-      record.SetString("fetched_at", Rfc3339Now());
-    }
+    if (!(options_.resume && KeepPartial(code))) ::unlink(target.Part().c_str());
+    SetRecordError(&record, kStage, code, message);
     PIX_RETURN_IF_ERROR(io_.Write(record));
     return ReleaseWaiting(target, final_path);
   }
@@ -462,6 +465,7 @@ class FetchRun {
   const FetchOptions& options_;
   StageIo& io_;
   HttpClient client_;
+  FileDigester digester_;  // after client_, whose Wakeup() it calls
   FinishedFiles finished_;
   std::unordered_map<std::string, std::vector<Record>> waiting_;  // target key -> records
   Status first_error_;
