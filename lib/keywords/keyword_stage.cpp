@@ -65,7 +65,8 @@ class KeywordStage {
   }
 
   std::string Summary() const {
-    std::string s = fmt::format("{} queries for {} labels", queries_, labels_);
+    std::string s = fmt::format("{} {} for {} {}", queries_, queries_ == 1 ? "query" : "queries",
+                                labels_, labels_ == 1 ? "label" : "labels");
     if (!wordnet_missing_.empty()) {
       s += fmt::format("; WordNet knew nothing for {} label(s)", wordnet_missing_.size());
     }

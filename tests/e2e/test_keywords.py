@@ -55,7 +55,7 @@ class KeywordsBasics(TempDirTestCase):
                          ["user", "template", "template", "template"])
         for out in r.stdout.splitlines():
             self.assertTrue(out.startswith('{"label":"red fox","id":7,"meta":{"k":[1, 2.50]},'))
-        self.assertIn("4 queries for 1 labels", r.stderr)
+        self.assertIn("4 queries for 1 label", r.stderr)
 
     def test_keyword_flags_templates_negatives_and_cap(self):
         r = run("pix-keywords", ["-k", "Cat", "-k", "dog", "--template", "{label} photo",
