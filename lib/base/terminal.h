@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -43,5 +44,10 @@ class Terminal {
   bool progress_shown_ = false;
   std::chrono::steady_clock::time_point last_progress_{};
 };
+
+// "1 cluster", "3 clusters": a count and the word that agrees with it.
+inline std::string Counted(uint64_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
 
 }  // namespace pix

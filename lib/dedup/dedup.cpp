@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "base/signals.h"
+#include "base/terminal.h"
 #include "dedup/dup_index.h"
 #include "dedup/record_spool.h"
 #include "hash/hamming_index.h"
@@ -99,14 +100,16 @@ class DedupRun {
   }
 
   std::string Summary() const {
-    std::string s = fmt::format("{} kept, {} duplicates", t_.kept, t_.duplicates());
+    std::string s = fmt::format("{} kept, {}", t_.kept,
+                                Counted(t_.duplicates(), "duplicate", "duplicates"));
     if (t_.duplicates()) {
       s += fmt::format(" ({} same bytes, {} same pixels, {} near", t_.by_kind[1], t_.by_kind[2],
                        t_.by_kind[3]);
       if (index_) s += fmt::format("; {} of indexed images", t_.of_index);
       s += ")";
     }
-    s += fmt::format(" in {} {}clusters", t_.clusters, index_ ? "new " : "");
+    s += " in " + Counted(t_.clusters, index_ ? "new cluster" : "cluster",
+                          index_ ? "new clusters" : "clusters");
     if (t_.duplicates() && !o_.mark && o_.rejects_path.empty()) {
       s += "; duplicates dropped (--mark or --rejects FILE keeps them)";
     }

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include "base/signals.h"
+#include "base/terminal.h"
 #include "keywords/query_text.h"
 
 namespace pix {
@@ -65,8 +66,7 @@ class KeywordStage {
   }
 
   std::string Summary() const {
-    std::string s = fmt::format("{} {} for {} {}", queries_, queries_ == 1 ? "query" : "queries",
-                                labels_, labels_ == 1 ? "label" : "labels");
+    std::string s = Counted(queries_, "query", "queries") + " for " + Counted(labels_, "label", "labels");
     if (!wordnet_missing_.empty()) {
       s += fmt::format("; WordNet knew nothing for {} label(s)", wordnet_missing_.size());
     }
