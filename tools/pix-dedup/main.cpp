@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "base/cli.h"
+#include "base/env.h"
 #include "base/exit_code.h"
 #include "base/signals.h"
 #include "base/terminal.h"
@@ -13,7 +14,7 @@ int main(int argc, char** argv) {
   pix::ToolCli cli("pix-dedup", "Remove exact and near-duplicate images (sha256, pixels, pHash)");
   pix::CommonOptions common;
   pix::DedupOptions options;
-  if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp) options.temp_dir = tmp;
+  if (std::string tmp = pix::GetEnv("TMPDIR"); !tmp.empty()) options.temp_dir = tmp;
   cli.AddCommonFlags(&common);
   options.threads = 0;  // not given: one per CPU, decided after parsing
   cli.AddConcurrency(&options.threads,

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "base/cli.h"
+#include "base/env.h"
 #include "base/exit_code.h"
 #include "base/signals.h"
 #include "base/terminal.h"
@@ -10,15 +11,6 @@
 #include "http/http_flags.h"
 #include "llm/llm_flags.h"
 #include "keywords/keyword_stage.h"
-
-namespace {
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   pix::ToolCli cli("pix-keywords", "Expand labels into image search queries");
@@ -102,7 +94,7 @@ int main(int argc, char** argv) {
   options.llm.enabled = (options.llm.enabled || llm) && !no_llm;
   pix::LlmEndpoint& endpoint = options.llm.client.endpoint;
   if (app.count("--llm-count")) options.llm.count = count;
-  if (pix::Status s = llm_flags.ApplyTo(&options.llm.client, options.llm.enabled, Env); !s.ok()) {
+  if (pix::Status s = llm_flags.ApplyTo(&options.llm.client, options.llm.enabled, pix::GetEnv); !s.ok()) {
     return usage_error(s.message());
   }
   if (pix::Status s = network.ApplyTo(&http); !s.ok()) return usage_error(s.message());

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "base/cli.h"
+#include "base/env.h"
 #include "base/exit_code.h"
 #include "base/signals.h"
 #include "base/terminal.h"
@@ -24,9 +25,9 @@ int main(int argc, char** argv) {
   pix::Terminal terminal(cli.name(), common.quiet);
   auto options =
       pix::ResolveSearchOptions(flags, [](const std::string& name) -> std::optional<std::string> {
-        const char* value = std::getenv(name.c_str());
-        if (!value || !*value) return std::nullopt;  // set but empty counts as unset
-        return std::string(value);
+        std::string value = pix::GetEnv(name.c_str());
+        if (value.empty()) return std::nullopt;  // set but empty counts as unset
+        return value;
       });
   if (!options.ok()) {
     terminal.Error(options.status().message());

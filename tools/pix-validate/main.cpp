@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "base/cli.h"
+#include "base/env.h"
 #include "base/exit_code.h"
 #include "base/signals.h"
 #include "base/terminal.h"
@@ -14,15 +15,6 @@
 #include "llm/llm_flags.h"
 #include "validate/quality_judge.h"
 #include "validate/validator.h"
-
-namespace {
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   pix::ToolCli cli("pix-validate", "Check, measure, hash and score the image of every record");
@@ -130,7 +122,7 @@ int main(int argc, char** argv) {
       }
       judge_options.llm = loaded->llm;
     }
-    pix::Status s = llm_flags.ApplyTo(&judge_options.llm, true, Env);
+    pix::Status s = llm_flags.ApplyTo(&judge_options.llm, true, pix::GetEnv);
     if (s.ok()) s = network.ApplyTo(&judge_options.http);
     if (s.ok() && judge_options.llm.endpoint.model.empty()) s = pix::Status::InvalidArgument("--judge needs --llm-model");
     if (!s.ok()) {
