@@ -213,6 +213,32 @@ class DedupTest(harness.TempDirTestCase):
             holder.execute("ROLLBACK")
             holder.close()
 
+    def test_killed_run_leaves_the_index_as_it_was(self):
+        index = os.path.join(self.tmp, "seen.db")
+        self.assertEqual(dedup(["--index", index, "--index-update"], self.group()).returncode, 0)
+        with sqlite3.connect(index) as db:
+            before = db.execute("SELECT * FROM images ORDER BY id").fetchall()
+        # An exact-only run adds kept images to the index as they stream by,
+        # inside one transaction; kill -9 it after it has written some.
+        with subprocess.Popen(
+                [harness.tool("pix-dedup"), "-q", "--exact-only", "--line-buffered", "--index",
+                 index, "--index-update"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                text=True) as proc:
+            for n in range(3):
+                proc.stdin.write(json.dumps(rec(f"new-{n}", (n + 1) * 0x1111111111111111, sha_n=100 + n)) + "\n")
+                proc.stdin.flush()
+                self.assertIn(f"new-{n}", proc.stdout.readline())
+            proc.kill()
+        with sqlite3.connect(index) as db:
+            self.assertEqual(db.execute("SELECT * FROM images ORDER BY id").fetchall(), before)
+        # Nothing is left locked: the next updating run adds the images.
+        run = dedup(["--index", index, "--index-update", "--index-wait", "1"],
+                    [rec(f"new-{n}", (n + 1) * 0x1111111111111111, sha_n=100 + n) for n in range(3)])
+        self.assertEqual(run.returncode, 0, run.stderr)
+        with sqlite3.connect(index) as db:
+            self.assertEqual(db.execute("SELECT count(*) FROM images").fetchone()[0],
+                             len(before) + 3)
+
     def test_fast_hash_fields(self):
         records = [{"url": "a", "phash_fast": f"{BASE:016x}", "width": 100, "height": 100},
                    {"url": "b", "phash_fast": f"{flip(BASE, 4):016x}", "width": 50, "height": 50}]
