@@ -111,7 +111,6 @@ LanczosResizer::Coefficients LanczosResizer::Precompute(int in_size, int out_siz
 
 LanczosResizer::LanczosResizer(int in_width, int in_height, int out_width, int out_height)
     : in_width_(in_width),
-      in_height_(in_height),
       out_width_(out_width),
       out_height_(out_height),
       horizontal_(out_width != in_width),

@@ -57,7 +57,7 @@ class LanczosResizer {
   };
   static Coefficients Precompute(int in_size, int out_size);
 
-  int in_width_, in_height_, out_width_, out_height_;
+  int in_width_, out_width_, out_height_;
   bool horizontal_, vertical_;
   Coefficients horiz_, vert_;
   int first_row_ = 0, end_row_ = 0;
