@@ -1,5 +1,6 @@
 #include "base/terminal.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,13 +14,20 @@ Terminal::Terminal(std::string tool_name, bool quiet) : tool_(std::move(tool_nam
   smart_ = ::isatty(STDERR_FILENO) == 1 && !(term && std::strcmp(term, "dumb") == 0);
   const char* no_colour = std::getenv("NO_COLOR");
   colour_ = smart_ && !(no_colour && *no_colour);
+  // In `a | b | c` every stage shares one terminal, and their progress lines
+  // would overwrite one another. Only a stage whose output is not a pipe,
+  // the last one, draws progress; it counts what the whole pipeline delivers.
+  struct stat out {};
+  progress_ = smart_ && !(::fstat(STDOUT_FILENO, &out) == 0 && S_ISFIFO(out.st_mode));
 }
 
 Terminal::~Terminal() { ClearProgress(); }
 
 void Terminal::Emit(std::string_view label, const char* colour, std::string_view message) {
   ClearProgress();
-  std::string line = tool_ + ": ";
+  // On a terminal, start by erasing the line: another stage of the pipeline
+  // may have drawn its progress there.
+  std::string line = smart_ ? "\r\x1b[K" + tool_ + ": " : tool_ + ": ";
   if (!label.empty()) {
     if (colour_) line += colour;
     line += label;
@@ -41,7 +49,7 @@ void Terminal::Info(std::string_view message) {
 }
 
 void Terminal::Progress(std::string_view line, bool force) {
-  if (!smart_ || quiet_) return;
+  if (!progress_ || quiet_) return;
   const auto now = std::chrono::steady_clock::now();
   if (!force && progress_shown_ && now - last_progress_ < std::chrono::milliseconds(100)) return;
   last_progress_ = now;

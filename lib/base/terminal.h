@@ -1,8 +1,9 @@
 // Terminal: everything a tool prints on stderr goes through one object.
 //
 // Messages carry one prefix, "pix-fetch: error: ...", "pix-fetch: warning:
-// ...". A progress line is drawn only when stderr is a terminal and --quiet
-// is off; it is redrawn in place, at most ten times a second, and erased
+// ...". A progress line is drawn only when stderr is a terminal, stdout is
+// not a pipe (so that in a pipeline only the last stage draws one) and
+// --quiet is off; it is redrawn in place, at most ten times a second, and erased
 // before any other message. Colour is used only on a terminal and never when
 // NO_COLOR is set (https://no-color.org). Not thread-safe: tools report from
 // their main loop.
@@ -41,6 +42,7 @@ class Terminal {
   bool quiet_;
   bool smart_;   // stderr is a terminal that understands \r and erase-line
   bool colour_;
+  bool progress_;  // smart_, and stdout is not a pipe (the last stage of a pipeline)
   bool progress_shown_ = false;
   std::chrono::steady_clock::time_point last_progress_{};
 };
