@@ -175,9 +175,10 @@ int StageIo::Finish(const Status& run_status, const std::string& extra_summary) 
     const uint64_t written = counters_.ok + counters_.failed + counters_.passed_through;
     std::string summary =
         written == counters_.read
-            ? fmt::format("{} records: {} ok, {}", counters_.read, counters_.ok, FormatFailures(counters_))
-            : fmt::format("{} records in, {} out: {} ok, {}", counters_.read, written, counters_.ok,
-                          FormatFailures(counters_));
+            ? fmt::format("{}: {} ok, {}", Counted(counters_.read, "record", "records"),
+                          counters_.ok, FormatFailures(counters_))
+            : fmt::format("{} in, {} out: {} ok, {}", Counted(counters_.read, "record", "records"),
+                          written, counters_.ok, FormatFailures(counters_));
     if (counters_.passed_through) {
       summary += fmt::format(", {} passed through with earlier errors", counters_.passed_through);
     }

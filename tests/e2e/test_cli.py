@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Every tool's manners (git's t0012 idea): --help on stdout with exit 0,
---version, a bad flag gives exit 2 with a hint on stderr, and the committed
-man page OPTIONS section and shell completions match the binary."""
+--version, a bad flag gives exit 2 with a hint on stderr, the committed
+man page OPTIONS section and shell completions match the binary, and
+progress is drawn only where it belongs."""
 import os
+import pty
 import subprocess
+import tempfile
 import sys
 import unittest
 
@@ -30,6 +33,51 @@ class CliTest(unittest.TestCase):
                 self.assertEqual(run.stdout, "")
                 self.assertIn(f"{name}: error:", run.stderr)
                 self.assertIn(f"Run '{name} --help'", run.stderr)
+
+    def stderr_on_a_terminal(self, stdout, env=None):
+        """pix-keywords' stderr when it is a pseudo-terminal, stdout as given."""
+        master, slave = pty.openpty()
+        try:
+            proc = subprocess.run([harness.tool("pix-keywords"), "-k", "cat"], stdout=stdout,
+                                  stderr=slave, stdin=subprocess.DEVNULL, timeout=30,
+                                  env={**os.environ, "TERM": "xterm", **(env or {})})
+            os.close(slave)
+            slave = -1
+            self.assertEqual(proc.returncode, 0)
+            chunks = []
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the other side is closed and drained
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            return b"".join(chunks).decode()
+        finally:
+            os.close(master)
+            if slave >= 0:
+                os.close(slave)
+
+    def test_progress_only_on_a_terminal_and_only_at_the_end_of_a_pipeline(self):
+        progress = "pix-keywords: 1 read"
+        with tempfile.TemporaryFile() as out:  # the last stage: output to a file
+            err = self.stderr_on_a_terminal(out)
+        self.assertIn("\r\x1b[K" + progress, err)
+        self.assertIn("\r\x1b[Kpix-keywords: 1 record in, 4 out", err)
+        # In the middle of a pipeline: no progress, the summary still shows.
+        r, w = os.pipe()
+        try:
+            err = self.stderr_on_a_terminal(w)
+        finally:
+            os.close(w)
+            os.close(r)
+        self.assertNotIn(progress, err)
+        self.assertIn("pix-keywords: 1 record in, 4 out", err)
+        with tempfile.TemporaryFile() as out:  # TERM=dumb cannot redraw a line
+            err = self.stderr_on_a_terminal(out, {"TERM": "dumb"})
+        self.assertNotIn(progress, err)
+        self.assertNotIn("\x1b", err)
 
     def test_every_tool_has_a_man_page_and_completions(self):
         for name in TOOLS:
