@@ -271,8 +271,10 @@ class FetchRun {
   int Run() {
     Status status = MakeDirs(options_.output_dir);
     // Keep enough transfers queued to fill every slot, without reading the
-    // whole input into memory. Input is read ahead by a thread, so a slow
-    // upstream stage never stalls downloads in progress.
+    // whole input into memory; files waiting for their digest count too, so
+    // a slow disk holds downloads back instead of piling up records. Input is
+    // read ahead by a thread, so a slow upstream stage never stalls downloads
+    // in progress.
     const size_t window = static_cast<size_t>(options_.http.max_total_connections) * 2 + 16;
     io_.StartReadAhead(window, [this] { client_.Wakeup(); });
     bool input_done = false;
@@ -282,7 +284,7 @@ class FetchRun {
         status = first_error_.ok() ? Status::Interrupted() : first_error_;
         break;
       }
-      while (!input_done && status.ok() && client_.pending() < window) {
+      while (!input_done && status.ok() && client_.pending() + digester_.pending() < window) {
         Record record;
         auto state = io_.TryRead(&record);
         if (!state.ok()) {
