@@ -15,8 +15,7 @@
 namespace pix {
 namespace {
 
-constexpr uint32_t kBuckets = 1u << HammingIndex::kKeyBits;
-constexpr uint64_t kKeyMask = kBuckets - 1;
+constexpr int kSubstringBits = HammingIndex::kSubstringBits;
 
 // Hot loops are compiled for three instruction sets and picked at run time:
 // the x86-64 baseline that Debian builds for has no popcount instruction
@@ -30,17 +29,20 @@ constexpr uint64_t kKeyMask = kBuckets - 1;
 #define PIX_KERNEL_AVX512 [[gnu::target("popcnt,avx512f,avx512vpopcntdq")]]
 #endif
 
-uint64_t KeyOf(uint64_t permuted, int table) {
-  return (permuted >> (table * HammingIndex::kKeyBits)) & kKeyMask;
+uint32_t BucketsOf(int key_bits) { return 1u << key_bits; }
+
+// The key of a permuted hash in a table: the first key_bits of its substring.
+uint64_t KeyOf(uint64_t permuted, int table, int key_bits) {
+  return (permuted >> (table * kSubstringBits)) & (BucketsOf(key_bits) - 1);
 }
 
-// Non-zero 16-bit masks sorted by popcount; the masks with 1..r bits set are
-// a prefix of it. Built once (thread-safe static initialisation).
+// The non-zero masks of `bits` bits sorted by popcount; the masks with 1..r
+// bits set are a prefix of it.
 struct MaskTable {
   std::vector<uint32_t> masks;
-  std::array<uint32_t, HammingIndex::kKeyBits + 1> count_up_to{};  // masks with popcount <= r
-  MaskTable() {
-    for (uint32_t m = 1; m < kBuckets; ++m) masks.push_back(m);
+  std::array<uint32_t, kSubstringBits + 1> count_up_to{};  // masks with popcount <= r
+  explicit MaskTable(int bits) {
+    for (uint32_t m = 1; m < BucketsOf(bits); ++m) masks.push_back(m);
     std::stable_sort(masks.begin(), masks.end(),
                      [](uint32_t a, uint32_t b) { return std::popcount(a) < std::popcount(b); });
     for (uint32_t m : masks) ++count_up_to[std::popcount(m)];
@@ -48,10 +50,17 @@ struct MaskTable {
   }
 };
 
-std::span<const uint32_t> NeighbourMasks(int radius) {
-  static const MaskTable table;
-  radius = std::min(radius, HammingIndex::kKeyBits);
-  return {table.masks.data(), table.count_up_to[radius]};
+// Masks within `radius` of a key of `key_bits` bits. The tables for every
+// key width are built once (thread-safe static initialisation, 256 KiB).
+std::span<const uint32_t> NeighbourMasks(int key_bits, int radius) {
+  static const std::vector<MaskTable> tables = [] {
+    std::vector<MaskTable> all;
+    for (int bits = 0; bits <= kSubstringBits; ++bits) all.emplace_back(bits);
+    return all;
+  }();
+  const MaskTable& table = tables[static_cast<size_t>(key_bits)];
+  radius = std::min(radius, key_bits);
+  return {table.masks.data(), table.count_up_to[static_cast<size_t>(radius)]};
 }
 
 uint64_t Binomial(int n, int k) {
@@ -64,7 +73,7 @@ uint64_t Binomial(int n, int k) {
 // permuted hashes differ in `diff`: then that table reports it, not this one.
 bool FoundEarlier(const HammingIndex::Plan& plan, int table, uint64_t diff) {
   for (int t = 0; t < table; ++t) {
-    if (std::popcount(KeyOf(diff, t)) <= plan.radius[t]) return true;
+    if (std::popcount(KeyOf(diff, t, plan.key_bits)) <= plan.radius[t]) return true;
   }
   return false;
 }
@@ -86,7 +95,13 @@ struct ScalarKernel {
 #ifdef PIX_HAMMING_X86
 // Four rows per pass over the columns: each column vector is loaded once for
 // 32 comparisons, and one test of the OR of the masks skips the common case.
+// The rows are four named registers, not an array: with an array g++ keeps
+// rows and masks on the stack and the loop runs at half speed.
 struct Avx512Kernel {
+  PIX_KERNEL_AVX512 static __mmask8 Near(__m512i x, __m512i v, __m512i radius, __mmask8 lanes) {
+    return _mm512_mask_cmple_epu64_mask(lanes, _mm512_popcnt_epi64(_mm512_xor_si512(x, v)), radius);
+  }
+
   template <typename Hit>
   PIX_KERNEL_AVX512 static void Block(const uint64_t* a, uint32_t na, const uint64_t* b,
                                       uint32_t nb, int radius, const Hit& hit) {
@@ -94,19 +109,18 @@ struct Avx512Kernel {
     for (uint32_t i = 0; i < na; i += 4) {
       const uint32_t rows = std::min(4u, na - i);
       // Short groups repeat their last row; its hits are reported once.
-      __m512i x[4];
-      for (uint32_t r = 0; r < 4; ++r) {
-        x[r] = _mm512_set1_epi64(static_cast<long long>(a[i + std::min(r, rows - 1)]));
-      }
+      const auto row = [&](uint32_t r) {
+        return static_cast<long long>(a[i + std::min(r, rows - 1)]);
+      };
+      const __m512i x0 = _mm512_set1_epi64(row(0)), x1 = _mm512_set1_epi64(row(1));
+      const __m512i x2 = _mm512_set1_epi64(row(2)), x3 = _mm512_set1_epi64(row(3));
       for (uint32_t k = 0; k < nb; k += 8) {
         const __mmask8 lanes = nb - k >= 8 ? 0xFF : static_cast<__mmask8>((1u << (nb - k)) - 1);
         const __m512i v = _mm512_maskz_loadu_epi64(lanes, b + k);
-        __mmask8 m[4];
-        for (int r = 0; r < 4; ++r) {
-          m[r] = _mm512_mask_cmple_epu64_mask(lanes, _mm512_popcnt_epi64(_mm512_xor_si512(x[r], v)),
-                                              vr);
-        }
-        if ((m[0] | m[1] | m[2] | m[3]) == 0) continue;
+        const __mmask8 m0 = Near(x0, v, vr, lanes), m1 = Near(x1, v, vr, lanes);
+        const __mmask8 m2 = Near(x2, v, vr, lanes), m3 = Near(x3, v, vr, lanes);
+        if ((m0 | m1 | m2 | m3) == 0) continue;
+        const __mmask8 m[4] = {m0, m1, m2, m3};
         for (uint32_t r = 0; r < rows; ++r) {
           for (unsigned bits = m[r]; bits; bits &= bits - 1) {
             hit(i + r, k + static_cast<uint32_t>(std::countr_zero(bits)));
@@ -252,9 +266,17 @@ std::vector<HammingPair> InParallel(uint32_t total, uint32_t chunk, int threads,
 
 }  // namespace
 
-HammingIndex::Plan HammingIndex::PlanFor(int radius) {
+int HammingIndex::KeyBitsFor(size_t n) {
+  constexpr double kPerBucket = 16;
+  const double bits = std::round(std::log2(std::max(1.0, static_cast<double>(n) / kPerBucket)));
+  return std::clamp(static_cast<int>(bits), 1, kSubstringBits);
+}
+
+HammingIndex::Plan HammingIndex::PlanFor(int radius, int key_bits) {
   assert(radius >= 0 && radius <= kMaxRadius);
+  assert(key_bits >= 1 && key_bits <= kSubstringBits);
   Plan plan;
+  plan.key_bits = key_bits;
   if (radius < kTables) {
     // r + 1 tables probed at radius 0 satisfy sum (r_t + 1) >= r + 1.
     plan.tables = radius + 1;
@@ -266,16 +288,19 @@ HammingIndex::Plan HammingIndex::PlanFor(int radius) {
   uint64_t probes = 0;
   for (int t = 0; t < kTables; ++t) {
     plan.radius[t] = extra / kTables + (t < extra % kTables ? 1 : 0);
-    for (int k = 0; k <= plan.radius[t]; ++k) probes += Binomial(kKeyBits, k);
+    for (int k = 0; k <= plan.radius[t]; ++k) probes += Binomial(key_bits, k);
   }
-  // Each probe compares a bucket with about n / 65536 others; past an eighth
-  // of the buckets per key, bookkeeping makes a plain scan the faster choice.
-  if (probes * 8 > kBuckets) plan.tables = 0;
+  // Each probe compares a bucket with about n / 2^key_bits others; past an
+  // eighth of the buckets per key, bookkeeping makes a plain scan the faster
+  // choice.
+  if (probes * 8 > BucketsOf(key_bits)) plan.tables = 0;
   return plan;
 }
 
-HammingIndex::HammingIndex(std::span<const uint64_t> hashes) : n_(hashes.size()) {
+HammingIndex::HammingIndex(std::span<const uint64_t> hashes, int key_bits)
+    : n_(hashes.size()), key_bits_(key_bits ? key_bits : KeyBitsFor(hashes.size())) {
   assert(hashes.size() < (uint64_t{1} << 32));
+  assert(key_bits_ >= 1 && key_bits_ <= kSubstringBits);
   // Rank bits by entropy and deal them to the tables in snake order.
   std::array<uint64_t, 64> ones{};
   for (uint64_t h : hashes) {
@@ -295,7 +320,7 @@ HammingIndex::HammingIndex(std::span<const uint64_t> hashes) : n_(hashes.size())
   for (int rank = 0; rank < 64; ++rank) {
     const int round = rank / kTables, pos = rank % kTables;
     const int table = (round % 2 == 0) ? pos : kTables - 1 - pos;
-    target[order[rank]] = table * kKeyBits + filled[table]++;
+    target[order[rank]] = table * kSubstringBits + filled[table]++;
   }
   for (int byte = 0; byte < 8; ++byte) {
     for (int v = 0; v < 256; ++v) {
@@ -313,14 +338,14 @@ HammingIndex::HammingIndex(std::span<const uint64_t> hashes) : n_(hashes.size())
   // Counting sort of the ids by each table's key.
   for (int t = 0; t < kTables; ++t) {
     Table& table = tables_[t];
-    table.offsets.assign(kBuckets + 1, 0);
-    for (uint64_t p : permuted) ++table.offsets[KeyOf(p, t) + 1];
+    table.offsets.assign(BucketsOf(key_bits_) + 1, 0);
+    for (uint64_t p : permuted) ++table.offsets[KeyOf(p, t, key_bits_) + 1];
     std::partial_sum(table.offsets.begin(), table.offsets.end(), table.offsets.begin());
     table.hashes.resize(n_);
     table.ids.resize(n_);
     std::vector<uint32_t> cursor(table.offsets.begin(), table.offsets.end() - 1);
     for (uint32_t i = 0; i < n_; ++i) {
-      const uint32_t slot = cursor[KeyOf(permuted[i], t)]++;
+      const uint32_t slot = cursor[KeyOf(permuted[i], t, key_bits_)]++;
       table.hashes[slot] = permuted[i];
       table.ids[slot] = i;
     }
@@ -336,10 +361,11 @@ uint64_t HammingIndex::Permute(uint64_t hash) const {
 void HammingIndex::JoinTable(const Plan& plan, int table, int radius, int threads,
                              std::vector<HammingPair>* out) const {
   const Table& tb = tables_[table];
-  const std::span<const uint32_t> masks = NeighbourMasks(plan.radius[table]);
+  const std::span<const uint32_t> masks = NeighbourMasks(plan.key_bits, plan.radius[table]);
   const JoinArgs args{&plan,         table, radius, tb.offsets.data(), tb.hashes.data(),
                       tb.ids.data(), masks};
-  auto found = InParallel(kBuckets, 256, threads,
+  const uint32_t buckets = BucketsOf(plan.key_bits);
+  auto found = InParallel(buckets, std::max(1u, buckets / 256), threads,
                           [&](uint32_t begin, uint32_t end, std::vector<HammingPair>* found_out) {
                             JoinKeys(args, begin, end, found_out);
                           });
@@ -347,7 +373,7 @@ void HammingIndex::JoinTable(const Plan& plan, int table, int radius, int thread
 }
 
 std::vector<HammingPair> HammingIndex::SelfJoin(int radius, int threads) const {
-  const Plan plan = PlanFor(radius);
+  const Plan plan = PlanFor(radius, key_bits_);
   if (plan.tables == 0) {
     // Rows near the top cost more than rows near the end; small chunks balance.
     // Any table holds every hash once; its order is as good as any.
@@ -364,7 +390,7 @@ std::vector<HammingPair> HammingIndex::SelfJoin(int radius, int threads) const {
 }
 
 void HammingIndex::Query(uint64_t query, int radius, std::vector<HammingMatch>* out) const {
-  const Plan plan = PlanFor(radius);
+  const Plan plan = PlanFor(radius, key_bits_);
   const uint64_t q = Permute(query);
   if (plan.tables == 0) {
     const Table& tb = tables_[0];
@@ -376,7 +402,7 @@ void HammingIndex::Query(uint64_t query, int radius, std::vector<HammingMatch>* 
   }
   for (int t = 0; t < plan.tables; ++t) {
     const Table& tb = tables_[t];
-    const uint32_t key = static_cast<uint32_t>(KeyOf(q, t));
+    const uint32_t key = static_cast<uint32_t>(KeyOf(q, t, key_bits_));
     const auto probe = [&](uint32_t k) {
       for (uint32_t i = tb.offsets[k]; i < tb.offsets[k + 1]; ++i) {
         const uint64_t diff = q ^ tb.hashes[i];
@@ -386,7 +412,7 @@ void HammingIndex::Query(uint64_t query, int radius, std::vector<HammingMatch>* 
       }
     };
     probe(key);
-    for (uint32_t mask : NeighbourMasks(plan.radius[t])) probe(key ^ mask);
+    for (uint32_t mask : NeighbourMasks(key_bits_, plan.radius[t])) probe(key ^ mask);
   }
 }
 

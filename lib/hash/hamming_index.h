@@ -3,12 +3,19 @@
 // (Norouzi, Punjani and Fleet, "Fast Search in Hamming Space with Multi-Index
 // Hashing", CVPR 2012).
 //
-// The 64 bits are split into four 16-bit substrings, each the key of a table
-// of 65,536 buckets. If two hashes differ in at most r bits, then by the
-// pigeonhole principle some substring t differs in at most r_t bits whenever
-// sum over t of (r_t + 1) >= r + 1; so a pair is found by looking, in each
-// table, at the buckets whose keys are within r_t of a key. For r = 10 the
-// radii are 2, 2, 2, 1: 428 bucket probes per key instead of n comparisons.
+// The 64 bits are split into four 16-bit substrings, one per table. If two
+// hashes differ in at most r bits, then by the pigeonhole principle some
+// substring t differs in at most r_t bits whenever sum over t of (r_t + 1) >=
+// r + 1; so a pair is found by looking, in each table, at the buckets whose
+// keys are within r_t of a key. For r = 10 the radii are 2, 2, 2, 1.
+//
+// A table's key is the first b bits of its substring (b <= 16): if the
+// substrings differ in at most r_t bits, so do their prefixes. b trades
+// buckets for comparisons. The index picks b so that a bucket holds about 16
+// hashes (b = 13 at 100,000, 16 from a million), which the speed benchmark
+// found fastest: fewer, fuller buckets cost more comparisons than the probes
+// they save (at a million, b = 14 joins 1.4x slower than b = 16); at small n
+// more, emptier buckets cost probes that find nothing.
 // A self-join walks the buckets, not the hashes, so each pair of buckets is
 // visited once and the comparisons run over contiguous arrays; a pair that
 // several tables would find is reported only by the first of them.
@@ -19,7 +26,7 @@
 // to the tables in snake order, so every table gets an equal share of the
 // informative bits. Distances do not change under a permutation.
 //
-// Memory: 12 bytes per hash per table (48 bytes) plus 1 MiB of bucket
+// Memory: 12 bytes per hash per table (48 bytes) plus at most 1 MiB of bucket
 // offsets. At radii where probing would cost more than comparing all
 // pairs (above about 20 bits), SelfJoin and Query fall back to a linear scan.
 //
@@ -54,13 +61,19 @@ inline int HammingDistance(uint64_t a, uint64_t b) { return std::popcount(a ^ b)
 class HammingIndex {
  public:
   static constexpr int kTables = 4;
-  static constexpr int kKeyBits = 16;
+  static constexpr int kSubstringBits = 16;
   static constexpr int kMaxRadius = 64;
 
-  // Indexes `hashes`; the id of hashes[i] is i. REQUIRES: size < 2^32.
-  explicit HammingIndex(std::span<const uint64_t> hashes);
+  // Indexes `hashes`; the id of hashes[i] is i. `key_bits` (1..16) sets the
+  // bits of each table's key; 0 chooses them from the number of hashes.
+  // REQUIRES: size < 2^32.
+  explicit HammingIndex(std::span<const uint64_t> hashes, int key_bits = 0);
 
   size_t size() const { return n_; }
+  int key_bits() const { return key_bits_; }
+
+  // The key bits chosen for `n` hashes: about 16 hashes per bucket.
+  static int KeyBitsFor(size_t n);
 
   // Every pair (a < b) of indexed hashes at distance <= radius, each exactly
   // once, in no particular order. REQUIRES: 0 <= radius <= kMaxRadius.
@@ -77,12 +90,13 @@ class HammingIndex {
   struct Plan {
     int tables = 0;
     std::array<int, kTables> radius{};
+    int key_bits = kSubstringBits;
   };
-  static Plan PlanFor(int radius);
+  static Plan PlanFor(int radius, int key_bits = kSubstringBits);
 
  private:
   struct Table {
-    std::vector<uint32_t> offsets;  // 65,537 bucket starts into the arrays below
+    std::vector<uint32_t> offsets;  // 2^key_bits + 1 bucket starts into the arrays below
     std::vector<uint64_t> hashes;   // permuted hashes, sorted by this table's key
     std::vector<uint32_t> ids;
   };
@@ -91,6 +105,7 @@ class HammingIndex {
                  std::vector<HammingPair>* out) const;
 
   size_t n_ = 0;
+  int key_bits_ = kSubstringBits;
   std::array<std::array<uint64_t, 256>, 8> permute_{};  // byte k, value v -> permuted bits
   std::array<Table, kTables> tables_;
 };

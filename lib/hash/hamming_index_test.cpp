@@ -65,18 +65,31 @@ TEST_CASE("HammingIndex plans satisfy the pigeonhole condition") {
   CHECK(ten.radius == std::array<int, 4>{2, 2, 2, 1});
 }
 
+TEST_CASE("HammingIndex chooses about 16 hashes per bucket") {
+  CHECK(HammingIndex::KeyBitsFor(0) == 1);
+  CHECK(HammingIndex::KeyBitsFor(3000) == 8);
+  CHECK(HammingIndex::KeyBitsFor(100000) == 13);
+  CHECK(HammingIndex::KeyBitsFor(1000000) == 16);
+  CHECK(HammingIndex::KeyBitsFor(size_t{1} << 30) == 16);
+  CHECK(HammingIndex(std::vector<uint64_t>(3000)).key_bits() == 8);
+}
+
 TEST_CASE("HammingIndex self-join finds exactly the pairs of an all-pairs scan") {
   const auto hashes = ClusteredHashes(3000, 14, 7);
-  HammingIndex index(hashes);
-  for (int radius : {0, 1, 3, 4, 6, 10, 12, 20, 28}) {
-    CAPTURE(radius);
-    auto want = AllPairs(hashes, radius);
-    for (int threads : {1, 2}) {
-      auto got = index.SelfJoin(radius, threads);
-      Sort(&got);
-      Sort(&want);
-      CHECK(got.size() == want.size());
-      CHECK(got == want);
+  // Auto (a scan at this size for most radii), short keys, and full keys.
+  for (int key_bits : {0, 9, 12, 16}) {
+    CAPTURE(key_bits);
+    HammingIndex index(hashes, key_bits);
+    for (int radius : {0, 1, 3, 4, 6, 10, 12, 20, 28}) {
+      CAPTURE(radius);
+      auto want = AllPairs(hashes, radius);
+      for (int threads : {1, 2}) {
+        auto got = index.SelfJoin(radius, threads);
+        Sort(&got);
+        Sort(&want);
+        CHECK(got.size() == want.size());
+        CHECK(got == want);
+      }
     }
   }
 }
@@ -92,30 +105,34 @@ TEST_CASE("HammingIndex finds pairs that differ only inside one key") {
     hashes.push_back(h ^ 0x3FF);             // 10 low bits
     hashes.push_back(h ^ (0x3FFull << 54));  // 10 high bits
   }
-  HammingIndex index(hashes);
-  auto got = index.SelfJoin(10);
   auto want = AllPairs(hashes, 10);
-  Sort(&got);
   Sort(&want);
   CHECK(want.size() >= 400);
-  CHECK(got == want);
+  for (int key_bits : {10, 16}) {
+    HammingIndex index(hashes, key_bits);
+    auto got = index.SelfJoin(10);
+    Sort(&got);
+    CHECK(got == want);
+  }
 }
 
 TEST_CASE("HammingIndex query returns each match once") {
   const auto hashes = ClusteredHashes(2000, 12, 11);
-  HammingIndex index(hashes);
-  for (int radius : {0, 5, 10, 24}) {
-    for (size_t q = 0; q < 50; ++q) {
-      std::vector<HammingMatch> got;
-      index.Query(hashes[q], radius, &got);
-      std::set<uint32_t> ids;
-      for (const auto& m : got) {
-        CHECK(ids.insert(m.id).second);
-        CHECK(static_cast<int>(m.distance) == HammingDistance(hashes[q], hashes[m.id]));
+  for (int key_bits : {0, 10, 16}) {
+    HammingIndex index(hashes, key_bits);
+    for (int radius : {0, 5, 10, 24}) {
+      for (size_t q = 0; q < 50; ++q) {
+        std::vector<HammingMatch> got;
+        index.Query(hashes[q], radius, &got);
+        std::set<uint32_t> ids;
+        for (const auto& m : got) {
+          CHECK(ids.insert(m.id).second);
+          CHECK(static_cast<int>(m.distance) == HammingDistance(hashes[q], hashes[m.id]));
+        }
+        size_t want = 0;
+        for (uint64_t h : hashes) want += HammingDistance(h, hashes[q]) <= radius;
+        CHECK(got.size() == want);
       }
-      size_t want = 0;
-      for (uint64_t h : hashes) want += HammingDistance(h, hashes[q]) <= radius;
-      CHECK(got.size() == want);
     }
   }
 }
