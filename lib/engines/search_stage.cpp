@@ -145,20 +145,26 @@ class SearchRun {
     }
     if (options_.dry_run) return DryRun();
     Status status = Loop();
-    if (status.code() == StatusCode::kInterrupted || InterruptRequested()) {
+    if (InterruptRequested() && status.ok()) status = Status::Interrupted();
+    if (!status.ok()) {
+      // Interrupted, or stopped by a fatal error such as a malformed input
+      // line: requests in flight and queued end as "interrupted", saying
+      // why, and what was found so far is still written below.
+      const std::string why = status.code() == StatusCode::kInterrupted
+                                  ? std::string("the run was interrupted")
+                                  : "the run stopped: " + status.message();
       interrupted_ = true;
-      client_.CancelAll();
+      client_.CancelAll(why);
       for (EngineSlot& slot : slots_) {
         while (!slot.ready.empty()) {
           Task* t = slot.ready.front();
           slot.ready.pop_front();
-          EndTask(t, "interrupted", "the run was interrupted before this request");
+          EndTask(t, "interrupted", why + " before this request");
         }
       }
-      if (status.ok()) status = Status::Interrupted();
     }
-    if (status.ok() || status.code() == StatusCode::kInterrupted) {
-      Status written = options_.stream ? Status::Ok() : WriteAll();
+    if (!options_.stream) {
+      Status written = WriteAll();
       if (status.ok()) status = written;
     }
     return io_.Finish(status, Summary());

@@ -305,7 +305,13 @@ class FetchRun {
       if (status.ok()) status = first_error_;
       ShowProgress();
     }
-    if (!status.ok() && client_.pending() > 0) client_.CancelAll();  // write what is in flight
+    if (!status.ok() && client_.pending() > 0) {
+      // Write what is in flight, saying why it stopped; partial files stay
+      // for --resume.
+      client_.CancelAll(status.code() == StatusCode::kInterrupted
+                            ? "the run was interrupted"
+                            : "the run stopped before this download finished: " + status.message());
+    }
     if (Status drained = digester_.Drain(); status.ok()) status = drained;
     if (status.ok()) status = first_error_;
     return io_.Finish(status, Summary());

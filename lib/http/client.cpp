@@ -588,7 +588,7 @@ void HttpClient::Wakeup() {
   curl_multi_wakeup(impl_->multi);
 }
 
-void HttpClient::CancelAll() {
+void HttpClient::CancelAll(std::string_view why) {
   Impl& im = *impl_;
   std::vector<CURL*> easies;
   for (auto& [easy, t] : im.running) easies.push_back(easy);
@@ -603,7 +603,7 @@ void HttpClient::CancelAll() {
   }
   for (auto& t : im.queued) {
     t->response.error_code = "interrupted";
-    t->response.error_message = "the run was interrupted";
+    t->response.error_message = std::string(why);
     im.finished.push_back(std::move(t));
   }
   im.queued.clear();

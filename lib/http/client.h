@@ -182,8 +182,9 @@ class HttpClient {
   // Transfers currently running.
   size_t active() const;
 
-  // Aborts everything: each pending transfer ends with "interrupted".
-  void CancelAll();
+  // Aborts everything: each pending transfer ends with "interrupted" and
+  // `why` as its message.
+  void CancelAll(std::string_view why = "the run was interrupted");
 
   // One blocking request whose body is collected into `*body`.
   HttpResponse Fetch(HttpRequest request, std::string* body);

@@ -29,15 +29,20 @@ class SearchTestCase(harness.TempDirTestCase):
         return urls + ["--engine-opt", f"google.api_url={self.server.url('/' + mode + '/google')}"]
 
     def search(self, records, args=(), mode="eng", env=None, paced=False, timeout=120):
-        """Runs pix-search with every engine at <fixture>/<mode>/<engine>."""
+        """Runs pix-search with every engine at <fixture>/<mode>/<engine>.
+        `records`: a label, a list of records, or the raw text of stdin."""
         full = ["--allow-private", "--retries", "0", *self.base_urls(mode)]
         if not paced:
             full += [a for e in ENGINES for a in ("--engine-opt", f"{e}.interval=0")]
         clean = {k: "" for k in os.environ if k.startswith("PIX_ENGINE_")}
         clean.update(env or {})
-        if isinstance(records, str):
+        text = None
+        if isinstance(records, str) and "\n" in records:
+            text, records = records, None
+        elif isinstance(records, str):
             records = [{"label": records}]
-        return harness.run("pix-search", [*full, *args], records=records, env=clean, timeout=timeout)
+        return harness.run("pix-search", [*full, *args], records=records, text=text, env=clean,
+                           timeout=timeout)
 
     def requests(self, path_prefix):
         """Requests the fixture server saw whose path starts with path_prefix."""

@@ -308,6 +308,15 @@ class FetchTest(harness.TempDirTestCase):
         run = harness.run("pix-fetch", ["-d", os.path.join(self.tmp, "o"), "--allow-private"], text=text)
         self.assertEqual(run.returncode, 3)
         self.assertIn("<stdin>:2: invalid JSON", run.stderr)
+        # A download in flight when the bad line stops the run is written,
+        # saying why it did not finish.
+        slow = json.dumps({"url": self.url("/hostile/slow?ms=3000")}) + "\n{broken\n"
+        run = harness.run("pix-fetch", ["-d", os.path.join(self.tmp, "s"), "--allow-private"], text=slow)
+        self.assertEqual(run.returncode, 3)
+        self.assertEqual(len(run.records), 1)
+        self.assertEqual(run.records[0]["error"]["code"], "interrupted")
+        self.assertIn("stopped before this download finished: <stdin>:2: invalid JSON",
+                      run.records[0]["error"]["message"])
         run = harness.run("pix-fetch", ["-d", os.path.join(self.tmp, "o"), "--allow-private",
                                         "--skip-invalid"], text=text)
         self.assertEqual(run.returncode, 0, run.stderr)

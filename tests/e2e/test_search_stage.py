@@ -250,6 +250,23 @@ class InterruptTest(SearchTestCase):
                          [("fox two scenario:slow", "interrupted"), ("fox three", "interrupted")])
 
 
+    def test_malformed_line_stops_the_run_and_writes_what_was_found(self):
+        # Two queries at a time: the third line is read when the first query
+        # is done, while the second's request hangs (10 s).
+        text = "".join(json.dumps({"label": q}) + "\n" for q in ("fox total:5", "fox two scenario:slow"))
+        text += "{broken\n"
+        started = time.monotonic()
+        run = self.search(text, ["-e", "wikimedia", "--active-queries", "2"])
+        self.assertLess(time.monotonic() - started, 8)  # did not wait for the hanging request
+        self.assertEqual(run.returncode, 3, run.stderr)
+        self.assertIn("<stdin>:3: invalid JSON", run.stderr)
+        self.assertEqual([r["label"] for r in run.records if "error" not in r], ["fox total:5"] * 5)
+        errors = [r for r in run.records if "error" in r]
+        self.assertEqual([(r["label"], r["error"]["code"]) for r in errors],
+                         [("fox two scenario:slow", "interrupted")])
+        self.assertIn("the run stopped: <stdin>:3: invalid JSON", errors[0]["error"]["message"])
+
+
 class PipelineTest(SearchTestCase):
     def test_search_then_fetch_offline(self):
         search = self.search("red fox", ["-e", "duckduckgo,bing,wikimedia", "--max", "12"])
