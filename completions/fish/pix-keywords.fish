@@ -30,6 +30,7 @@ complete -c pix-keywords -l wordnet-depth -x -d 'Hyponym levels to follow (0: sy
 complete -c pix-keywords -l wordnet-sense -x -d 'Which WordNet sense: auto (first photographable one) or N; implies --wordnet'
 complete -c pix-keywords -l wordnet-dir -r -F -d 'WordNet database directory (default /usr/share/wordnet)'
 complete -c pix-keywords -l wordnet-instances -d 'Also follow instance hyponyms (city -> Paris)'
+complete -c pix-keywords -l wordnet-keep-ambiguous -d 'Keep words whose commonest sense is something else (toy, under dog)'
 complete -c pix-keywords -l no-wordnet -d 'No WordNet queries, even if the config turns them on'
 complete -c pix-keywords -l llm -d 'Ask a language model for more queries'
 complete -c pix-keywords -l no-llm -d 'Ask no language model, even if the config says so'

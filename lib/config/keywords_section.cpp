@@ -14,12 +14,14 @@ Status CheckTemplates(const YamlMap& s, const std::vector<std::string>& template
 
 Status ParseWordNet(const YamlMap& keywords, KeywordOptions::WordNetSettings* w) {
   PIX_ASSIGN_OR_RETURN(YamlMap s, keywords.Child("wordnet"));
-  PIX_RETURN_IF_ERROR(s.CheckKeys({"enabled", "dir", "depth", "sense", "instances", "max_terms"}));
+  PIX_RETURN_IF_ERROR(
+      s.CheckKeys({"enabled", "dir", "depth", "sense", "instances", "keep_ambiguous", "max_terms"}));
   PIX_RETURN_IF_ERROR(s.Get("enabled", &w->enabled));
   PIX_RETURN_IF_ERROR(s.Get("dir", &w->dir));
   PIX_RETURN_IF_ERROR(s.Get("depth", &w->expand.depth, 0, 20));
   PIX_RETURN_IF_ERROR(GetWordNetSense(s, "sense", &w->expand.sense));
   PIX_RETURN_IF_ERROR(s.Get("instances", &w->expand.instances));
+  PIX_RETURN_IF_ERROR(s.Get("keep_ambiguous", &w->expand.keep_ambiguous));
   PIX_RETURN_IF_ERROR(s.Get("max_terms", &w->expand.max_terms, 1000000));
   return Status::Ok();
 }

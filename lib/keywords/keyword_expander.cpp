@@ -139,6 +139,7 @@ Result<LabelExpansion> KeywordExpander::Expand(const DatasetClass& spec) {
     if (spec.wordnet_sense) wo.sense = *spec.wordnet_sense;
     PIX_ASSIGN_OR_RETURN(WordNetExpansion wn, wordnet_->Expand(label, wo));
     out.wordnet_missing = wn.missing;
+    out.wordnet_ambiguous = std::move(wn.ambiguous);
     for (const WordNetTerm& term : wn.terms) list.Add(term.text, "wordnet");
   }
 

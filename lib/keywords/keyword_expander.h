@@ -42,6 +42,8 @@ struct LabelExpansion {
   std::vector<KeywordQuery> queries;
   // Why WordNet gave no terms (empty when it did, or when it is off).
   std::string wordnet_missing;
+  // WordNet words left out as ambiguous (WordNetExpansion::ambiguous).
+  std::vector<std::string> wordnet_ambiguous;
   // A failed model request (queries from the other sources are kept).
   std::string llm_error_code;
   std::string llm_error_message;

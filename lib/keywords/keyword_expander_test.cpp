@@ -77,8 +77,11 @@ TEST_CASE("expander: WordNet terms after the templates, per-class sense") {
                                       {"domestic dog", "wordnet"},
                                       {"Canis familiaris", "wordnet"},
                                       {"puppy", "wordnet"},
+                                      {"pup", "wordnet"},
                                       {"hound", "wordnet"},
-                                      {"hound dog", "wordnet"}});
+                                      {"hound dog", "wordnet"},
+                                      {"toy dog", "wordnet"},
+                                      {"lapdog", "wordnet"}});
   DatasetClass frump = Label("dog");
   frump.wordnet_sense = 2;
   CHECK(Run(o, frump) == Pairs{{"dog", "user"}, {"dog photo", "template"}, {"frump", "wordnet"}});

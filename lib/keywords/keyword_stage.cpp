@@ -70,6 +70,10 @@ class KeywordStage {
     if (!wordnet_missing_.empty()) {
       s += fmt::format("; WordNet knew nothing for {} label(s)", wordnet_missing_.size());
     }
+    if (wordnet_ambiguous_ > 0) {
+      s += fmt::format("; {} left out as ambiguous (--wordnet-keep-ambiguous keeps them)",
+                       Counted(wordnet_ambiguous_, "WordNet word", "WordNet words"));
+    }
     if (const ChatClient* llm = expander_->llm()) {
       s += fmt::format("; LLM: {} request(s), {} answer(s) from the cache", llm->requests_sent(),
                        llm->cache_hits());
@@ -82,6 +86,7 @@ class KeywordStage {
   Status Handle(Record& record, const DatasetClass& spec) {
     PIX_ASSIGN_OR_RETURN(LabelExpansion expansion, expander_->Expand(spec));
     ++labels_;
+    wordnet_ambiguous_ += expansion.wordnet_ambiguous.size();
     if (!expansion.wordnet_missing.empty()) {
       wordnet_missing_.push_back(spec.label);
       io_->terminal().Warning(fmt::format("\"{}\": {}; no WordNet queries", spec.label,
@@ -114,6 +119,7 @@ class KeywordStage {
   StageIo* io_;
   uint64_t labels_ = 0;
   uint64_t queries_ = 0;
+  uint64_t wordnet_ambiguous_ = 0;
   std::vector<std::string> wordnet_missing_;
 };
 

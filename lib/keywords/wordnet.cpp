@@ -1,6 +1,7 @@
 #include "keywords/wordnet.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,8 +9,6 @@
 #include <charconv>
 #include <iterator>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "base/files.h"
 #include "keywords/query_text.h"
@@ -64,7 +63,7 @@ bool FileExists(const std::string& path) {
 
 // The regular noun endings of WordNet's morphy(), in its order.
 constexpr std::pair<std::string_view, std::string_view> kNounSuffixes[] = {
-    {"s", ""}, {"ses", "s"}, {"xes", "x"}, {"zes", "z"},
+    {"s", ""},      {"ses", "s"},   {"xes", "x"},   {"zes", "z"},
     {"ches", "ch"}, {"shes", "sh"}, {"men", "man"}, {"ies", "y"},
 };
 
@@ -119,8 +118,9 @@ WordNet::~WordNet() {
   if (data_fd_ >= 0) ::close(data_fd_);
 }
 
-std::vector<uint32_t> WordNet::LookUp(std::string_view key) const {
+std::vector<uint32_t> WordNet::LookUp(std::string_view key, int* ranked) const {
   std::vector<uint32_t> offsets;
+  if (ranked) *ranked = 0;
   if (key.empty()) return offsets;
   const std::string_view index(index_);
   size_t lo = 0;
@@ -145,6 +145,7 @@ std::vector<uint32_t> WordNet::LookUp(std::string_view key) const {
       size_t p_cnt = 0;
       if (f.size() < 4 || !ParseNumber(f[2], &synset_cnt) || !ParseNumber(f[3], &p_cnt)) break;
       const size_t first = 4 + p_cnt + 2;
+      if (ranked && first - 1 < f.size() && !ParseNumber(f[first - 1], ranked)) *ranked = 0;
       for (size_t i = first; i < f.size() && offsets.size() < synset_cnt; ++i) {
         uint32_t off = 0;
         if (ParseNumber(f[i], &off)) offsets.push_back(off);
@@ -155,7 +156,8 @@ std::vector<uint32_t> WordNet::LookUp(std::string_view key) const {
   return offsets;
 }
 
-std::vector<uint32_t> WordNet::NounSenses(std::string_view word, std::string* lemma) const {
+std::vector<uint32_t> WordNet::NounSenses(std::string_view word, std::string* lemma,
+                                          int* ranked) const {
   const std::string key = IndexKey(word);
   std::vector<std::string> candidates = {key};
   auto [begin, end] = exceptions_.equal_range(key);
@@ -166,7 +168,7 @@ std::vector<uint32_t> WordNet::NounSenses(std::string_view word, std::string* le
     }
   }
   for (const std::string& candidate : candidates) {
-    auto offsets = LookUp(candidate);
+    auto offsets = LookUp(candidate, ranked);
     if (!offsets.empty()) {
       if (lemma) *lemma = candidate;
       return offsets;
@@ -177,8 +179,8 @@ std::vector<uint32_t> WordNet::NounSenses(std::string_view word, std::string* le
 
 Result<WordNetSynset> WordNet::ReadSynset(uint32_t offset) const {
   const auto corrupt = [&](std::string_view why) {
-    return Status::Corruption(fmt::format("{}: synset {:08}: {}", JoinPath(dir_, "data.noun"),
-                                          offset, why));
+    return Status::Corruption(
+        fmt::format("{}: synset {:08}: {}", JoinPath(dir_, "data.noun"), offset, why));
   };
   std::string line;
   char buf[4096];
@@ -224,8 +226,27 @@ Result<WordNetSynset> WordNet::ReadSynset(uint32_t offset) const {
     if (f[i + 2] != "n") continue;
     if (f[i] == "~") synset.hyponyms.push_back(target);
     if (f[i] == "~i") synset.instance_hyponyms.push_back(target);
+    if (f[i] == "@" || f[i] == "@i") synset.hypernyms.push_back(target);
   }
   return synset;
+}
+
+Result<bool> WordNet::IsKindOf(uint32_t offset, uint32_t ancestor) const {
+  // Up the hypernyms, breadth first; a synset may have several. The noun
+  // hierarchy is about 20 levels deep and has no cycles, but a damaged
+  // database might: each synset is visited once.
+  std::vector<uint32_t> todo = {offset};
+  std::unordered_set<uint32_t> seen = {offset};
+  while (!todo.empty()) {
+    const uint32_t at = todo.back();
+    todo.pop_back();
+    if (at == ancestor) return true;
+    PIX_ASSIGN_OR_RETURN(WordNetSynset synset, ReadSynset(at));
+    for (uint32_t up : synset.hypernyms) {
+      if (seen.insert(up).second) todo.push_back(up);
+    }
+  }
+  return false;
 }
 
 Result<int> WordNet::PicturableSense(const std::vector<uint32_t>& senses) const {
@@ -269,6 +290,16 @@ Result<WordNetExpansion> WordNet::Expand(std::string_view label,
   std::vector<uint32_t> level = {senses[static_cast<size_t>(out.sense - 1)]};
   visited.insert(level[0]);
   const auto full = [&] { return options.max_terms > 0 && out.terms.size() >= options.max_terms; };
+  // Whether the word's commonest sense, by WordNet's counts, is something
+  // other than the label's sense or a kind of it (see keep_ambiguous).
+  const uint32_t root = level[0];
+  const auto elsewhere = [&](const std::string& word) -> Result<bool> {
+    int ranked = 0;
+    const auto word_senses = LookUp(IndexKey(word), &ranked);
+    if (ranked < 1 || word_senses.empty() || visited.contains(word_senses.front())) return false;
+    PIX_ASSIGN_OR_RETURN(bool kind, IsKindOf(word_senses.front(), root));
+    return !kind;
+  };
   for (int depth = 0; depth <= options.depth && !level.empty() && !full(); ++depth) {
     std::vector<uint32_t> next;
     for (uint32_t offset : level) {
@@ -276,7 +307,15 @@ Result<WordNetExpansion> WordNet::Expand(std::string_view label,
       if (depth == 0) out.gloss = synset.gloss;
       for (std::string& word : synset.words) {
         if (full()) break;
-        if (seen_terms.Insert(word)) out.terms.push_back({std::move(word), depth, offset});
+        bool ambiguous = false;
+        if (!options.keep_ambiguous) {
+          PIX_ASSIGN_OR_RETURN(ambiguous, elsewhere(word));
+        }
+        if (ambiguous) {
+          out.ambiguous.push_back(std::move(word));
+        } else if (seen_terms.Insert(word)) {
+          out.terms.push_back({std::move(word), depth, offset});
+        }
       }
       const auto follow = [&](const std::vector<uint32_t>& targets) {
         for (uint32_t t : targets) {

@@ -35,10 +35,11 @@ inline constexpr const char* kDefaultWordNetDir = "/usr/share/wordnet";
 
 struct WordNetSynset {
   uint32_t offset = 0;
-  int lex_file = 0;  // lexicographer file number (5 = noun.animal, ...)
-  std::vector<std::string> words;            // as written, '_' turned into ' '
-  std::vector<uint32_t> hyponyms;            // "~" pointers to noun synsets
-  std::vector<uint32_t> instance_hyponyms;   // "~i": named instances (Paris for city)
+  int lex_file = 0;                         // lexicographer file number (5 = noun.animal, ...)
+  std::vector<std::string> words;           // as written, '_' turned into ' '
+  std::vector<uint32_t> hyponyms;           // "~" pointers to noun synsets
+  std::vector<uint32_t> instance_hyponyms;  // "~i": named instances (Paris for city)
+  std::vector<uint32_t> hypernyms;          // "@" and "@i": what it is a kind or instance of
   std::string gloss;
 };
 
@@ -74,6 +75,14 @@ struct WordNetExpandOptions {
   // Stop after this many terms (0: no limit). Bounds the work for broad
   // labels ("entity" has tens of thousands of hyponyms).
   size_t max_terms = 0;
+  // Keep words whose commonest sense is not the label's sense or a kind of
+  // it. Off: such a word searches for that other thing. Under "dog", "toy"
+  // (of "toy dog, toy") is first a plaything and "boxer" a fighter; under
+  // "car", "bus" is first a bus and "Berlin" a city. "hen" under "bird" stays:
+  // its commonest sense, the chicken, is a bird too. A word is left out only
+  // when WordNet ranks its senses by frequency (tagsense_cnt >= 1 in
+  // index.noun); without counts the order says nothing, and the word stays.
+  bool keep_ambiguous = false;
 };
 
 struct WordNetTerm {
@@ -92,6 +101,9 @@ struct WordNetExpansion {
   // The chosen synset's words first, then hyponyms level by level, each
   // level in WordNet's order; no two terms fold to the same text.
   std::vector<WordNetTerm> terms;
+  // Words left out because their commonest sense is elsewhere (see
+  // keep_ambiguous), in the order met.
+  std::vector<std::string> ambiguous;
 };
 
 class WordNet {
@@ -106,23 +118,30 @@ class WordNet {
 
   // The noun synsets of `word` in sense order, and the lemma that matched
   // (see morphology above). Empty when WordNet does not know the word.
-  std::vector<uint32_t> NounSenses(std::string_view word, std::string* lemma = nullptr) const;
+  // `ranked`: how many senses, from the first, WordNet orders by frequency.
+  std::vector<uint32_t> NounSenses(std::string_view word, std::string* lemma = nullptr,
+                                   int* ranked = nullptr) const;
 
   Result<WordNetSynset> ReadSynset(uint32_t offset) const;
 
+  // Whether synset `offset` is `ancestor` or, through hypernyms, a kind or
+  // an instance of it.
+  Result<bool> IsKindOf(uint32_t offset, uint32_t ancestor) const;
+
   // Synonyms and hyponyms of one sense of `label`. A label WordNet does not
   // know, or a sense it does not have, is not an error: `missing` says why.
-  Result<WordNetExpansion> Expand(std::string_view label, const WordNetExpandOptions& options) const;
+  Result<WordNetExpansion> Expand(std::string_view label,
+                                  const WordNetExpandOptions& options) const;
 
  private:
   WordNet() = default;
-  std::vector<uint32_t> LookUp(std::string_view lemma) const;
+  std::vector<uint32_t> LookUp(std::string_view lemma, int* ranked = nullptr) const;
   // The 1-based sense kAutoSense chooses.
   Result<int> PicturableSense(const std::vector<uint32_t>& senses) const;
 
   std::string dir_;
-  std::string index_;  // index.noun, whole
-  int data_fd_ = -1;   // data.noun
+  std::string index_;                                             // index.noun, whole
+  int data_fd_ = -1;                                              // data.noun
   std::unordered_multimap<std::string, std::string> exceptions_;  // noun.exc
 };
 

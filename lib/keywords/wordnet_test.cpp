@@ -1,8 +1,8 @@
 #include "keywords/wordnet.h"
 
-#include <algorithm>
-
 #include <doctest/doctest.h>
+
+#include <algorithm>
 
 #include "keywords/wordnet_test_data.h"
 
@@ -31,7 +31,7 @@ TEST_CASE("wordnet: synonyms and hyponyms level by level") {
   e = wn->Expand("Dog", o);
   REQUIRE(e.ok());
   CHECK(Texts(*e) == std::vector<std::string>{"dog", "domestic dog", "Canis familiaris", "puppy",
-                                              "hound", "hound dog"});
+                                              "pup", "hound", "hound dog", "toy dog", "lapdog"});
   CHECK(e->terms[3].depth == 1);
 
   o.depth = 5;
@@ -50,6 +50,43 @@ TEST_CASE("wordnet: synonyms and hyponyms level by level") {
   e = wn->Expand("dog", o);
   REQUIRE(e.ok());
   CHECK(e->terms.size() == 4);
+}
+
+TEST_CASE("wordnet: words whose commonest sense is something else are left out") {
+  auto db = Animals();
+  auto wn = db.Open();
+  WordNetExpandOptions o;
+  o.depth = 1;
+  auto e = wn->Expand("dog", o);
+  REQUIRE(e.ok());
+  auto texts = Texts(*e);
+  // "toy" is first a plaything; "pup" first a beagle, a dog too; "lapdog" is
+  // first a person, but WordNet has no counts for it.
+  CHECK(e->ambiguous == std::vector<std::string>{"toy"});
+  CHECK(std::count(texts.begin(), texts.end(), "toy") == 0);
+  CHECK(std::count(texts.begin(), texts.end(), "toy dog") == 1);
+  CHECK(std::count(texts.begin(), texts.end(), "pup") == 1);
+  CHECK(std::count(texts.begin(), texts.end(), "lapdog") == 1);
+
+  o.keep_ambiguous = true;
+  e = wn->Expand("dog", o);
+  REQUIRE(e.ok());
+  CHECK(e->ambiguous.empty());
+  CHECK(Texts(*e) == std::vector<std::string>{"dog", "domestic dog", "Canis familiaris", "puppy",
+                                              "pup", "hound", "hound dog", "toy dog", "toy",
+                                              "lapdog"});
+
+  // Sense by sense: the plaything is not a dog, the toy dog is one.
+  const auto toy = wn->NounSenses("toy");
+  const auto dog = wn->NounSenses("dog");
+  REQUIRE(toy.size() == 2);
+  CHECK_FALSE(*wn->IsKindOf(toy[0], dog[0]));
+  CHECK(*wn->IsKindOf(toy[1], dog[0]));
+  CHECK(*wn->IsKindOf(wn->NounSenses("beagle")[0], dog[0]));
+  CHECK(*wn->IsKindOf(dog[0], dog[0]));
+  int ranked = -1;
+  CHECK(wn->NounSenses("toy", nullptr, &ranked).size() == 2);
+  CHECK(ranked == 1);
 }
 
 TEST_CASE("wordnet: senses, morphology and misses") {
@@ -141,6 +178,9 @@ TEST_CASE("wordnet: the installed database, if any") {
   CHECK(texts[0] == "dog");
   CHECK(std::find(texts.begin(), texts.end(), "puppy") != texts.end());
   CHECK(std::find(texts.begin(), texts.end(), "domestic dog") != texts.end());
+  CHECK(std::find(texts.begin(), texts.end(), "toy dog") != texts.end());
+  CHECK(std::find(texts.begin(), texts.end(), "toy") == texts.end());
+  CHECK(std::find(e->ambiguous.begin(), e->ambiguous.end(), "toy") != e->ambiguous.end());
 }
 
 }  // namespace

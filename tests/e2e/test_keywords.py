@@ -22,17 +22,24 @@ def errors(result):
 def write_wordnet(directory, synsets, index):
     """Writes index.noun and data.noun in WordNet's format with true byte
     offsets. synsets: (id, lex_file, [words], [hyponym ids], gloss);
-    index: {lemma: [synset ids in sense order]}."""
+    index: {lemma: [synset ids in sense order]}, or {lemma: ([ids], N)} when
+    the first N senses are ranked by frequency."""
     os.makedirs(directory, exist_ok=True)
     header = "  1 This software and database is a test fake.  \n"
+    parents = {}
+    for sid, _, _, hypos, _ in synsets:
+        for h in hypos:
+            parents.setdefault(h, []).append(sid)
     offsets = {}
     for pass_ in range(2):
         data = header
         for sid, lex, words, hypos, gloss in synsets:
             offsets.setdefault(sid, len(data))
+            up = parents.get(sid, [])
             line = f"{offsets[sid]:08d} {lex:02d} n {len(words):02x} "
             line += " ".join(f"{w} 0" for w in words)
-            line += f" {len(hypos) + 1:03d} @ 00001740 n 0000"
+            line += f" {len(up) + len(hypos):03d}"
+            line += "".join(f" @ {offsets.get(p, 0):08d} n 0000" for p in up)
             line += "".join(f" ~ {offsets.get(h, 0):08d} n 0000" for h in hypos)
             data += line + " | " + gloss + "  \n"
     with open(os.path.join(directory, "data.noun"), "w") as f:
@@ -40,8 +47,8 @@ def write_wordnet(directory, synsets, index):
     with open(os.path.join(directory, "index.noun"), "w") as f:
         f.write(header)
         for lemma in sorted(index):
-            ids = index[lemma]
-            f.write(f"{lemma} n {len(ids)} 1 ~ {len(ids)} 0 "
+            ids, ranked = index[lemma] if isinstance(index[lemma], tuple) else (index[lemma], 0)
+            f.write(f"{lemma} n {len(ids)} 1 ~ {len(ids)} {ranked} "
                     + " ".join(f"{offsets[i]:08d}" for i in ids) + "  \n")
 
 
@@ -169,10 +176,11 @@ class KeywordsWordNet(TempDirTestCase):
         write_wordnet(self.wn, [
             ("plant", 20, ["red_fox", "Celosia_argentea"], [], "a weedy annual"),
             ("fox", 5, ["red_fox", "Vulpes_vulpes"], ["kit"], "the common Old World fox"),
-            ("kit", 5, ["kit_fox", "Vulpes_macrotis"], ["baby"], "small fox"),
+            ("kit", 5, ["kit_fox", "Vulpes_macrotis", "kit"], ["baby"], "small fox"),
             ("baby", 5, ["fox_cub"], [], "young kit fox"),
+            ("gear", 6, ["kit", "outfit"], [], "a set of tools"),
         ], {"red_fox": ["plant", "fox"], "kit_fox": ["kit"], "fox_cub": ["baby"],
-            "celosia_argentea": ["plant"]})
+            "celosia_argentea": ["plant"], "kit": (["gear", "kit"], 2), "outfit": ["gear"]})
 
     def keywords(self, *args, records=None):
         return run("pix-keywords", ["--wordnet-dir", self.wn, "--no-templates", *args],
@@ -188,6 +196,21 @@ class KeywordsWordNet(TempDirTestCase):
         self.assertEqual(queries(r, "wordnet"), ["Vulpes vulpes"])
         r = self.keywords("--wordnet-depth", "2")
         self.assertEqual(queries(r, "wordnet")[-1], "fox cub")
+
+    def test_ambiguous_words_are_left_out_unless_asked(self):
+        # "kit" is first a set of tools; "kit fox" says what is meant.
+        r = self.keywords("--wordnet")
+        self.assertNotIn("kit", queries(r))
+        self.assertIn("1 WordNet word left out as ambiguous (--wordnet-keep-ambiguous keeps them)",
+                      r.stderr)
+        r = self.keywords("--wordnet-keep-ambiguous", "--wordnet")
+        self.assertEqual(queries(r, "wordnet"), ["Vulpes vulpes", "kit fox", "Vulpes macrotis", "kit"])
+        self.assertNotIn("ambiguous", r.stderr)
+        config = os.path.join(self.tmp, "dataset.yaml")
+        with open(config, "w") as f:
+            f.write("keywords:\n  wordnet: {enabled: true, keep_ambiguous: true}\n")
+        r = self.keywords("--config", config)
+        self.assertIn("kit", queries(r, "wordnet"))
 
     def test_sense_choice(self):
         # Sense 1 is the plant; auto (the default, above) prefers the animal.

@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   std::string config_path, wordnet_dir;
   std::vector<std::string> keywords, templates, negatives;
   bool no_templates = false, no_label = false, wordnet = false, instances = false, llm = false;
-  bool no_wordnet = false, no_llm = false;
+  bool no_wordnet = false, no_llm = false, keep_ambiguous = false;
   std::string sense;
   int depth = 1, count = 10;
   size_t max_queries = 0;
@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
   app.add_option("--wordnet-dir", wordnet_dir, "WordNet database directory (default /usr/share/wordnet)")
       ->type_name("DIR");
   app.add_flag("--wordnet-instances", instances, "Also follow instance hyponyms (city -> Paris)");
+  app.add_flag("--wordnet-keep-ambiguous", keep_ambiguous,
+               "Keep words whose commonest sense is something else (toy, under dog)");
   app.add_flag("--no-wordnet", no_wordnet, "No WordNet queries, even if the config turns them on");
   app.add_flag("--llm", llm, "Ask a language model for more queries");
   app.add_flag("--no-llm", no_llm, "Ask no language model, even if the config says so");
@@ -89,6 +91,7 @@ int main(int argc, char** argv) {
   if (app.count("--wordnet-sense")) wn.expand.sense = *pix::ParseWordNetSense(sense);
   if (!wordnet_dir.empty()) wn.dir = wordnet_dir;
   if (instances) wn.expand.instances = true;
+  if (keep_ambiguous) wn.expand.keep_ambiguous = true;
   if (no_wordnet) wn.enabled = false;
 
   options.llm.enabled = (options.llm.enabled || llm) && !no_llm;
