@@ -28,12 +28,12 @@ Result<JudgeAnswer> ParseJudgeAnswer(std::string_view answer) {
   if (parser.parse(json).get_object().get(object)) {
     return Status::Corruption("the answer holds no JSON object");
   }
+  // get_double() reads integers too; a missing key leaves `value` empty, and
+  // nothing may be asked of it then.
   double score = 0;
   simdjson::dom::element value;
   if (object["score"].get(value) || value.get_double().get(score)) {
-    int64_t as_int = 0;
-    if (value.get_int64().get(as_int)) return Status::Corruption("the answer has no numeric \"score\"");
-    score = static_cast<double>(as_int);
+    return Status::Corruption("the answer has no numeric \"score\"");
   }
   if (score > 1 && score <= 100) score /= 100;  // a percentage
   if (!(score >= 0 && score <= 1)) {

@@ -21,6 +21,14 @@ TEST_CASE("judge answers are read leniently but the score must make sense") {
   CHECK_FALSE(ParseJudgeAnswer(R"({"score": 150})").ok());
   CHECK_FALSE(ParseJudgeAnswer(R"({"score": -0.1})").ok());
   CHECK_FALSE(ParseJudgeAnswer(R"({"score": "high"})").ok());
+  // No score at all (an error object, say): found by fuzzing, this once read
+  // an empty element (undefined behaviour, caught by UBSan in make sanitize).
+  CHECK_FALSE(ParseJudgeAnswer(R"({"error": {"message": "rate limited"}})").ok());
+  CHECK_FALSE(ParseJudgeAnswer(R"({"reason": "no score"})").ok());
+  a = ParseJudgeAnswer(R"({"score": 1, "reason": 7})");  // an integer score; a reason not text
+  REQUIRE(a.ok());
+  CHECK(a->score == 1.0);
+  CHECK(a->reason.empty());
   CHECK_FALSE(ParseJudgeAnswer("I cannot judge images.").ok());
 }
 
