@@ -103,12 +103,16 @@ std::optional<std::string> NormalizeUrl(std::string_view url) {
     const size_t close = authority.find(']');
     if (close == std::string_view::npos) return std::nullopt;
     host = Lower(authority.substr(0, close + 1));
-    if (close + 1 < authority.size() && authority[close + 1] == ':')
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return std::nullopt;  // "[::1]x"
       port = authority.substr(close + 2);
+    }
   } else {
     const size_t colon = authority.rfind(':');
     host = Lower(authority.substr(0, colon));
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+    // A name or an IPv4 address has no colon: "host::80" is not a URL.
+    if (host.find(':') != std::string::npos) return std::nullopt;
   }
   if (host.empty()) return std::nullopt;
   if (!port.empty() && port.find_first_not_of("0123456789") != std::string_view::npos) {

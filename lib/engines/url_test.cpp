@@ -25,6 +25,10 @@ TEST_CASE("NormalizeUrl makes one spelling of a URL") {
   CHECK_FALSE(NormalizeUrl("/relative.jpg").has_value());
   CHECK_FALSE(NormalizeUrl("https:///x").has_value());
   CHECK_FALSE(NormalizeUrl("https://a.org:8x/").has_value());
+  // Found by fuzzing: a colon left in the host gave a spelling that
+  // normalised again to another one.
+  CHECK_FALSE(NormalizeUrl("https://Example.COM:://x.org/p").has_value());
+  CHECK_FALSE(NormalizeUrl("http://[::1]x/").has_value());
 }
 
 TEST_CASE("NormalizeUrl drops tracking parameters and keeps the others in order") {

@@ -79,16 +79,20 @@ std::optional<std::string_view> HttpResponse::Header(std::string_view name) cons
 
 std::optional<milliseconds> ParseRetryAfter(std::string_view value,
                                             std::chrono::system_clock::time_point now) {
+  // Whole seconds, at most 999,999,999 (the caller clamps much lower): a
+  // date in the year 3920 must not overflow the clock's nanoseconds.
+  constexpr int64_t kMaxSeconds = 999999999;
   value = Trim(value);
   if (value.empty()) return std::nullopt;
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    if (value.size() > 9) return milliseconds(999999999000LL);
+    if (value.size() > 9) return milliseconds(kMaxSeconds * 1000);
     return milliseconds(std::stoll(std::string(value)) * 1000);
   }
   const time_t when = curl_getdate(std::string(value).c_str(), nullptr);
   if (when < 0) return std::nullopt;
-  const auto delta = std::chrono::system_clock::from_time_t(when) - now;
-  return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(delta));
+  const time_t now_s = std::chrono::system_clock::to_time_t(now);
+  if (when <= now_s) return milliseconds(0);
+  return milliseconds(std::min<int64_t>(static_cast<int64_t>(when) - now_s, kMaxSeconds) * 1000);
 }
 
 // One request across its attempts.

@@ -15,6 +15,10 @@ TEST_CASE("ParseRetryAfter: seconds and HTTP dates") {
   CHECK_FALSE(ParseRetryAfter("soon", now).has_value());
   CHECK_FALSE(ParseRetryAfter("", now).has_value());
   CHECK_FALSE(ParseRetryAfter("-5", now).has_value());
+  // Found by fuzzing: a date millennia ahead overflowed the clock (UB); it
+  // is now the longest delay, like a huge number of seconds.
+  CHECK(*ParseRetryAfter("Wed, 21 Oct 3920 07:28:00 GMT", now) == milliseconds(999999999000));
+  CHECK(*ParseRetryAfter("99999999999", now) == milliseconds(999999999000));
 }
 
 TEST_CASE("HttpResponse::Header finds lower-cased names") {
