@@ -341,7 +341,10 @@ class DedupRun {
   Status RunNear() {
     std::vector<DedupKeys> items;
 
-    // Pass 1: keys in memory, records to the spool.
+    // Pass 1: keys in memory, records to the spool. Parsing stays on this
+    // thread: records parsed on StageIo's read-ahead thread and freed here
+    // made the pass twice as slow at a million records (2.3 s -> 4.4 s;
+    // glibc frees across threads), even handed over 256 at a time.
     PIX_ASSIGN_OR_RETURN(auto spool, RecordSpool::Create(o_.temp_dir));
     std::vector<RecordClass> classes;
     std::string line;
