@@ -232,9 +232,9 @@ Result<WordNetSynset> WordNet::ReadSynset(uint32_t offset) const {
 }
 
 Result<bool> WordNet::IsKindOf(uint32_t offset, uint32_t ancestor) const {
-  // Up the hypernyms, breadth first; a synset may have several. The noun
-  // hierarchy is about 20 levels deep and has no cycles, but a damaged
-  // database might: each synset is visited once.
+  // Up the hypernyms (a synset may have several), each synset visited once:
+  // the noun hierarchy is about 20 levels deep and has no cycles, but a
+  // damaged database might.
   std::vector<uint32_t> todo = {offset};
   std::unordered_set<uint32_t> seen = {offset};
   while (!todo.empty()) {
