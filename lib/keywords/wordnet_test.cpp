@@ -1,8 +1,8 @@
 #include "keywords/wordnet.h"
 
-#include <doctest/doctest.h>
-
 #include <algorithm>
+
+#include <doctest/doctest.h>
 
 #include "keywords/wordnet_test_data.h"
 

@@ -2,8 +2,6 @@
 // temporary directory, for the unit tests of the reader and the expander.
 #pragma once
 
-#include <doctest/doctest.h>
-#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +11,9 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "base/files.h"
 #include "keywords/wordnet.h"
