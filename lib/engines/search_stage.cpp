@@ -151,7 +151,7 @@ class SearchRun {
       // line: requests in flight and queued end as "interrupted", saying
       // why, and what was found so far is still written below.
       const std::string why = status.code() == StatusCode::kInterrupted
-                                  ? std::string("the run was interrupted")
+                                  ? std::string(HttpClient::kInterruptedWhy)
                                   : "the run stopped: " + status.message();
       interrupted_ = true;
       client_.CancelAll(why);

@@ -309,7 +309,7 @@ class FetchRun {
       // Write what is in flight, saying why it stopped; partial files stay
       // for --resume.
       client_.CancelAll(status.code() == StatusCode::kInterrupted
-                            ? "the run was interrupted"
+                            ? std::string(HttpClient::kInterruptedWhy)
                             : "the run stopped before this download finished: " + status.message());
     }
     if (Status drained = digester_.Drain(); status.ok()) status = drained;

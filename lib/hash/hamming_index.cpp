@@ -402,7 +402,7 @@ void HammingIndex::Query(uint64_t query, int radius, std::vector<HammingMatch>* 
   }
   for (int t = 0; t < plan.tables; ++t) {
     const Table& tb = tables_[t];
-    const uint32_t key = static_cast<uint32_t>(KeyOf(q, t, key_bits_));
+    const uint32_t key = static_cast<uint32_t>(KeyOf(q, t, plan.key_bits));
     const auto probe = [&](uint32_t k) {
       for (uint32_t i = tb.offsets[k]; i < tb.offsets[k + 1]; ++i) {
         const uint64_t diff = q ^ tb.hashes[i];
@@ -412,7 +412,7 @@ void HammingIndex::Query(uint64_t query, int radius, std::vector<HammingMatch>* 
       }
     };
     probe(key);
-    for (uint32_t mask : NeighbourMasks(key_bits_, plan.radius[t])) probe(key ^ mask);
+    for (uint32_t mask : NeighbourMasks(plan.key_bits, plan.radius[t])) probe(key ^ mask);
   }
 }
 

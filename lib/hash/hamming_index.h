@@ -27,8 +27,9 @@
 // informative bits. Distances do not change under a permutation.
 //
 // Memory: 12 bytes per hash per table (48 bytes) plus at most 1 MiB of bucket
-// offsets. At radii where probing would cost more than comparing all
-// pairs (above about 20 bits), SelfJoin and Query fall back to a linear scan.
+// offsets. Where probing would cost more than comparing all pairs (at the
+// default radius 10, below about 23,000 hashes; at any size above 17 bits),
+// SelfJoin and Query fall back to a linear scan.
 //
 // Thread-safety: immutable after construction; SelfJoin and Query may run
 // concurrently. SelfJoin uses `threads` worker threads of its own.

@@ -184,7 +184,8 @@ class HttpClient {
 
   // Aborts everything: each pending transfer ends with "interrupted" and
   // `why` as its message.
-  void CancelAll(std::string_view why = "the run was interrupted");
+  static constexpr std::string_view kInterruptedWhy = "the run was interrupted";
+  void CancelAll(std::string_view why = kInterruptedWhy);
 
   // One blocking request whose body is collected into `*body`.
   HttpResponse Fetch(HttpRequest request, std::string* body);
