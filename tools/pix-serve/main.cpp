@@ -131,8 +131,7 @@ int main(int argc, char** argv) {
   pix::ServerOptions options;
   CLI::App& app = cli.app();
   app.add_option("command", f.command, "serve DIR | sign PATH | sign --s3 URI | verify URL")
-      ->check(CLI::IsMember({"serve", "sign", "verify"}))
-      ->required();
+      ->check(CLI::IsMember({"serve", "sign", "verify"}));
   app.add_option("arg", f.arg, "The directory, path or URL the command works on");
   app.add_option("--secret-file", f.secret_file,
                  "Read the signing secret from FILE (else from $PIX_SERVE_SECRET)")
@@ -183,6 +182,10 @@ int main(int argc, char** argv) {
   if (auto code = cli.Parse(argc, argv)) return *code;
 
   pix::Terminal terminal(cli.name(), f.quiet);
+  if (f.command.empty()) {
+    terminal.Error("a command is needed: serve DIR, sign PATH or verify URL (see --help)");
+    return pix::kExitUsage;
+  }
   auto expires = pix::ParseDuration(f.expires);
   if (!expires.ok()) return Fail(terminal, expires.status());
   if (f.command == "sign" && !f.s3.empty()) return SignS3(f, *expires, terminal);
