@@ -9,25 +9,9 @@
 #include "engines/url.h"
 #include "hash/sha256.h"
 #include "serve/hmac.h"
+#include "serve/signed_link.h"
 
 namespace pix {
-namespace {
-
-// Encodes a key for the path: every byte but unreserved ones, '/' kept.
-std::string EncodeKey(std::string_view key) {
-  std::string out;
-  while (true) {
-    const size_t slash = key.find('/');
-    out += UrlEncode(key.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    out.push_back('/');
-    key.remove_prefix(slash + 1);
-  }
-  return out;
-}
-
-}  // namespace
-
 Status ParseS3Uri(const std::string& uri, std::string* bucket, std::string* key) {
   constexpr std::string_view kScheme = "s3://";
   const size_t slash = uri.find('/', kScheme.size());
@@ -74,7 +58,8 @@ Result<std::string> PresignS3Get(const S3PresignRequest& r, const S3Credentials&
   bool path_style = r.addressing == S3Addressing::kPathStyle;
   if (r.addressing == S3Addressing::kAuto) path_style = !r.endpoint.empty();
   if (r.bucket.find('.') != std::string::npos) path_style = true;
-  std::string path = "/" + EncodeKey(r.key);
+  // Keys are encoded like link paths: each segment, '/' kept (SigV4 asks the same).
+  std::string path = "/" + EncodeLinkPath(r.key);
   if (path_style) {
     path = "/" + UrlEncode(r.bucket) + path;
   } else {

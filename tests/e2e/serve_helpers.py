@@ -13,7 +13,9 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 
 import harness
 
@@ -97,6 +99,17 @@ class ServeProcess:
     def access_log(self):
         with open(self.access_path, encoding="utf-8", errors="replace") as f:
             return f.read()
+
+
+def get(url, headers=None, method="GET"):
+    """A request through urllib; returns (status, headers with lower-case
+    names, body) for error statuses too."""
+    req = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
 
 
 def raw_request(port, target, method="GET", headers=(), timeout=20):

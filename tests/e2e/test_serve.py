@@ -14,8 +14,6 @@ import sys
 import threading
 import time
 import unittest
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -24,13 +22,7 @@ import serve_helpers as sh  # noqa: E402
 SIZE = 3 * 1024 * 1024 + 17
 
 
-def get(url, headers=None, method="GET"):
-    req = urllib.request.Request(url, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
+get = sh.get
 
 
 class ServeTest(harness.TempDirTestCase):

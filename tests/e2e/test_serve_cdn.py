@@ -15,8 +15,6 @@ import subprocess
 import sys
 import time
 import unittest
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -96,13 +94,7 @@ http {{
         return f"http://127.0.0.1:{self.port}{target}"
 
 
-def get(url, headers=None):
-    req = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
+get = sh.get
 
 
 @unittest.skipUnless(NGINX, "nginx is not installed (scripts/install-deps test)")
