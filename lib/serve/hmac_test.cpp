@@ -27,6 +27,20 @@ TEST_CASE("HmacSha256 matches RFC 4231") {
   }
 }
 
+TEST_CASE("HmacSha256Key gives the same MACs as HmacSha256") {
+  for (const std::string& key : {std::string(20, '\x0b'), std::string("Jefe"), std::string(),
+                                std::string(64, 'k'), std::string(131, '\xaa')}) {
+    CAPTURE(key.size());
+    const HmacSha256Key precomputed(key);
+    for (const std::string& data : {std::string("Hi There"), std::string(), std::string(1000, 'd')}) {
+      CHECK(precomputed.Mac(data) == HmacSha256(key, data));
+    }
+  }
+  CHECK(HexEncode(HmacSha256Key(std::string(131, '\xaa'))
+                      .Mac("Test Using Larger Than Block-Size Key - Hash Key First")) ==
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
 TEST_CASE("HexEncode and ConstantTimeEqual") {
   CHECK(HexEncode(std::string("\x00\x7f\xff", 3)) == "007fff");
   CHECK(ConstantTimeEqual("abc", "abc"));

@@ -136,7 +136,7 @@ std::string EncodeLinkPath(std::string_view path) {
 }
 
 std::string LinkSigner::Signature(std::string_view path, int64_t expires) const {
-  return HexEncode(HmacSha256(secret_, SignedMessage(path, expires)));
+  return HexEncode(key_->Mac(SignedMessage(path, expires)));
 }
 
 Result<std::string> LinkSigner::Link(std::string_view path, int64_t expires) const {

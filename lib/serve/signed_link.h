@@ -17,10 +17,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "base/status.h"
+#include "serve/hmac.h"
 
 namespace pix {
 
@@ -61,7 +63,7 @@ struct LinkCheck {
 class LinkSigner {
  public:
   // REQUIRES: CheckSecret(secret).ok()
-  explicit LinkSigner(std::string secret) : secret_(std::move(secret)) {}
+  explicit LinkSigner(std::string_view secret) : key_(std::make_shared<HmacSha256Key>(secret)) {}
 
   // The hex signature of a GET of relative `path` until `expires`.
   std::string Signature(std::string_view path, int64_t expires) const;
@@ -75,7 +77,7 @@ class LinkSigner {
   LinkCheck Check(std::string_view target, int64_t now) const;
 
  private:
-  std::string secret_;
+  std::shared_ptr<const HmacSha256Key> key_;  // shared: copies of a signer are cheap
 };
 
 // Parses a duration such as "3600", "90s", "15m", "24h" or "7d" into seconds.
