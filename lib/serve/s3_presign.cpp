@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "engines/url.h"
+#include "http/url.h"
 #include "hash/sha256.h"
 #include "serve/hmac.h"
 #include "serve/signed_link.h"

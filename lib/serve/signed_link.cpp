@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "base/files.h"
-#include "engines/url.h"
+#include "http/url.h"
 #include "serve/hmac.h"
 
 namespace pix {
