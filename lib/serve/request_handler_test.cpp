@@ -239,9 +239,12 @@ TEST_CASE("RequestHandler: methods and the /auth endpoint") {
   r = root.Get("/auth", auth);
   CHECK(r.status == 204);
   CHECK_FALSE(r.file);
-  auth.original_uri = root.Link("a.tar", kNow - 1);
+  // ServeRequest holds views: keep what they point at alive.
+  const std::string expired = root.Link("a.tar", kNow - 1);
+  auth.original_uri = expired;
   CHECK(root.Get("/auth", auth).status == 403);
-  auth.original_uri = link.substr(0, link.find('?'));
+  const std::string unsigned_link = link.substr(0, link.find('?'));
+  auth.original_uri = unsigned_link;
   CHECK(root.Get("/auth", auth).status == 403);
   auth.original_uri = "/d/../x?expires=1&sig=00";
   CHECK(root.Get("/auth", auth).status == 403);
