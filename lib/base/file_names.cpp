@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "hash/sha256.h"
+
 namespace pix {
 namespace {
 
@@ -87,5 +89,32 @@ std::string SanitizeFileName(std::string_view name) {
 }
 
 bool IsSafeFileName(std::string_view name) { return SanitizeFileName(name) == name; }
+
+namespace {
+
+constexpr size_t kLabelHashDigits = 12;
+
+bool EndsWithLabelHash(std::string_view name) {
+  if (name.size() < kLabelHashDigits + 1) return false;
+  const std::string_view tail = name.substr(name.size() - kLabelHashDigits);
+  return name[name.size() - kLabelHashDigits - 1] == '~' &&
+         tail.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+}  // namespace
+
+std::string LabelDirName(std::string_view label) {
+  std::string safe = SanitizeFileName(label);
+  if (safe == label && !EndsWithLabelHash(safe)) return safe;
+  const std::string suffix = "~" + Sha256Hex(label).substr(0, kLabelHashDigits);
+  if (safe.size() > kMaxFileNameBytes - suffix.size()) {
+    size_t cut = kMaxFileNameBytes - suffix.size();
+    while (cut > 0 && (static_cast<unsigned char>(safe[cut]) & 0xC0) == 0x80) --cut;
+    safe.resize(cut);
+    while (!safe.empty() && (safe.back() == '.' || safe.back() == ' ')) safe.pop_back();
+    if (safe.empty()) safe = "_";
+  }
+  return safe + suffix;
+}
 
 }  // namespace pix
