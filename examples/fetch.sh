@@ -1,7 +1,7 @@
 #!/bin/sh
 # pix-fetch on its own: download a handful of images (and one 404) from the
 # loopback fixture server, then download again to show that nothing is
-# fetched twice.   Usage: sh examples/fetch.sh [BUILD_DIR]
+# fetched twice, and that a second run into a busy directory refuses.   Usage: sh examples/fetch.sh [BUILD_DIR]
 set -eu
 . "$(dirname "$0")/fixture.sh"
 use_build "${1:-build}"
@@ -30,4 +30,19 @@ ls -R "$work/images"
 pix-fetch -d "$work/images" --allow-private < "$work/urls.jsonl" 2>"$work/err" >/dev/null || true
 cat "$work/err"
 grep -q "3 already present" "$work/err"
+
+# Two runs into one directory: the second refuses at once, naming the first.
+echo "{\"url\": \"$FIXTURE/hostile/slow?ms=2000\"}" \
+  | pix-fetch -d "$work/images" --allow-private -q >/dev/null &
+first=$!
+status=0 tries=0
+while [ "$status" -ne 3 ] && [ $tries -lt 50 ]; do  # until the first run holds the lock
+  sleep 0.1
+  tries=$((tries + 1))
+  status=0
+  pix-fetch -d "$work/images" --allow-private </dev/null 2>"$work/err" >/dev/null || status=$?
+done
+cat "$work/err"
+[ "$status" -eq 3 ] && grep -q "directory in use by pix-fetch PID $first" "$work/err"
+wait $first
 echo "fetch example: OK"

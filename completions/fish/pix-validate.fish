@@ -10,6 +10,7 @@ complete -c pix-validate -l skip-invalid -d 'Skip malformed input lines, count t
 complete -c pix-validate -l max-line-bytes -x -d 'Reject input lines longer than N bytes'
 complete -c pix-validate -l stats -r -F -d 'Write the run\'s counters to FILE as JSON when it ends (see pix(7))'
 complete -c pix-validate -s c -l concurrency -x -d 'Worker threads, each examining one image (0: one per CPU)'
+complete -c pix-validate -l max-memory -x -d 'Memory the workers\' decodes share; a big image waits for room (auto: 1/4 of RAM)'
 complete -c pix-validate -s l -l level -x -a 'fast medium slow' -d 'How deep to look: fast (headers), medium (decode, metrics, hashes), slow (+ quality score)'
 complete -c pix-validate -l base-dir -r -F -d 'Resolve relative paths against DIR (default: the current directory)'
 complete -c pix-validate -l hash -x -a 'exact fast none' -d 'Perceptual hashes: exact (phash/dhash as Python imagehash), fast (phash_fast/dhash_fast from a DCT-scaled decode, not imagehash-identical), none'

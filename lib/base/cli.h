@@ -15,6 +15,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -24,10 +26,16 @@ namespace pix {
 // Wraps a range or sign validator so that --help shows only the value name
 // and default ("N=64"), not the validator's description; limits are in the
 // man page. Keep IsMember validators unwrapped: their "{a,b}" list is useful.
-inline CLI::Validator Quiet(CLI::Validator v) {
-  v.description("");
-  return v;
-}
+//
+// The wrapper also words the refusal for people: "'abc' is not a number",
+// "must be more than 0 (got -1)", "must be 0 or more", "must be a whole
+// number", "must be between 1 and 4096", "must be at least 1", instead of
+// CLI11's "not in range 2.225074e-308 to 1797...(309 digits)".
+CLI::Validator Quiet(CLI::Validator v);
+
+// The closest long flag to `unknown` ("--concurency") among `known` names
+// (without "--"), within a small edit distance; empty when none is close.
+std::string SuggestFlag(std::string_view unknown, const std::vector<std::string>& known);
 
 class ToolCli {
  public:

@@ -1,5 +1,7 @@
 #include "base/file_names.h"
 
+#include <openssl/evp.h>
+
 #include <array>
 #include <cctype>
 #include <cstdint>
@@ -87,5 +89,47 @@ std::string SanitizeFileName(std::string_view name) {
 }
 
 bool IsSafeFileName(std::string_view name) { return SanitizeFileName(name) == name; }
+
+namespace {
+
+constexpr size_t kLabelHashDigits = 12;
+
+// The first kLabelHashDigits hex digits of SHA-256(text). One OpenSSL call
+// here rather than hash/sha256.h: base sits below hash in the layer order.
+std::string LabelHash(std::string_view text) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), md, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length && out.size() < kLabelHashDigits; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
+  }
+  return out.substr(0, kLabelHashDigits);
+}
+
+bool EndsWithLabelHash(std::string_view name) {
+  if (name.size() < kLabelHashDigits + 1) return false;
+  const std::string_view tail = name.substr(name.size() - kLabelHashDigits);
+  return name[name.size() - kLabelHashDigits - 1] == '~' &&
+         tail.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+}  // namespace
+
+std::string LabelDirName(std::string_view label) {
+  std::string safe = SanitizeFileName(label);
+  if (safe == label && !EndsWithLabelHash(safe)) return safe;
+  const std::string suffix = "~" + LabelHash(label);
+  if (safe.size() > kMaxFileNameBytes - suffix.size()) {
+    size_t cut = kMaxFileNameBytes - suffix.size();
+    while (cut > 0 && (static_cast<unsigned char>(safe[cut]) & 0xC0) == 0x80) --cut;
+    safe.resize(cut);
+    while (!safe.empty() && (safe.back() == '.' || safe.back() == ' ')) safe.pop_back();
+    if (safe.empty()) safe = "_";
+  }
+  return safe + suffix;
+}
 
 }  // namespace pix

@@ -56,3 +56,28 @@ TEST_CASE("long names are cut at 255 bytes, stay distinct and stable") {
 
 }  // namespace
 }  // namespace pix
+
+namespace pix {
+namespace {
+
+TEST_CASE("LabelDirName gives different labels different folders, always the same one") {
+  CHECK(LabelDirName("cat") == "cat");
+  CHECK(LabelDirName("red fox") == "red fox");
+  CHECK(LabelDirName(".") == "_~cdb4ee2aea69");
+  CHECK(LabelDirName("..") == "_~5ec1f7e700f3");
+  CHECK(LabelDirName("a/b") == "a_b~c14cddc033f6");
+  CHECK(LabelDirName("a_b") == "a_b");
+  // A safe label cannot spell another label's folder.
+  CHECK(LabelDirName("a_b~c14cddc033f6") != "a_b~c14cddc033f6");
+  CHECK(LabelDirName("_") == "_");
+  const std::string long_a(300, 'a'), long_b = std::string(299, 'a') + "b";
+  CHECK(LabelDirName(long_a) != LabelDirName(long_b));
+  CHECK(LabelDirName(long_a).size() <= kMaxFileNameBytes);
+  for (const char* label : {".", "..", "a/b", "CON", "x\ty", "é"}) {
+    CHECK(IsSafeFileName(LabelDirName(label)));
+    CHECK(LabelDirName(label) == LabelDirName(label));
+  }
+}
+
+}  // namespace
+}  // namespace pix

@@ -1,6 +1,8 @@
 #include "base/files.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,8 +30,53 @@ Status MakeDirs(const std::string& dir) {
   return Status::Ok();
 }
 
+std::string TempPathFor(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, std::max<size_t>(slash, 1));
+  const std::string prefix =
+      (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp-";
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (const dirent* e = ::readdir(d)) {
+      const std::string_view name = e->d_name;
+      if (name.size() <= prefix.size() || name.substr(0, prefix.size()) != prefix) continue;
+      const std::string_view digits = name.substr(prefix.size());
+      if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string_view::npos) continue;
+      const pid_t pid = static_cast<pid_t>(std::stol(std::string(digits)));
+      if (pid <= 0 || pid == ::getpid()) continue;
+      if (::kill(pid, 0) != 0 && errno == ESRCH) ::unlink(JoinPath(dir, name).c_str());
+    }
+    ::closedir(d);
+  }
+  return path + ".tmp-" + std::to_string(::getpid());
+}
+
+Result<int> OpenRegularFile(const std::string& path) {
+  // O_NONBLOCK: opening a FIFO without a writer would otherwise wait forever
+  // (and in a worker thread, past SIGINT). O_NOCTTY: a terminal never
+  // becomes ours.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return Status::FromErrno(path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return Status::FromErrno(path, err);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status::IoError(path + ": not a regular file");
+  }
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return Status::FromErrno(path, err);
+  }
+  return fd;
+}
+
 Status WriteFileAtomic(const std::string& path, std::string_view data) {
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  const std::string temp = TempPathFor(path);
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::FromErrno(temp, errno);
   if (const int err = WriteAll(fd, data); err != 0) {
@@ -61,8 +108,7 @@ int WriteAll(int fd, std::string_view data) {
 // Reads up to `max_bytes` of `path` and hands each chunk to `consume`.
 static Status ReadChunks(const std::string& path, size_t max_bytes,
                          const std::function<void(std::string_view)>& consume) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno(path, errno);
+  PIX_ASSIGN_OR_RETURN(const int fd, OpenRegularFile(path));
   char buf[65536];
   size_t total = 0;
   while (total < max_bytes) {

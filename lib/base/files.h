@@ -18,6 +18,18 @@ Status MakeDirs(const std::string& dir);
 // Writes `data` to `path` through "<path>.tmp-<pid>" and rename().
 Status WriteFileAtomic(const std::string& path, std::string_view data);
 
+// "<path>.tmp-<pid>", the name a write goes to before it is renamed into
+// place. First removes the "<path>.tmp-<pid>" files of processes that no
+// longer run (left by a kill -9 mid-write); a live process's are kept.
+std::string TempPathFor(const std::string& path);
+
+// Opens a file the user named for reading, without ever blocking: the open
+// is non-blocking, and anything that is not a regular file (a FIFO, a
+// device, a socket, a directory) is refused with "<path>: not a regular
+// file" before a byte is read. The descriptor returned is blocking again.
+// Every open of a path taken from a record or a flag goes through here.
+Result<int> OpenRegularFile(const std::string& path);
+
 // Streams a file to `consume` in chunks of up to 64 KiB.
 Status ReadFileChunks(const std::string& path, const std::function<void(std::string_view)>& consume);
 

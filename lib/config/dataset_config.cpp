@@ -66,8 +66,10 @@ Result<DatasetConfig> ParseDatasetConfig(std::string_view yaml, const std::strin
 }
 
 Result<DatasetConfig> LoadDatasetConfig(const std::string& path) {
+  // A config file that cannot be read is a config error (exit 2) in every
+  // tool, like one that does not parse.
   auto text = ReadFile(path);
-  if (!text.ok()) return text.status();
+  if (!text.ok()) return Status::InvalidArgument(text.status().message());
   return ParseDatasetConfig(*text, path);
 }
 

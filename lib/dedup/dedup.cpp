@@ -145,13 +145,20 @@ class DedupRun {
  private:
   RecordClass Classify(Record* record, DedupKeys* keys) {
     if (HasRecordError(*record)) return RecordClass::kArrivedFailed;
+    if (record->Has("valid") && !record->IsNull("valid") && !record->GetBool("valid")) {
+      SetRecordError(record, kStage, "bad_field",
+                     fmt::format("{}: valid must be true or false, got {}", io_.Position(),
+                                 record->Raw("valid")->substr(0, 80)));
+      return RecordClass::kFailedHere;
+    }
     if (record->GetBool("valid") == false) {
       ++t_.not_valid;
       return RecordClass::kUnchanged;
     }
     auto read = ReadDedupKeys(*record, RecordId(*record, o_.id_fields), o_.hash_fields);
     if (!read.ok()) {
-      SetRecordError(record, kStage, "bad_hash",
+      const bool type_error = read.status().code() == StatusCode::kInvalidArgument;
+      SetRecordError(record, kStage, type_error ? "bad_field" : "bad_hash",
                      fmt::format("{}: {}", io_.Position(), read.status().message()));
       return RecordClass::kFailedHere;
     }

@@ -39,10 +39,35 @@ Result<std::optional<uint64_t>> Hash64Field(const Record& record, std::string_vi
   return value;
 }
 
-uint64_t NonNegative(const Record& record, std::string_view key) {
+// A count that is present: a number of 0 or more; 0 when missing or null. A
+// field of another type, or negative, is an InvalidArgument (bad_field).
+Result<uint64_t> CountField(const Record& record, std::string_view key) {
+  if (!record.Has(key) || record.IsNull(key)) return uint64_t{0};
   auto v = record.GetDouble(key);
-  if (!v || !std::isfinite(*v) || *v <= 0) return 0;
+  if (!v || !std::isfinite(*v) || *v < 0) {
+    return Status::InvalidArgument(fmt::format("{} must be a number of 0 or more, got {}", key,
+                                               record.Raw(key)->substr(0, 80)));
+  }
   return *v >= 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(*v);
+}
+
+// quality.score when present: a number (clamped to 0..1); -1 when absent.
+Result<float> QualityScore(const Record& record) {
+  if (!record.Has("quality") || record.IsNull("quality")) return -1.0f;
+  // Only quality.score is needed; a nested parse of the small object.
+  static thread_local RecordParser parser;
+  auto parsed = Record::Parse(*record.Raw("quality"), parser);
+  if (!parsed.ok()) {
+    return Status::InvalidArgument(
+        fmt::format("quality must be an object, got {}", record.Raw("quality")->substr(0, 80)));
+  }
+  if (!parsed->Has("score") || parsed->IsNull("score")) return -1.0f;
+  auto score = parsed->GetDouble("score");
+  if (!score || !std::isfinite(*score)) {
+    return Status::InvalidArgument(fmt::format("quality.score must be a number, got {}",
+                                               parsed->Raw("score")->substr(0, 80)));
+  }
+  return static_cast<float>(std::clamp(*score, 0.0, 1.0));
 }
 
 }  // namespace
@@ -107,23 +132,17 @@ Result<DedupKeys> ReadDedupKeys(const Record& record, std::string_view id,
     k.has_dhash = true;
     k.dhash = *dhash;
   }
-  const uint64_t w = NonNegative(record, "width"), h = NonNegative(record, "height");
+  PIX_ASSIGN_OR_RETURN(const uint64_t w, CountField(record, "width"));
+  PIX_ASSIGN_OR_RETURN(const uint64_t h, CountField(record, "height"));
+  PIX_ASSIGN_OR_RETURN(const uint64_t bytes, CountField(record, "bytes"));
   k.pixels =
       (w && h)
           ? static_cast<uint32_t>(std::min<uint64_t>(
                 std::min<uint64_t>(w, UINT32_MAX) * std::min<uint64_t>(h, UINT32_MAX), UINT32_MAX))
           : 0;
-  k.bytes = static_cast<uint32_t>(std::min<uint64_t>(NonNegative(record, "bytes"), UINT32_MAX));
-  if (auto quality = record.Raw("quality")) {
-    // Only quality.score is needed; a nested parse of the small object.
-    static thread_local RecordParser parser;
-    auto parsed = Record::Parse(*quality, parser);
-    if (parsed.ok()) {
-      if (auto score = parsed->GetDouble("score"); score && std::isfinite(*score)) {
-        k.quality = static_cast<float>(std::clamp(*score, 0.0, 1.0));
-      }
-    }
-  }
+  k.bytes = static_cast<uint32_t>(std::min<uint64_t>(bytes, UINT32_MAX));
+  PIX_ASSIGN_OR_RETURN(const float quality, QualityScore(record));
+  if (quality >= 0) k.quality = quality;
   k.id_digest = TextDigest(id);
   return k;
 }

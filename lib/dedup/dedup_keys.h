@@ -65,7 +65,10 @@ struct HashFields {
   static HashFields Fast() { return {"phash_fast", "dhash_fast"}; }
 };
 
-// Reads the keys of `record`. Fails (kCorruption) on a malformed hash.
+// Reads the keys of `record`. Fails with kCorruption on a malformed hash
+// (bad_hash) and with kInvalidArgument on a field of the wrong type: width,
+// height or bytes that is not a number of 0 or more, quality that is not an
+// object, quality.score that is not a number (bad_field).
 Result<DedupKeys> ReadDedupKeys(const Record& record, std::string_view id,
                                 const HashFields& fields = {});
 

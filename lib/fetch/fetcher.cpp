@@ -13,15 +13,19 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "base/dir_lock.h"
 #include "base/exit_code.h"
 #include "base/file_names.h"
 #include "base/files.h"
+#include "base/resources.h"
 #include "base/signals.h"
+#include "http/url.h"
 #include "fetch/file_digester.h"
 #include "hash/sha256.h"
 #include "image/sniff.h"
@@ -42,11 +46,6 @@ std::string Rfc3339Now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-bool FileExists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 // Whether an X-Robots-Tag value opts out of AI use. Values may name a user
@@ -71,26 +70,19 @@ bool OptsOutOfAi(std::string_view value) {
 
 // Receives one download into "<dir>/.<name>.part". The digest is taken
 // later, off the transfer loop (FileDigester).
+//
+// The part file is opened when the response headers arrive, not when the
+// request is queued: a queued request holds no descriptor (so descriptors
+// scale with running transfers, not with the queue), an interrupted run
+// leaves no empty part files for requests that never started, and a file
+// that cannot be opened (EMFILE, EACCES, ENOSPC) fails only its record.
 class FileSink : public BodySink {
  public:
-  FileSink(std::string part_path, bool honour_noai)
-      : part_path_(std::move(part_path)), honour_noai_(honour_noai) {}
+  // `prefix`: bytes of the part file kept from an interrupted run (--resume),
+  // asked for with a Range request; 0 to start empty.
+  FileSink(std::string part_path, bool honour_noai, uint64_t prefix)
+      : part_path_(std::move(part_path)), honour_noai_(honour_noai), prefix_(prefix) {}
   ~FileSink() override { Close(); }
-
-  // Opens the part file. With `resume`, keeps what is there and returns its
-  // size as the offset to ask for; otherwise starts empty.
-  Result<uint64_t> Open(bool resume) {
-    fd_ = ::open(part_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | (resume ? 0 : O_TRUNC), 0644);
-    if (fd_ < 0) return Status::FromErrno(part_path_, errno);
-    if (!resume) return uint64_t{0};
-    struct stat st {};
-    if (::fstat(fd_, &st) != 0 || ::lseek(fd_, 0, SEEK_END) < 0) {
-      return Status::FromErrno(part_path_, errno);
-    }
-    prefix_ = static_cast<uint64_t>(st.st_size);
-    Restart();
-    return prefix_;
-  }
 
   bool OnHeaders(const HttpResponse& r) override {
     if (r.status < 200 || r.status >= 300) {
@@ -104,12 +96,18 @@ class FileSink : public BodySink {
         return false;
       }
     }
-    if (prefix_ > 0 && r.status != 206) {
-      // The server ignored our Range request: start over.
-      if (!Truncate(0)) return false;
-      prefix_ = 0;
-      Restart();
+    // The server ignored our Range request: start over.
+    if (prefix_ > 0 && r.status != 206) prefix_ = 0;
+    if (fd_ < 0) {
+      fd_ = ::open(part_path_.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+      if (fd_ < 0) {
+        Reject("write_failed", fmt::format("{}: {}", part_path_, std::strerror(errno)));
+        return false;
+      }
     }
+    // Keep the resumed prefix, forget anything a failed attempt wrote.
+    if (!Truncate(prefix_)) return false;
+    Restart();
     return true;
   }
 
@@ -123,14 +121,17 @@ class FileSink : public BodySink {
   }
 
   void OnRetry() override {
-    // Keep the resumed prefix, forget the failed attempt.
-    if (Truncate(prefix_)) Restart();
+    // The next attempt's OnHeaders() cuts the file back to the prefix.
+    written_ = 0;
+    head_.clear();
   }
 
   std::string reject_code() const override { return code_; }
   std::string reject_message() const override { return message_; }
 
   uint64_t bytes() const { return written_; }
+  // Whether the part file holds bytes worth resuming from.
+  bool has_bytes() const { return written_ > 0 || prefix_ > 0; }
   const std::string& head() const { return head_; }
   const std::string& part_path() const { return part_path_; }
 
@@ -150,7 +151,7 @@ class FileSink : public BodySink {
   void Restart() {
     written_ = 0;
     head_.clear();
-    if (prefix_ == 0) return;
+    if (prefix_ == 0 || fd_ < 0) return;
     char buf[kSniffBytes];
     const ssize_t n = ::pread(fd_, buf, std::min<uint64_t>(sizeof buf, prefix_), 0);
     if (n > 0) head_.assign(buf, static_cast<size_t>(n));
@@ -195,10 +196,13 @@ Target TargetFor(const FetchOptions& options, const Record& record, const std::s
   t.dir = options.output_dir;
   if (options.by_label) {
     if (auto label = record.GetString("label"); label && !label->empty()) {
-      t.dir = JoinPath(t.dir, SanitizeFileName(*label));
+      t.dir = JoinPath(t.dir, LabelDirName(*label));
     }
   }
-  t.stem = Sha256Hex(url).substr(0, 16);
+  // Named by the URL's identity (pix-search's normalisation without
+  // userinfo), so "HTTP://", "#frag" and "user:pass@" spellings of one URL
+  // are one file, downloaded once per run.
+  t.stem = Sha256Hex(UrlIdentity(url)).substr(0, 16);
   return t;
 }
 
@@ -231,11 +235,11 @@ class FinishedFiles {
   static uint64_t Key(std::string_view stem) { return std::strtoull(std::string(stem).c_str(), nullptr, 16); }
 
   Result<Directory*> Load(const std::string& path) {
-    auto [it, inserted] = dirs_.try_emplace(path);
-    if (!inserted) return &it->second;
+    if (auto it = dirs_.find(path); it != dirs_.end()) return &it->second;
     PIX_RETURN_IF_ERROR(MakeDirs(path));
     DIR* d = ::opendir(path.c_str());
     if (!d) return Status::FromErrno(path, errno);
+    auto it = dirs_.try_emplace(path).first;
     while (const dirent* e = ::readdir(d)) {
       std::string_view name = e->d_name;
       const size_t dot = name.find('.');
@@ -254,7 +258,7 @@ class FinishedFiles {
 };
 
 // Errors after which a partial file is worth keeping for --resume.
-bool KeepPartial(std::string_view code) {
+bool ResumableError(std::string_view code) {
   return code == "truncated" || code == "timeout" || code == "too_slow" || code == "interrupted" ||
          code == "recv_failed" || code == "connect_timeout";
 }
@@ -270,6 +274,16 @@ class FetchRun {
 
   int Run() {
     Status status = MakeDirs(options_.output_dir);
+    // One run per directory: a second one would write the same part files.
+    std::optional<DirectoryLock> lock;
+    if (status.ok()) {
+      auto locked = DirectoryLock::Acquire(options_.output_dir, "pix-fetch");
+      if (locked.ok()) {
+        lock.emplace(std::move(*locked));
+      } else {
+        status = locked.status();
+      }
+    }
     // Keep enough transfers queued to fill every slot, without reading the
     // whole input into memory; files waiting for their digest count too, so
     // a slow disk holds downloads back instead of piling up records. Input is
@@ -279,8 +293,7 @@ class FetchRun {
     io_.StartReadAhead(window, [this] { client_.Wakeup(); });
     bool input_done = false;
     while (status.ok()) {
-      if (InterruptRequested()) {
-        client_.CancelAll();
+      if (InterruptRequested()) {  // in-flight transfers are cancelled below
         status = first_error_.ok() ? Status::Interrupted() : first_error_;
         break;
       }
@@ -305,12 +318,13 @@ class FetchRun {
       if (status.ok()) status = first_error_;
       ShowProgress();
     }
-    if (!status.ok() && client_.pending() > 0) {
-      // Write what is in flight, saying why it stopped; partial files stay
-      // for --resume.
-      client_.CancelAll(status.code() == StatusCode::kInterrupted
-                            ? std::string(HttpClient::kInterruptedWhy)
-                            : "the run stopped before this download finished: " + status.message());
+    if (!status.ok()) {
+      // Write what is in flight, and the records waiting for the same file,
+      // saying why it stopped; nothing read is lost.
+      stop_reason_ = status.code() == StatusCode::kInterrupted
+                         ? std::string(HttpClient::kInterruptedWhy)
+                         : "the run stopped before this download finished: " + status.message();
+      if (client_.pending() > 0) client_.CancelAll(stop_reason_);
     }
     if (Status drained = digester_.Drain(); status.ok()) status = drained;
     if (status.ok()) status = first_error_;
@@ -323,12 +337,16 @@ class FetchRun {
     if (HasRecordError(record)) return io_.PassThrough(record);
     auto url = record.GetString("url");
     if (!url || url->empty()) {
-      SetRecordError(&record, kStage, "missing_url", "the record has no \"url\" field");
-      return io_.Write(record);
+      SetRecordError(&record, kStage, "missing_url",
+                     url ? "the record's \"url\" is empty" : "the record has no \"url\" field");
+      return Emit(record);
     }
     const Target target = TargetFor(options_, record, *url);
-    PIX_ASSIGN_OR_RETURN(std::string existing, finished_.Find(target));
-    if (!existing.empty()) return WriteExisting(std::move(record), target, existing);
+    // A directory that cannot be made or read fails this record, not the
+    // run (the rule for every file-system error: see man pix-fetch).
+    auto existing = finished_.Find(target);
+    if (!existing.ok()) return WriteFailed(std::move(record), existing.status());
+    if (!existing->empty()) return WriteExisting(std::move(record), target, *existing);
     // Another record with the same URL and label is downloading the same file.
     if (auto it = waiting_.find(target.Key()); it != waiting_.end()) {
       it->second.push_back(std::move(record));
@@ -338,9 +356,27 @@ class FetchRun {
     return Submit(std::move(record), *url, target);
   }
 
+  // Writes a record this stage handled. A password in the URL was used for
+  // the request and is never written out.
+  Status Emit(Record& record) {
+    for (const char* key : {"url", "final_url"}) {
+      if (auto url = record.GetString(key); url && url->find('@') != std::string::npos) {
+        record.SetString(key, MaskUrlPassword(*url));
+      }
+    }
+    return io_.Write(record);
+  }
+
+  Status WriteFailed(Record record, const Status& why) {
+    SetRecordError(&record, kStage, "write_failed", why.message());
+    return Emit(record);
+  }
+
   Status WriteExisting(Record record, const Target& target, const std::string& path) {
     uint64_t size = 0;
-    PIX_ASSIGN_OR_RETURN(std::string digest, Sha256File(path, &size));
+    auto hashed = Sha256File(path, &size);  // refuses a FIFO or device under the name
+    if (!hashed.ok()) return WriteFailed(std::move(record), hashed.status());
+    const std::string& digest = *hashed;
     // A record that already names this file with another hash means the file
     // changed under us: fetch again rather than trust it.
     if (auto known = record.GetString("sha256"); known && record.GetString("path") == path && *known != digest) {
@@ -355,16 +391,21 @@ class FetchRun {
     record.SetInt("bytes", static_cast<int64_t>(size));
     record.SetString("mime", MimeType(kind));
     ++already_present_;
-    return io_.Write(record);
+    return Emit(record);
   }
 
   Status Submit(Record record, const std::string& url, const Target& target) {
-    auto sink = std::make_unique<FileSink>(target.Part(), options_.honour_noai);
-    auto offset = sink->Open(options_.resume && FileExists(target.Part()));
-    if (!offset.ok()) return offset.status();
+    uint64_t prefix = 0;
+    if (options_.resume) {
+      struct stat st {};
+      if (::lstat(target.Part().c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+        prefix = static_cast<uint64_t>(st.st_size);
+      }
+    }
+    auto sink = std::make_unique<FileSink>(target.Part(), options_.honour_noai, prefix);
     HttpRequest request;
     request.url = url;
-    request.range_start = *offset;
+    request.range_start = prefix;
     if (options_.referer == "page") {
       if (auto page = record.GetString("page_url")) request.referer = *page;
     } else {
@@ -406,7 +447,11 @@ class FetchRun {
       } else {
         final_path = target.Final(FileExtension(kind));
         if (std::rename(target.Part().c_str(), final_path.c_str()) != 0) {
-          return Status::FromErrno("rename to " + final_path, errno);
+          const int err = errno;
+          ::unlink(target.Part().c_str());
+          PIX_RETURN_IF_ERROR(WriteFailed(std::move(record),
+                                          Status::FromErrno("rename to " + final_path, err)));
+          return ReleaseWaiting(target, "");
         }
         finished_.Add(target, FileExtension(kind));
         record.SetString("path", final_path);
@@ -423,15 +468,26 @@ class FetchRun {
             record.Remove("path");
             SetRecordError(&record, kStage, "write_failed", digest.status().message());
           }
-          PIX_RETURN_IF_ERROR(io_.Write(record));
+          PIX_RETURN_IF_ERROR(Emit(record));
           return ReleaseWaiting(target, final_path);
         });
         return Status::Ok();
       }
     }
-    if (!(options_.resume && KeepPartial(code))) ::unlink(target.Part().c_str());
+    // A partial file is kept only with --resume, only when it has bytes,
+    // and the message says which happened.
+    if (ResumableError(code)) {
+      if (options_.resume && sink.has_bytes()) {
+        message += "; the partial file is kept for --resume";
+      } else {
+        ::unlink(target.Part().c_str());
+        if (sink.has_bytes()) message += "; the partial file was removed (--resume keeps it)";
+      }
+    } else {
+      ::unlink(target.Part().c_str());
+    }
     SetRecordError(&record, kStage, code, message);
-    PIX_RETURN_IF_ERROR(io_.Write(record));
+    PIX_RETURN_IF_ERROR(Emit(record));
     return ReleaseWaiting(target, final_path);
   }
 
@@ -439,7 +495,11 @@ class FetchRun {
     auto node = waiting_.extract(target.Key());
     if (node.empty()) return Status::Ok();
     for (Record& waiter : node.mapped()) {
-      if (!final_path.empty()) {
+      if (final_path.empty() && !stop_reason_.empty()) {
+        // The run is stopping: no new download; the record says why.
+        SetRecordError(&waiter, kStage, "interrupted", stop_reason_);
+        PIX_RETURN_IF_ERROR(Emit(waiter));
+      } else if (!final_path.empty()) {
         PIX_RETURN_IF_ERROR(WriteExisting(std::move(waiter), target, final_path));
         --already_present_;
         ++same_url_;
@@ -477,6 +537,7 @@ class FetchRun {
   FinishedFiles finished_;
   std::unordered_map<std::string, std::vector<Record>> waiting_;  // target key -> records
   Status first_error_;
+  std::string stop_reason_;  // set when a fatal stop or a signal ends the run
   uint64_t bytes_ = 0;
   uint64_t already_present_ = 0;
   uint64_t same_url_ = 0;
@@ -486,5 +547,19 @@ class FetchRun {
 }  // namespace
 
 int RunFetch(const FetchOptions& options, StageIo& io) { return FetchRun(options, io).Run(); }
+
+std::optional<std::string> FitToOpenFileLimit(FetchOptions* options, uint64_t open_file_limit) {
+  HttpOptions& http = options->http;
+  const int fits =
+      SlotsForDescriptors(open_file_limit, kDescriptorsPerTransfer, kReservedDescriptors);
+  if (http.max_total_connections <= fits) return std::nullopt;
+  const std::string warning = fmt::format(
+      "the open-file limit is {}: using -c {} instead of {} ({} descriptors per download; "
+      "raise the limit with 'ulimit -n')",
+      open_file_limit, fits, http.max_total_connections, kDescriptorsPerTransfer);
+  http.max_total_connections = fits;
+  http.max_host_connections = std::min(http.max_host_connections, fits);
+  return warning;
+}
 
 }  // namespace pix

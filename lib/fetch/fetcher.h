@@ -18,6 +18,7 @@
 // Thread-safety: Run() uses one thread and one HttpClient.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "http/client.h"
@@ -44,6 +45,24 @@ struct FetchOptions {
 };
 
 // Runs the stage; returns the process exit code.
+//
+// A run holds a lock on `output_dir` (DirectoryLock): a second run into the
+// same directory refuses at once, fatal, naming the first one's PID. Every
+// other file-system error (a label directory that cannot be made, a part file
+// that cannot be opened or written: EACCES, EROFS, ENOSPC, EMFILE, a rename
+// that fails) fails only the record it hit, with `write_failed`, and the run
+// goes on (exit status 1).
 int RunFetch(const FetchOptions& options, StageIo& io);
+
+// Descriptors one running transfer may hold: its socket, its part file and
+// the resolver's socket pair while its host name is looked up.
+inline constexpr int kDescriptorsPerTransfer = 3;
+// Descriptors kept for everything else (stdio, wake-up pipes, the digester).
+inline constexpr int kReservedDescriptors = 64;
+
+// Lowers options->http's total and per-host concurrency to what
+// `open_file_limit` descriptors allow. Returns a warning naming the limit
+// when it had to, nullopt otherwise.
+std::optional<std::string> FitToOpenFileLimit(FetchOptions* options, uint64_t open_file_limit);
 
 }  // namespace pix

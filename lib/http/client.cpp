@@ -327,6 +327,9 @@ void HttpClient::Impl::Configure(HttpTransfer* t) {
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  // Credentials from the URL's userinfo go to its own host only, never to
+  // the host a redirect points at (curl's default, stated here on purpose).
+  curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
   curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(options.max_redirects));
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
@@ -396,12 +399,22 @@ void HttpClient::Impl::StartReady(Clock::time_point now) {
   }
 }
 
+// When a queued transfer may start for a reason only time can change (a
+// retry's backoff, a host's delay). Transfers waiting for a free slot are
+// left out: a slot frees when a running transfer ends, and that wakes
+// curl_multi_poll() by itself. Counting them made the poll timeout zero
+// whenever the queue was longer than the slots, a busy loop that burned a
+// core while paced servers sent their bodies (issue 9).
 Clock::time_point HttpClient::Impl::NextReady() const {
   Clock::time_point next = Clock::time_point::max();
+  if (running.size() >= size_t(options.max_total_connections)) return next;
   for (const auto& t : queued) {
     auto h = hosts.find(t->host);
     Clock::time_point ready = t->not_before;
-    if (h != hosts.end()) ready = std::max(ready, h->second.next_start);
+    if (h != hosts.end()) {
+      if (h->second.active >= options.max_host_connections) continue;
+      ready = std::max(ready, h->second.next_start);
+    }
     next = std::min(next, ready);
   }
   return next;
@@ -440,6 +453,10 @@ std::pair<std::string, bool> ClassifyCurlError(CURLcode rc, std::string_view mes
     case CURLE_TOO_MANY_REDIRECTS:
       return {"too_many_redirects", false};
     case CURLE_UNSUPPORTED_PROTOCOL:
+      // curl 7.88 reports a reply that is not HTTP at all ("Received
+      // HTTP/0.9 when not allowed") with this code too; it is a bad reply,
+      // not a scheme we refuse.
+      if (message.find("HTTP/0.9") != std::string_view::npos) return {"bad_response", false};
       return {"unsupported_protocol", false};
     case CURLE_URL_MALFORMAT:
       return {"bad_url", false};
@@ -484,6 +501,17 @@ void HttpClient::Impl::Complete(CURL* easy, CURLcode rc) {
     FinalHeaders(t.get());
     if (t->rejected && !t->retry_status) rc = CURLE_WRITE_ERROR;
   }
+  // Silent: the request went out (so the connection was made) and no
+  // status line came back before the response or low-speed timer ran out.
+  // When the total timeout ran out first, the server had all the time the
+  // caller allowed: that is a timeout (a model that answers only when done,
+  // whose client sets the response timer past the total on purpose).
+  long request_bytes = 0;
+  curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_bytes);
+  const bool total_ran_out =
+      Clock::now() - t->started + std::chrono::milliseconds(500) >= t->client->options.timeout;
+  const bool silent = rc == CURLE_OPERATION_TIMEDOUT && request_bytes > 0 &&
+                      t->block_status == 0 && !t->headers_final && !total_ran_out;
   curl_multi_remove_handle(multi, easy);
   curl_slist_free_all(t->header_list);
   t->header_list = nullptr;
@@ -511,10 +539,12 @@ void HttpClient::Impl::Complete(CURL* easy, CURLcode rc) {
   } else if (t->too_large) {
     r.error_code = "too_large";
     r.error_message = fmt::format("body larger than {} bytes", t->max_bytes);
-  } else if (t->no_response) {
+  } else if (t->no_response || silent) {
+    // A server that accepted the connection and said nothing is silent, not
+    // slow, whichever timer (response, low-speed or total) ran out first.
     r.error_code = "no_response";
-    r.error_message = fmt::format("no response within {} s",
-                                  options.response_timeout.count() / 1000.0);
+    r.error_message = fmt::format("no response in {:.0f} s",
+                                  std::chrono::duration<double>(Clock::now() - t->started).count());
   } else if (t->blocked) {
     r.error_code = "blocked_address";
     r.error_message = "refused to connect to " + t->blocked_address +

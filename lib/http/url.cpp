@@ -72,6 +72,39 @@ bool IsTrackingParameter(std::string_view name) {
          kTrackingParameters.end();
 }
 
+namespace {
+
+// [start, end) of the userinfo of an absolute URL, "@" excluded; nullopt
+// when there is none.
+std::optional<std::pair<size_t, size_t>> UserinfoSpan(std::string_view url) {
+  const size_t sep = url.find("//");
+  if (sep == std::string_view::npos) return std::nullopt;
+  const size_t start = sep + 2;
+  const size_t end = std::min(url.find_first_of("/?#", start), url.size());
+  const size_t at = url.substr(start, end - start).rfind('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  return std::make_pair(start, start + at);
+}
+
+}  // namespace
+
+std::string UrlIdentity(std::string_view url) {
+  auto normal = NormalizeUrl(url);
+  if (!normal) return std::string(url);
+  if (auto span = UserinfoSpan(*normal)) normal->erase(span->first, span->second - span->first + 1);
+  return *normal;
+}
+
+std::string MaskUrlPassword(std::string_view url) {
+  std::string out(url);
+  auto span = UserinfoSpan(url);
+  if (!span) return out;
+  const size_t colon = url.substr(span->first, span->second - span->first).find(':');
+  if (colon == std::string_view::npos) return out;
+  out.replace(span->first + colon + 1, span->second - span->first - colon - 1, "***");
+  return out;
+}
+
 std::optional<std::string> NormalizeUrl(std::string_view url) {
   while (!url.empty() && std::isspace(static_cast<unsigned char>(url.front())))
     url.remove_prefix(1);

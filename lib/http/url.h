@@ -24,6 +24,16 @@ namespace pix {
 // (relative, data:, javascript:, empty). "//host/x" is taken as https.
 std::optional<std::string> NormalizeUrl(std::string_view url);
 
+// The identity of a URL for "the same image": its normalised form without
+// userinfo, so "HTTP://u:p@Host/a.jpg#x" and "http://host/a.jpg" are one.
+// pix-search keeps one record per identity and pix-fetch names files by it.
+// Text that does not normalise is its own identity.
+std::string UrlIdentity(std::string_view url);
+
+// The URL with the password of its userinfo replaced by "***"
+// ("http://u:***@host/"), for records and messages; unchanged without one.
+std::string MaskUrlPassword(std::string_view url);
+
 // Whether a query parameter name is a known tracking parameter.
 bool IsTrackingParameter(std::string_view name);
 

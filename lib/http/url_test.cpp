@@ -70,3 +70,26 @@ TEST_CASE("UrlPathExtension") {
 }
 
 }  // namespace pix
+
+namespace pix {
+namespace {
+
+TEST_CASE("UrlIdentity: one identity for every spelling of one image URL") {
+  const std::string base = UrlIdentity("http://host.example/a.jpg");
+  CHECK(base == "http://host.example/a.jpg");
+  CHECK(UrlIdentity("HTTP://Host.Example:80/a.jpg#frag") == base);
+  CHECK(UrlIdentity("http://user:pass@host.example/a.jpg") == base);
+  CHECK(UrlIdentity("http://user@host.example/a.jpg?utm_source=x") == base);
+  CHECK(UrlIdentity("http://host.example/b.jpg") != base);
+  CHECK(UrlIdentity("not a url") == "not a url");
+}
+
+TEST_CASE("MaskUrlPassword hides the password and nothing else") {
+  CHECK(MaskUrlPassword("http://u:secret@h/p?q=a@b") == "http://u:***@h/p?q=a@b");
+  CHECK(MaskUrlPassword("http://u@h/p") == "http://u@h/p");
+  CHECK(MaskUrlPassword("http://h/p?x=a:b@c") == "http://h/p?x=a:b@c");
+  CHECK(MaskUrlPassword("https://u:p:q@h/") == "https://u:***@h/");
+}
+
+}  // namespace
+}  // namespace pix

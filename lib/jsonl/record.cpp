@@ -1,5 +1,6 @@
 #include "jsonl/record.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -68,6 +69,40 @@ bool KeyEquals(std::string_view escaped, std::string_view key) {
   return unescaped.ok() && *unescaped == key;
 }
 
+// The key as text, unescaped when it has escapes.
+std::string PlainKey(std::string_view escaped) {
+  if (escaped.find('\\') == std::string_view::npos) return std::string(escaped);
+  auto unescaped = UnescapeJsonString(escaped);
+  return unescaped.ok() ? *unescaped : std::string(escaped);
+}
+
+// The first key that appears twice among `keys` (escaped as in the text),
+// nullopt when all differ. Pairwise for the usual few dozen keys, sorted for
+// long lines so that a hostile line of 100,000 keys costs n log n.
+std::optional<std::string> DuplicateKey(const std::vector<std::string_view>& keys) {
+  constexpr size_t kPairwiseUpTo = 48;
+  if (keys.size() <= kPairwiseUpTo) {
+    for (size_t a = 1; a < keys.size(); ++a) {
+      for (size_t b = 0; b < a; ++b) {
+        if (keys[a] == keys[b]) return std::string(keys[a]);
+        if ((keys[a].find('\\') != std::string_view::npos ||
+             keys[b].find('\\') != std::string_view::npos) &&
+            PlainKey(keys[a]) == PlainKey(keys[b])) {
+          return PlainKey(keys[a]);
+        }
+      }
+    }
+    return std::nullopt;
+  }
+  std::vector<std::string> plain;
+  plain.reserve(keys.size());
+  for (std::string_view k : keys) plain.push_back(PlainKey(k));
+  std::sort(plain.begin(), plain.end());
+  auto dup = std::adjacent_find(plain.begin(), plain.end());
+  if (dup == plain.end()) return std::nullopt;
+  return *dup;
+}
+
 }  // namespace
 
 Result<Record> Record::Parse(std::string_view line, RecordParser& parser) {
@@ -95,6 +130,16 @@ Result<Record> Record::Parse(std::string_view line, RecordParser& parser) {
     record.fields_.push_back(f);
     i = SkipSpace(s, value_end);
     if (i < s.size() && s[i] == ',') i = SkipSpace(s, i + 1);
+  }
+  // One rule for duplicate keys: the line is malformed. Reading the first
+  // while jq and Python read the last would make stages disagree on a field.
+  if (record.fields_.size() > 1) {
+    std::vector<std::string_view> keys;
+    keys.reserve(record.fields_.size());
+    for (const Field& f : record.fields_) keys.push_back(record.View(f.key));
+    if (auto dup = DuplicateKey(keys)) {
+      return Status::Corruption("duplicate key " + JsonQuote(*dup));
+    }
   }
   return record;
 }

@@ -8,8 +8,10 @@
 // of fields, and a scan of short keys beats hashing them.
 //
 // Parsing validates the whole line (simdjson DOM parser) and requires a JSON
-// object at the top. Duplicate keys are kept as they are; lookups and setters
-// act on the first. Thread-safety: a Record is a value; a RecordParser is used
+// object at the top whose keys are all different: a line with a key twice
+// ({"label":"cat","label":"dog"}, escaped spellings included) is malformed,
+// because JSON readers disagree on which one counts (pix(7)). Keys inside
+// nested values are not checked; they pass through byte for byte. Thread-safety: a Record is a value; a RecordParser is used
 // by one thread at a time.
 #pragma once
 

@@ -68,6 +68,19 @@ TEST_CASE("malformed input is rejected") {
   }
 }
 
+TEST_CASE("a key twice makes the line malformed, whatever its spelling or the line's length") {
+  RecordParser parser;
+  auto dup = Record::Parse(R"({"label":"cat","label":"dog"})", parser);
+  REQUIRE_FALSE(dup.ok());
+  CHECK(dup.status().message() == R"(duplicate key "label")");
+  CHECK_FALSE(Record::Parse(R"({"label":"cat","l\u0061bel":"dog"})", parser).ok());
+  CHECK(Record::Parse(R"({"a":{"x":1,"x":2},"b":{"x":3}})", parser).ok());  // nested: not checked
+  std::string many = "{";
+  for (int i = 0; i < 1000; ++i) many += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  CHECK(Record::Parse(many + "\"end\":0}", parser).ok());
+  CHECK_FALSE(Record::Parse(many + "\"k500\":0}", parser).ok());
+}
+
 TEST_CASE("error objects") {
   Record r = MustParse(R"({"url":"u"})");
   CHECK_FALSE(HasRecordError(r));

@@ -16,7 +16,7 @@ constexpr size_t kFlushAt = 64 << 10;
 Result<std::unique_ptr<RecordWriter>> RecordWriter::Open(const std::string& path,
                                                          LineBuffering mode) {
   if (path == "-" || path.empty()) return std::make_unique<RecordWriter>(STDOUT_FILENO, mode);
-  std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  std::string temp = TempPathFor(path);
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::FromErrno(temp, errno);
   auto writer = std::make_unique<RecordWriter>(fd, mode);

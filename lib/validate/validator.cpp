@@ -48,18 +48,14 @@ struct FileBytes {
 };
 
 Result<FileBytes> ReadImageFile(const std::string& path, uint64_t max_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno(path, errno);
+  // Never blocks: a FIFO or a device is refused before it is read.
+  PIX_ASSIGN_OR_RETURN(const int fd, OpenRegularFile(path));
   FileBytes out;
   struct stat st;
   if (::fstat(fd, &st) != 0) {
     const int err = errno;
     ::close(fd);
     return Status::FromErrno(path, err);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return Status::IoError(path + ": not a regular file");
   }
   out.size = static_cast<uint64_t>(st.st_size);
   if (out.size > max_bytes) {
@@ -244,7 +240,15 @@ const char* ValidateLevelName(ValidateLevel level) {
 }
 
 Validator::Validator(ValidateOptions options, QualityJudge* judge)
-    : options_(std::move(options)), judge_(judge) {}
+    : options_(std::move(options)), judge_(judge), memory_(options_.max_memory) {}
+
+uint64_t DecodeMemoryEstimate(uint64_t width, uint64_t height, int bit_depth, int scale_denom) {
+  const uint64_t d = static_cast<uint64_t>(std::max(1, scale_denom));
+  const uint64_t pixels = ((width + d - 1) / d) * ((height + d - 1) / d);
+  // RGB plus the gray plane; 16-bit samples pass through a wide buffer.
+  const uint64_t per_pixel = bit_depth > 8 ? 10 : 4;
+  return pixels * per_pixel + (1 << 20);
+}
 
 void Validator::Count(bool valid, const std::vector<std::string>& reasons) const {
   (valid ? valid_ : rejected_).fetch_add(1, std::memory_order_relaxed);
@@ -381,6 +385,19 @@ Status Validator::Validate(Record* record) const {
       dopt.min_long_side = o.metrics ? kAnalysisLongSide : 2 * kPhashInput;
       dopt.gray = !o.metrics;
     }
+    // Wait for room in the memory budget the workers share (--max-memory).
+    int denom = 1;
+    if (info.kind == FileKind::kJpeg && dopt.min_long_side > 0) {
+      const int long_side = std::max(info.width, info.height);
+      for (int d : {8, 4, 2}) {
+        if ((long_side + d - 1) / d >= dopt.min_long_side) {
+          denom = d;
+          break;
+        }
+      }
+    }
+    const MemoryBudget::Lease lease = memory_.Reserve(DecodeMemoryEstimate(
+        static_cast<uint64_t>(info.width), static_cast<uint64_t>(info.height), info.bit_depth, denom));
     auto decoded = DecodeImage(bytes, info.kind, dopt);
     if (!decoded.ok()) {
       reject.Add(decoded.status().code() == StatusCode::kLimitExceeded ? "too_many_pixels" : "decode_error",

@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/memory_budget.h"
 #include "base/status.h"
 #include "image/metrics.h"
 #include "jsonl/record.h"
@@ -85,7 +86,16 @@ struct ValidateOptions {
 
   // Slow.
   double min_quality = 0;  // low_quality below this; 0: no rule
+  // Bytes the concurrent decodes of all workers may hold together; a decode
+  // that does not fit waits for others to finish (MemoryBudget). 0: no
+  // limit. pix-validate defaults to a quarter of the machine's RAM.
+  uint64_t max_memory = 0;
 };
+
+// The bytes a decode of an image of `width` x `height` at `bit_depth` holds
+// at its peak (pixels, the gray plane, decoder rows), from the header alone;
+// `scale_denom` > 1 for a DCT-scaled JPEG decode.
+uint64_t DecodeMemoryEstimate(uint64_t width, uint64_t height, int bit_depth, int scale_denom);
 
 // Every reject reason code, in the order they are checked; each is documented
 // in man/pix-validate.1 (a unit test keeps the two in step).
@@ -150,6 +160,7 @@ class Validator {
 
   ValidateOptions options_;
   QualityJudge* judge_;
+  mutable MemoryBudget memory_;
   mutable std::atomic<uint64_t> valid_{0}, rejected_{0};
   mutable std::mutex reasons_mutex_;
   mutable std::map<std::string, uint64_t> reasons_;

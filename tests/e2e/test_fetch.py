@@ -14,7 +14,14 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import harness  # noqa: E402
+
 from fixture_routes import hostile  # noqa: E402
+
+
+def downloaded_files(directory):
+    """Every file under `directory` but the run lock (.pix-fetch.lock, which
+    holds no download and stays so that the next run can take it)."""
+    return [f for _, _, fs in os.walk(directory) for f in fs if f != ".pix-fetch.lock"]
 
 # Short limits so that every hostile case ends within seconds.
 FAST = ["--timeout", "6", "--response-timeout", "1", "--low-speed-time", "3",
@@ -125,7 +132,7 @@ class FetchTest(harness.TempDirTestCase):
         self.assertEqual(ok["sha256"], hashlib.sha256(hostile.image()).hexdigest())
         self.assertEqual(run.returncode, 1)
         # Nothing but the one good image is left in the output directory.
-        files = [f for _, _, fs in os.walk(os.path.join(self.tmp, "out")) for f in fs]
+        files = downloaded_files(os.path.join(self.tmp, "out"))
         self.assertEqual(files, [os.path.basename(ok["path"])])
 
     def test_endless_body_is_cut_with_bounded_memory(self):
@@ -211,7 +218,7 @@ class FetchTest(harness.TempDirTestCase):
         url = self.url(path)
         first = self.fetch([{"url": url}], "--retries", "0", "--resume")
         self.assertEqual(first.records[0]["error"]["code"], "truncated")
-        parts = [f for _, _, fs in os.walk(os.path.join(self.tmp, "out")) for f in fs]
+        parts = downloaded_files(os.path.join(self.tmp, "out"))
         self.assertEqual(len(parts), 1)
         self.assertTrue(parts[0].endswith(".part"))
         second = self.fetch([{"url": url}], "--resume")
@@ -290,7 +297,7 @@ class FetchTest(harness.TempDirTestCase):
         time.sleep(2)
         proc.kill()
         proc.wait()
-        files = [f for _, _, fs in os.walk(out) for f in fs]
+        files = downloaded_files(out)
         self.assertTrue(all(f.startswith(".") and f.endswith(".part") for f in files), files)
 
     def test_closed_stdout_ends_quietly(self):

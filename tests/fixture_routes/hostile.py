@@ -30,6 +30,11 @@ zlib, so the module needs nothing beyond the standard library.
                                     honours Range (206)
     /hostile/cut-once-norange?key=K first time: half the image then close; later:
                                     ignores Range (200, whole image)
+    /hostile/paced?size=N&chunk=C&ms=M
+                                    a PNG of about N bytes sent C bytes every M ms,
+                                    as nginx's limit_rate does (defaults 160000,
+                                    16384, 50)
+    /hostile/not-http               a reply that is not HTTP (an SSH banner)
 """
 import email.utils
 import gzip
@@ -246,7 +251,24 @@ def cut_once(h, url, honour_range=True):
         h.send_body(200, data, "image/png")
 
 
+def paced(h, url):
+    q = query(url)
+    data = image(int(q.get("size", "160000")))
+    chunk, pause = int(q.get("chunk", "16384")), int(q.get("ms", "50")) / 1000
+    head(h, 200, [("Content-Type", "image/png"), ("Content-Length", len(data))])
+    for i in range(0, len(data), chunk):
+        h.raw(data[i:i + chunk])
+        time.sleep(pause)
+
+
+def not_http(h, url):
+    h.raw(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+    h.close_connection = True
+
+
 ROUTES = [
+    ("/hostile/paced", paced),
+    ("/hostile/not-http", not_http),
     ("/hostile/redirect-loop", redirect_loop),
     ("/hostile/redirect-file", redirect_file),
     ("/hostile/redirect-ftp", redirect_ftp),

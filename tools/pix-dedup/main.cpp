@@ -31,12 +31,12 @@ int main(int argc, char** argv) {
   app.add_option("-t,--threshold", options.threshold,
                  "Largest pHash Hamming distance (bits) of a near duplicate")
       ->type_name("BITS")
-      ->check(CLI::Range(0, 32))
+      ->check(pix::Quiet(CLI::Range(0, 32)))
       ->capture_default_str();
   app.add_option("--dhash-threshold", options.dhash_threshold,
                  "Largest dHash distance for a pHash match to stand (64: no check)")
       ->type_name("BITS")
-      ->check(CLI::Range(0, 64))
+      ->check(pix::Quiet(CLI::Range(0, 64)))
       ->capture_default_str();
   app.add_flag("--exact-only", options.exact_only,
                "Exact duplicates only (sha256, pixel_hash); streams record by record");
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   app.add_option("--index-wait", index_wait_s,
                  "Seconds to wait for another run that is updating the index")
       ->type_name("SECONDS")
-      ->check(CLI::Range(0.0, 86400.0))
+      ->check(pix::Quiet(CLI::Range(0.0, 86400.0)))
       ->capture_default_str();
   app.add_flag("--strict", options.strict,
                "Fail records that lack the needed hashes (missing_hash) instead of passing them");

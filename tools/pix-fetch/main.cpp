@@ -1,6 +1,7 @@
 // pix-fetch: downloads the images of JSON-lines records, in parallel and safely.
 #include "base/cli.h"
 #include "base/exit_code.h"
+#include "base/resources.h"
 #include "base/terminal.h"
 #include "fetch/fetcher.h"
 #include "http/http_flags.h"
@@ -65,6 +66,9 @@ int main(int argc, char** argv) {
   options.http.host_delay = std::chrono::milliseconds(static_cast<int64_t>(host_delay_s * 1000));
   options.http.low_speed_time = std::chrono::seconds(low_speed_time_s);
 
+  if (auto warning = pix::FitToOpenFileLimit(&options, pix::RaiseOpenFileLimit())) {
+    terminal.Warning(*warning);
+  }
   return pix::RunStage("fetch", common, &terminal,
                        [&](pix::StageIo& io) { return pix::RunFetch(options, io); });
 }

@@ -7,6 +7,8 @@
 #include "base/cli.h"
 #include "base/env.h"
 #include "base/exit_code.h"
+#include "base/memory_budget.h"
+#include "base/resources.h"
 #include "base/signals.h"
 #include "base/terminal.h"
 #include "config/dataset_config.h"
@@ -24,6 +26,18 @@ int main(int argc, char** argv) {
   pix::AddCommonFlags(&cli, &common);
   cli.AddConcurrency(&concurrency, "Worker threads, each examining one image (0: one per CPU)",
                      true);
+  std::string max_memory = "auto";  // a share of RAM; not a number, so --help is the same everywhere
+  cli.app()
+      .add_option("--max-memory", max_memory,
+                  "Memory the workers' decodes share; a big image waits for room (auto: 1/4 of RAM)")
+      ->type_name("SIZE")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            auto size = v == "auto" ? pix::Result<uint64_t>(uint64_t{0}) : pix::ParseByteSize(v);
+            return size.ok() ? std::string() : size.status().message();
+          },
+          "", "SIZE"))
+      ->capture_default_str();
   CLI::App& app = cli.app();
   const std::map<std::string, pix::ValidateLevel> levels = {
       {"fast", pix::ValidateLevel::kFast}, {"medium", pix::ValidateLevel::kMedium}, {"slow", pix::ValidateLevel::kSlow}};
@@ -99,6 +113,7 @@ int main(int argc, char** argv) {
   o.level = levels.at(level);
   o.hash = hashes.at(hash);
   o.metrics = !no_metrics;
+  o.max_memory = max_memory == "auto" ? pix::PhysicalMemoryBytes() / 4 : *pix::ParseByteSize(max_memory);
   pix::Terminal terminal(cli.name(), common.quiet);
   if (o.min_quality > 0 && o.level != pix::ValidateLevel::kSlow) {
     terminal.Error("--min-quality needs --level slow");

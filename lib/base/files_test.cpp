@@ -1,0 +1,89 @@
+#include "base/files.h"
+
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include "base/dir_lock.h"
+#include "base/resources.h"
+
+namespace pix {
+namespace {
+
+// A fresh directory under /tmp, removed at the end.
+struct TempDir {
+  TempDir() {
+    char tmpl[] = "/tmp/pix-files-test-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  std::string path;
+};
+
+TEST_CASE("OpenRegularFile refuses a FIFO without blocking, and reads a file") {
+  TempDir dir;
+  const std::string fifo = dir.path + "/f.jpg";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  auto opened = OpenRegularFile(fifo);  // blocked forever before issue 9
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.status().message() == fifo + ": not a regular file");
+  CHECK_FALSE(ReadFile(fifo).ok());
+  CHECK_FALSE(OpenRegularFile(dir.path).ok());  // a directory
+  CHECK_FALSE(OpenRegularFile("/dev/null").ok());
+
+  const std::string file = dir.path + "/a.txt";
+  REQUIRE(WriteFileAtomic(file, "hello").ok());
+  auto fd = OpenRegularFile(file);
+  REQUIRE(fd.ok());
+  CHECK((::fcntl(*fd, F_GETFL) & O_NONBLOCK) == 0);
+  ::close(*fd);
+  CHECK(*ReadFile(file) == "hello");
+}
+
+TEST_CASE("TempPathFor removes the temp files of dead processes only") {
+  TempDir dir;
+  const std::string out = dir.path + "/out.jsonl";
+  // PID 2^22+1 is above Linux's pid_max ceiling, so no process has it.
+  const std::string dead = out + ".tmp-4194305";
+  const std::string alive = out + ".tmp-1";  // init
+  const std::string other = dir.path + "/other.jsonl.tmp-4194305";
+  for (const auto& p : {dead, alive, other}) REQUIRE(WriteFileAtomic(p, "x").ok());
+  const std::string temp = TempPathFor(out);
+  CHECK(temp == out + ".tmp-" + std::to_string(::getpid()));
+  struct stat st {};
+  CHECK(::stat(dead.c_str(), &st) != 0);
+  CHECK(::stat(alive.c_str(), &st) == 0);
+  CHECK(::stat(other.c_str(), &st) == 0);
+}
+
+TEST_CASE("DirectoryLock lets one run in and names the holder to the next") {
+  TempDir dir;
+  auto first = DirectoryLock::Acquire(dir.path, "pix-fetch");
+  REQUIRE(first.ok());
+  auto second = DirectoryLock::Acquire(dir.path, "pix-fetch");
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.status().message().find("directory in use by pix-fetch PID " +
+                                       std::to_string(::getpid())) != std::string::npos);
+  { DirectoryLock released = std::move(*first); }
+  CHECK(DirectoryLock::Acquire(dir.path, "pix-fetch").ok());
+}
+
+TEST_CASE("SlotsForDescriptors keeps a reserve and never returns zero") {
+  CHECK(SlotsForDescriptors(1024, 2, 64) == 480);
+  CHECK(SlotsForDescriptors(10, 2, 64) == 1);
+  CHECK(SlotsForDescriptors(UINT64_MAX, 2, 64) == (1 << 30));
+  CHECK(RaiseOpenFileLimit() >= 64);
+  CHECK(PhysicalMemoryBytes() > 0);
+}
+
+}  // namespace
+}  // namespace pix
