@@ -8,12 +8,6 @@
 namespace pix {
 namespace {
 
-void AddCounts(JsonBuilder& j, std::string_view key, const std::map<std::string, uint64_t>& m) {
-  j.Key(key).BeginObject();
-  for (const auto& [k, v] : m) j.Key(k).Int(static_cast<int64_t>(v));
-  j.EndObject();
-}
-
 template <typename T>
 void AddSpread(JsonBuilder& j, std::string_view key, std::vector<T> v) {
   j.Key(key).BeginObject();
@@ -100,19 +94,19 @@ std::string DatasetStatsJson(const std::vector<PackEntry>& entries,
     j.Key(label).BeginObject().Key("images").Int(static_cast<int64_t>(n));
     auto f = folders.find(label);
     j.Key("folder").String(f == folders.end() ? "" : f->second);
-    AddCounts(j, "splits", label_splits[label]);
+    AddCountsJson(j, "splits", label_splits[label]);
     j.EndObject();
   }
   j.EndObject();
-  AddCounts(j, "splits", splits);
-  AddCounts(j, "formats", formats);
+  AddCountsJson(j, "splits", splits);
+  AddCountsJson(j, "formats", formats);
   AddSpread(j, "width", widths);
   AddSpread(j, "height", heights);
   AddSpread(j, "file_bytes", sizes);
-  AddCounts(j, "megapixels", megapixels);
-  AddCounts(j, "engines", engines);
-  AddCounts(j, "queries", queries);
-  AddCounts(j, "licenses", licenses);
+  AddCountsJson(j, "megapixels", megapixels);
+  AddCountsJson(j, "engines", engines);
+  AddCountsJson(j, "queries", queries);
+  AddCountsJson(j, "licenses", licenses);
   j.Key("quality").Raw(quality.ToJson());
   j.Key("confidence").Raw(confidence.ToJson());
   j.Key("needs_review").Int(static_cast<int64_t>(review));

@@ -6,33 +6,11 @@
 #include <cstring>
 
 #include "base/file_names.h"
+#include "engines/url.h"
 #include "hash/sha256.h"
 
 namespace pix {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      const int hi = HexValue(s[i + 1]), lo = HexValue(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
 
 // Cuts `s` to at most `n` bytes without splitting a UTF-8 sequence.
 std::string CutUtf8(std::string s, size_t n) {
@@ -89,8 +67,7 @@ Result<SplitPlan> SplitPlan::Parse(std::string_view spec) {
 
 double SplitPosition(std::string_view key) {
   const std::string hex = Sha256Hex(std::string("pix-pack split\n") + std::string(key));
-  uint64_t v = 0;
-  for (int i = 0; i < 13; ++i) v = v * 16 + static_cast<uint64_t>(HexValue(hex[i]));  // 52 bits
+  const uint64_t v = std::stoull(hex.substr(0, 13), nullptr, 16);  // 52 bits
   return static_cast<double>(v) / static_cast<double>(uint64_t{1} << 52);
 }
 
@@ -161,7 +138,8 @@ std::string StemFromUrl(std::string_view url) {
   if (size_t q = path.find_first_of("?#"); q != std::string_view::npos) path = path.substr(0, q);
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   const size_t slash = path.rfind('/');
-  std::string base = PercentDecode(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  std::string base = UrlDecode(slash == std::string_view::npos ? path : path.substr(slash + 1),
+                               /*plus_is_space=*/false);
   if (const size_t dot = base.rfind('.'); dot != std::string::npos && dot > 0) base.resize(dot);
   std::string stem = SanitizeFileName(CutUtf8(base, 64));
   for (char& c : stem) {

@@ -1,6 +1,5 @@
 #include "pack/manifest.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -9,6 +8,7 @@
 
 #include "base/files.h"
 #include "hash/sha256.h"
+#include "pack/tree.h"
 
 namespace pix {
 namespace {
@@ -25,18 +25,13 @@ bool IsHex64(std::string_view s) {
 
 Status Walk(const std::string& root, const std::string& rel, std::vector<std::string>* paths) {
   const std::string dir = rel.empty() ? root : JoinPath(root, rel);
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return Status::FromErrno("cannot read folder " + dir, errno);
+  PIX_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(dir));
   std::vector<std::pair<std::string, bool>> children;  // name, is a real directory
-  while (dirent* ent = ::readdir(d)) {
-    std::string name = ent->d_name;
-    if (name == "." || name == "..") continue;
+  for (auto& name : names) {
     struct stat st;
-    const std::string full = JoinPath(dir, name);
-    if (::lstat(full.c_str(), &st) != 0) continue;  // vanished while listing
+    if (::lstat(JoinPath(dir, name).c_str(), &st) != 0) continue;  // vanished while listing
     children.emplace_back(std::move(name), S_ISDIR(st.st_mode));
   }
-  ::closedir(d);
   for (const auto& [name, is_dir] : children) {
     std::string child = rel.empty() ? name : rel + "/" + name;
     if (is_dir) {

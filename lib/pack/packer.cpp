@@ -75,31 +75,19 @@ class ParentLock {
 
 // Leftovers of runs that were killed: NAME.pix-tmp-* and NAME.pix-old-*.
 Status RemoveLeftovers(const DatasetPaths& p) {
-  DIR* d = ::opendir(p.parent.c_str());
-  if (!d) return Status::FromErrno("cannot read folder " + p.parent, errno);
-  std::vector<std::string> stale;
+  PIX_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(p.parent));
   const std::string tmp = p.name + ".pix-tmp-", old = p.name + ".pix-old-";
-  while (dirent* ent = ::readdir(d)) {
-    std::string_view n = ent->d_name;
-    if (n.substr(0, tmp.size()) == tmp || n.substr(0, old.size()) == old) {
-      stale.emplace_back(n);
+  for (const auto& n : names) {
+    if (n.rfind(tmp, 0) == 0 || n.rfind(old, 0) == 0) {
+      PIX_RETURN_IF_ERROR(RemoveTree(JoinPath(p.parent, n)));
     }
   }
-  ::closedir(d);
-  for (const auto& n : stale) PIX_RETURN_IF_ERROR(RemoveTree(JoinPath(p.parent, n)));
   return Status::Ok();
 }
 
 bool IsEmptyDir(const std::string& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return false;
-  bool empty = true;
-  while (dirent* ent = ::readdir(d)) {
-    std::string_view n = ent->d_name;
-    if (n != "." && n != "..") empty = false;
-  }
-  ::closedir(d);
-  return empty;
+  auto names = ListDir(dir);
+  return names.ok() && names->empty();
 }
 
 std::string ResolveSource(const std::string& base, const std::string& path) {
@@ -329,19 +317,14 @@ class PackRun {
   // Shards are derived from the entries: the previous version's are
   // dropped (from the new version only) and written again when asked for.
   Status WriteShards(const std::string& name) {
-    DIR* d = ::opendir(paths_.staging.c_str());
-    if (!d) return Status::FromErrno("cannot read folder " + paths_.staging, errno);
-    std::vector<std::string> old;
-    while (dirent* ent = ::readdir(d)) {
-      std::string_view n = ent->d_name;
+    PIX_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(paths_.staging));
+    for (const std::string& n : names) {
       // NAME-000000.tar, NAME-train-000000.tar
-      if (n.size() > 11 && n.substr(n.size() - 4) == ".tar" && n[n.size() - 11] == '-' &&
-          n.substr(n.size() - 10, 6).find_first_not_of("0123456789") == std::string_view::npos) {
-        old.emplace_back(n);
+      if (n.size() > 11 && n.compare(n.size() - 4, 4, ".tar") == 0 && n[n.size() - 11] == '-' &&
+          n.substr(n.size() - 10, 6).find_first_not_of("0123456789") == std::string::npos) {
+        ::unlink(JoinPath(paths_.staging, n).c_str());
       }
     }
-    ::closedir(d);
-    for (const auto& n : old) ::unlink(JoinPath(paths_.staging, n).c_str());
     if (options_.webdataset_shard_size == 0) return Status::Ok();
     std::vector<std::pair<std::string, std::string>> by_folder;
     for (const auto& [label, folder] : used_folders_) by_folder.emplace_back(folder, label);

@@ -8,12 +8,6 @@
 namespace pix {
 namespace {
 
-void AddMap(JsonBuilder& j, std::string_view key, const std::map<std::string, uint64_t>& m) {
-  j.Key(key).BeginObject();
-  for (const auto& [k, v] : m) j.Key(k).Int(static_cast<int64_t>(v));
-  j.EndObject();
-}
-
 bool Relabelled(const Record& record) {
   if (record.GetBool("relabelled").value_or(false)) return true;
   auto raw = record.Raw("label_evidence");
@@ -27,6 +21,12 @@ bool Relabelled(const Record& record) {
 }
 
 }  // namespace
+
+void AddCountsJson(JsonBuilder& j, std::string_view key, const std::map<std::string, uint64_t>& m) {
+  j.Key(key).BeginObject();
+  for (const auto& [k, v] : m) j.Key(k).Int(static_cast<int64_t>(v));
+  j.EndObject();
+}
 
 void RunCounts::Count(const Record& record) {
   ++found;
@@ -53,14 +53,14 @@ std::string RunCounts::ToJson() const {
   j.BeginObject();
   j.Key("found").Int(static_cast<int64_t>(found));
   j.Key("fetched").Int(static_cast<int64_t>(fetched));
-  AddMap(j, "failed", failed);
-  AddMap(j, "invalid", invalid);
+  AddCountsJson(j, "failed", failed);
+  AddCountsJson(j, "invalid", invalid);
   j.Key("duplicates").Int(static_cast<int64_t>(duplicates));
   j.Key("dropped").Int(static_cast<int64_t>(dropped));
   j.Key("relabelled").Int(static_cast<int64_t>(relabelled));
   j.Key("packed").Int(static_cast<int64_t>(packed));
   j.Key("already_present").Int(static_cast<int64_t>(already_present));
-  AddMap(j, "rejected", rejected);
+  AddCountsJson(j, "rejected", rejected);
   j.Key("faults").Int(static_cast<int64_t>(faults));
   j.EndObject();
   return j.Take();

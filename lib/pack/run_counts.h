@@ -13,6 +13,7 @@
 #include <map>
 #include <string>
 
+#include "jsonl/json_text.h"
 #include "jsonl/record.h"
 
 namespace pix {
@@ -36,5 +37,8 @@ struct RunCounts {
   // The counts as a JSON object.
   std::string ToJson() const;
 };
+
+// Appends `key`: {name: count, ...} to an open JSON object.
+void AddCountsJson(JsonBuilder& j, std::string_view key, const std::map<std::string, uint64_t>& m);
 
 }  // namespace pix

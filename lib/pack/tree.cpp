@@ -14,6 +14,18 @@
 
 namespace pix {
 
+Result<std::vector<std::string>> ListDir(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return Status::FromErrno("cannot read folder " + dir, errno);
+  std::vector<std::string> names;
+  while (dirent* ent = ::readdir(d)) {
+    std::string name = ent->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  ::closedir(d);
+  return names;
+}
+
 Status RemoveTree(const std::string& path) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) {
@@ -21,14 +33,7 @@ Status RemoveTree(const std::string& path) {
     return Status::FromErrno("cannot remove " + path, errno);
   }
   if (S_ISDIR(st.st_mode)) {
-    DIR* d = ::opendir(path.c_str());
-    if (!d) return Status::FromErrno("cannot read folder " + path, errno);
-    std::vector<std::string> names;
-    while (dirent* ent = ::readdir(d)) {
-      std::string name = ent->d_name;
-      if (name != "." && name != "..") names.push_back(std::move(name));
-    }
-    ::closedir(d);
+    PIX_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(path));
     for (const auto& name : names) PIX_RETURN_IF_ERROR(RemoveTree(JoinPath(path, name)));
     if (::rmdir(path.c_str()) != 0) return Status::FromErrno("cannot remove " + path, errno);
     return Status::Ok();
@@ -40,14 +45,7 @@ Status RemoveTree(const std::string& path) {
 }
 
 Status LinkTree(const std::string& from, const std::string& to) {
-  DIR* d = ::opendir(from.c_str());
-  if (!d) return Status::FromErrno("cannot read folder " + from, errno);
-  std::vector<std::string> names;
-  while (dirent* ent = ::readdir(d)) {
-    std::string name = ent->d_name;
-    if (name != "." && name != "..") names.push_back(std::move(name));
-  }
-  ::closedir(d);
+  PIX_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(from));
   for (const auto& name : names) {
     const std::string src = JoinPath(from, name), dst = JoinPath(to, name);
     struct stat st;

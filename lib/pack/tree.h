@@ -6,10 +6,14 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
 namespace pix {
+
+// The names in folder `dir`, without "." and "..", in directory order.
+Result<std::vector<std::string>> ListDir(const std::string& dir);
 
 // Removes `path` and everything under it; OK when it does not exist.
 Status RemoveTree(const std::string& path);
