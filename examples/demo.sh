@@ -9,6 +9,8 @@
 #   demo-output/duplicates.jsonl     duplicates removed, each naming its original
 #   demo-output/rejected.jsonl       failed downloads and images pix-validate refused
 #   demo-output/images/<label>/...   the downloaded files
+#   demo-output/dataset/             the packed dataset (pix-pack), with report.html
+#   demo-output/dataset.zip          its hot-tier archive
 # Usage: sh examples/demo.sh [BUILD_DIR]
 set -eu
 . "$(dirname "$0")/fixture.sh"
@@ -71,6 +73,11 @@ if kept == 0:
 PY
 rm records.jsonl
 python3 "$PIX_SOURCE_DIR/examples/gallery.py" index.html dataset.jsonl duplicates.jsonl rejected.jsonl
+
+echo "== pix-pack: the dataset folder with splits, label files, report, and a hot (zip) archive"
+cat dataset.jsonl duplicates.jsonl rejected.jsonl \
+  | pix-pack -o dataset --split train=0.8,val=0.1,test=0.1 --tier hot
+pix-pack verify -q dataset.zip
 echo
 echo "Done. Look at:"
 echo "  $out/index.html         (open in a browser)"
@@ -78,3 +85,5 @@ echo "  $out/dataset.jsonl      (one JSON record per kept image)"
 echo "  $out/duplicates.jsonl   (what pix-dedup removed, with dup_of)"
 echo "  $out/rejected.jsonl     (failed downloads and invalid images, with the reasons)"
 echo "  $out/images/            (the files, one folder per label)"
+echo "  $out/dataset/           (the packed dataset: train/val/test, labels.*, MANIFEST, report.html)"
+echo "  $out/dataset.zip        (the same as a stored zip, with dataset.zip.sha256)"

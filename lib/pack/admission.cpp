@@ -1,0 +1,63 @@
+#include "pack/admission.h"
+
+#include <simdjson.h>
+
+namespace pix {
+namespace {
+
+// "stage/code" of a record's error object.
+std::string ErrorDetail(std::string_view raw) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  if (parser.parse(raw.data(), raw.size()).get(e)) return std::string(raw);
+  std::string_view stage, code;
+  if (e["stage"].get_string().get(stage)) stage = "?";
+  if (e["code"].get_string().get(code)) code = "?";
+  return std::string(stage) + "/" + std::string(code);
+}
+
+// The `reject` list (strings, or objects with a "code"), joined by commas.
+std::string RejectDetail(const Record& record) {
+  auto raw = record.Raw("reject");
+  if (!raw) return "";
+  if (auto s = record.GetString("reject")) return *s;
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  if (parser.parse(raw->data(), raw->size()).get(e)) return "";
+  simdjson::dom::array list;
+  if (e.get_array().get(list)) return "";
+  std::string out;
+  for (simdjson::dom::element item : list) {
+    std::string_view s;
+    if (item.get_string().get(s) && item["code"].get_string().get(s)) continue;
+    if (!out.empty()) out += ",";
+    out += s;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<Rejection> CheckAdmission(const Record& record) {
+  if (auto raw = record.Raw("error"); raw && *raw != "null") {
+    return Rejection{"failed", ErrorDetail(*raw)};
+  }
+  if (record.GetBool("dropped").value_or(false)) return Rejection{"dropped", ""};
+  if (auto dup = record.Raw("dup_of"); dup && *dup != "null") {
+    return Rejection{"duplicate", record.GetString("dup_of").value_or(std::string(*dup))};
+  }
+  auto valid = record.GetBool("valid");
+  if (!valid) return Rejection{"not_validated", ""};
+  if (!*valid) return Rejection{"invalid", RejectDetail(record)};
+  auto label = record.GetString("label");
+  if (!label || label->empty()) return Rejection{"no_label", ""};
+  auto path = record.GetString("path");
+  if (!path || path->empty()) return Rejection{"no_file", ""};
+  return std::nullopt;
+}
+
+bool IsFaultReason(const std::string& reason) {
+  return reason == "missing_file" || reason == "changed_file" || reason == "reencode_failed";
+}
+
+}  // namespace pix

@@ -1,0 +1,209 @@
+#include "pack/label_files.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "jsonl/json_text.h"
+
+namespace pix {
+namespace {
+
+std::string NumberText(double v) {
+  std::string s;
+  AppendJsonDouble(&s, v);
+  return s;
+}
+
+std::string CsvCell(const std::string& v) {
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string TxtCell(std::string v) {
+  for (char& c : v) {
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  }
+  return v;
+}
+
+// Markdown text that cannot open links, emphasis or HTML.
+std::string MdEscape(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\n' || c == '\r' || c == '\t') {
+      out += ' ';
+      continue;
+    }
+    if (std::string_view("\\`*_{}[]()<>#+-.!|~&").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+bool IsNumericColumn(const std::string& c) {
+  return c == "confidence" || c == "width" || c == "height" || c == "bytes" || c == "quality";
+}
+
+}  // namespace
+
+const std::vector<std::string>& LabelColumns() {
+  static const std::vector<std::string> columns = {
+      "path",  "label",  "split", "confidence", "needs_review", "width",   "height",   "sha256",
+      "bytes", "format", "url",   "license",    "license_url",  "creator", "page_url", "quality"};
+  return columns;
+}
+
+std::string EntryField(const PackEntry& e, const std::string& c) {
+  if (c == "path") return e.path;
+  if (c == "label") return e.label;
+  if (c == "split") return e.split;
+  if (c == "confidence") return e.confidence ? NumberText(*e.confidence) : "";
+  if (c == "needs_review") return e.needs_review ? "true" : "false";
+  if (c == "width") return std::to_string(e.width);
+  if (c == "height") return std::to_string(e.height);
+  if (c == "sha256") return e.sha256;
+  if (c == "bytes") return std::to_string(e.bytes);
+  if (c == "format") return e.format;
+  if (c == "url") return e.url;
+  if (c == "license") return e.license;
+  if (c == "license_url") return e.license_url;
+  if (c == "creator") return e.creator;
+  if (c == "page_url") return e.page_url;
+  if (c == "quality") return e.quality ? NumberText(*e.quality) : "";
+  return "";
+}
+
+std::string LabelsJson(const std::vector<PackEntry>& entries) {
+  std::string out = "[";
+  for (size_t i = 0; i < entries.size(); ++i) {
+    out += i ? ",\n" : "\n";
+    out += EntryToJson(entries[i]);
+  }
+  return out + "\n]\n";
+}
+
+std::string LabelsCsv(const std::vector<PackEntry>& entries) {
+  const auto& cols = LabelColumns();
+  std::string out;
+  for (size_t i = 0; i < cols.size(); ++i) out += (i ? "," : "") + cols[i];
+  out += '\n';
+  for (const auto& e : entries) {
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (i) out += ',';
+      out += CsvCell(EntryField(e, cols[i]));
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::string LabelsYaml(const std::vector<PackEntry>& entries) {
+  const auto& cols = LabelColumns();
+  std::string out = "# PixCrawler dataset labels: one mapping per image\n";
+  if (entries.empty()) return out + "[]\n";
+  for (const auto& e : entries) {
+    for (size_t i = 0; i < cols.size(); ++i) {
+      out += i ? "  " : "- ";
+      out += cols[i] + ": ";
+      const std::string v = EntryField(e, cols[i]);
+      if (cols[i] == "needs_review") {
+        out += v;
+      } else if (IsNumericColumn(cols[i])) {
+        out += v.empty() ? "null" : v;
+      } else if (cols[i] == "split" && v.empty()) {
+        out += "null";
+      } else {
+        out += JsonQuote(v);  // a JSON string is a valid YAML double-quoted scalar
+      }
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+std::string LabelsTxt(const std::vector<PackEntry>& entries) {
+  const auto& cols = LabelColumns();
+  std::string out = "#";
+  for (size_t i = 0; i < cols.size(); ++i) out += (i ? "\t" : " ") + cols[i];
+  out += '\n';
+  for (const auto& e : entries) {
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (i) out += '\t';
+      out += TxtCell(EntryField(e, cols[i]));
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::string ClassesTxt(const std::map<std::string, std::string>& folders) {
+  std::vector<std::pair<std::string, std::string>> by_folder;
+  for (const auto& [label, folder] : folders) by_folder.emplace_back(folder, label);
+  std::sort(by_folder.begin(), by_folder.end());
+  std::string out;
+  for (const auto& [folder, label] : by_folder) out += TxtCell(label) + "\n";
+  return out;
+}
+
+std::map<std::string, std::string> MetadataJsonl(const std::vector<PackEntry>& entries) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : entries) {
+    std::string file_name = e.path;
+    if (!e.split.empty() && file_name.rfind(e.split + "/", 0) == 0) {
+      file_name = file_name.substr(e.split.size() + 1);
+    }
+    JsonBuilder j;
+    j.BeginObject().Key("file_name").String(file_name).Key("label").String(e.label);
+    j.Key("confidence");
+    e.confidence ? j.Double(*e.confidence) : j.Null();
+    j.Key("needs_review").Bool(e.needs_review);
+    j.Key("width").Int(e.width).Key("height").Int(e.height).Key("sha256").String(e.sha256);
+    j.Key("url").String(e.url).Key("license").String(e.license).Key("creator").String(e.creator);
+    j.EndObject();
+    std::string& text = out[e.split];
+    text += j.str();
+    text += '\n';
+  }
+  return out;
+}
+
+std::string AttributionMd(const std::vector<PackEntry>& entries, const std::string& dataset_name) {
+  std::map<std::string, std::vector<const PackEntry*>> by_license;
+  for (const auto& e : entries) {
+    if (e.license.empty() && e.creator.empty()) continue;
+    by_license[e.license.empty() ? "(licence not reported)" : e.license].push_back(&e);
+  }
+  std::string out = fmt::format("# Attribution: {}\n\n", MdEscape(dataset_name));
+  size_t total = 0;
+  for (const auto& [license, list] : by_license) total += list.size();
+  out += fmt::format(
+      "{} of {} images came from sources that reported a creator or licence (Wikimedia Commons, "
+      "Openverse, Flickr, ...). They are listed below by licence. Images not listed came without "
+      "that information: check their source before you publish them.\n",
+      total, entries.size());
+  for (const auto& [license, list] : by_license) {
+    out += fmt::format("\n## {} ({} images)\n\n", MdEscape(license), list.size());
+    std::string license_url;
+    for (const PackEntry* e : list) {
+      if (!e->license_url.empty()) license_url = e->license_url;
+    }
+    if (!license_url.empty()) out += fmt::format("Licence text: <{}>\n\n", license_url);
+    for (const PackEntry* e : list) {
+      out += fmt::format("- `{}`", e->path);
+      if (!e->title.empty()) out += fmt::format(": {}", MdEscape(e->title));
+      out += fmt::format(" by {}", e->creator.empty() ? "unknown creator" : MdEscape(e->creator));
+      const std::string& source = e->page_url.empty() ? e->url : e->page_url;
+      if (!source.empty()) out += fmt::format(", source <{}>", source);
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+}  // namespace pix

@@ -1,0 +1,97 @@
+#include "pack/label_files.h"
+
+#include <doctest/doctest.h>
+#include <yaml-cpp/yaml.h>
+
+namespace pix {
+namespace {
+
+std::vector<PackEntry> Sample() {
+  PackEntry a;
+  a.path = "train/cat/tabby-01234567.jpg";
+  a.label = "cat";
+  a.split = "train";
+  a.sha256 = std::string(64, 'a');
+  a.bytes = 1234;
+  a.width = 640;
+  a.height = 480;
+  a.format = "jpeg";
+  a.confidence = 0.75;
+  a.needs_review = true;
+  a.url = "https://x/tabby.jpg";
+  a.license = "cc-by";
+  a.creator = "Ann \"the cat\", Jr.\nsecond line\tand a tab";
+  a.title = "A [link](javascript:x) <b>";
+  a.engines = {"bing", "openverse"};
+  a.queries = {"cat"};
+  a.cluster = "7";
+  PackEntry b;
+  b.path = "test/dog/d-89abcdef.png";
+  b.label = "dog";
+  b.split = "test";
+  b.sha256 = std::string(64, 'b');
+  return {a, b};
+}
+
+TEST_CASE("labels.json reads back into the same entries") {
+  auto entries = Sample();
+  const std::string text = LabelsJson(entries);
+  auto back = ParseLabelsJson(text, "labels.json");
+  REQUIRE(back.ok());
+  REQUIRE(back->size() == 2);
+  const PackEntry& a = (*back)[0];
+  CHECK(a.path == entries[0].path);
+  CHECK(a.creator == entries[0].creator);
+  CHECK(a.confidence == doctest::Approx(0.75));
+  CHECK(a.needs_review);
+  CHECK(a.engines == entries[0].engines);
+  CHECK(a.cluster == "7");
+  CHECK(a.width == 640);
+  CHECK(!(*back)[1].confidence);
+  CHECK(!ParseLabelsJson("{", "x").ok());
+  CHECK(!ParseLabelsJson("[{\"label\":\"a\"}]", "x").ok());
+}
+
+TEST_CASE("labels.csv quotes what needs quoting; labels.txt keeps one line per image") {
+  auto entries = Sample();
+  const std::string csv = LabelsCsv(entries);
+  CHECK(csv.rfind("path,label,split,confidence,needs_review,width,height,sha256", 0) == 0);
+  CHECK(csv.find("\"Ann \"\"the cat\"\", Jr.\nsecond line\tand a tab\"") != std::string::npos);
+  const std::string txt = LabelsTxt(entries);
+  size_t lines = 0;
+  for (char c : txt) lines += c == '\n';
+  CHECK(lines == 3);
+  CHECK(txt.find("Ann \"the cat\", Jr. second line and a tab") != std::string::npos);
+}
+
+TEST_CASE("labels.yaml parses as YAML with the same values") {
+  auto entries = Sample();
+  YAML::Node doc = YAML::Load(LabelsYaml(entries));
+  REQUIRE(doc.IsSequence());
+  REQUIRE(doc.size() == 2);
+  CHECK(doc[0]["path"].as<std::string>() == entries[0].path);
+  CHECK(doc[0]["creator"].as<std::string>() == entries[0].creator);
+  CHECK(doc[0]["confidence"].as<double>() == doctest::Approx(0.75));
+  CHECK(doc[0]["needs_review"].as<bool>());
+  CHECK(doc[1]["confidence"].IsNull());
+  CHECK(YAML::Load(LabelsYaml({})).IsSequence());
+}
+
+TEST_CASE("classes.txt follows ImageFolder's sorted folder order; metadata.jsonl per split") {
+  std::map<std::string, std::string> folders = {{"cat", "cat"}, {"Zebra", "Zebra"}, {"ant", "ant"}};
+  CHECK(ClassesTxt(folders) == "Zebra\nant\ncat\n");  // code-point order, as sorted() in Python
+  auto meta = MetadataJsonl(Sample());
+  REQUIRE(meta.size() == 2);
+  CHECK(meta["train"].find("\"file_name\":\"cat/tabby-01234567.jpg\"") != std::string::npos);
+  CHECK(meta["test"].find("\"file_name\":\"dog/d-89abcdef.png\"") != std::string::npos);
+}
+
+TEST_CASE("ATTRIBUTION.md groups by licence and escapes Markdown") {
+  const std::string md = AttributionMd(Sample(), "pets");
+  CHECK(md.find("## cc\\-by (1 images)") != std::string::npos);
+  CHECK(md.find("\\[link\\]\\(javascript:x\\) \\<b\\>") != std::string::npos);
+  CHECK(md.find("d-89abcdef") == std::string::npos);  // no licence, no creator: not listed
+}
+
+}  // namespace
+}  // namespace pix

@@ -1,0 +1,142 @@
+#include "pack/place_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "base/files.h"
+#include "hash/sha256.h"
+
+namespace pix {
+namespace {
+
+bool LinkRefused(int err) {
+  return err == EXDEV || err == EPERM || err == EMLINK || err == EOPNOTSUPP || err == ENOTSUP ||
+         err == EINVAL || err == ENOSYS || err == ETXTBSY;
+}
+
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
+// Clones source into a new dest. Returns 0 or the errno of the failure;
+// dest is removed on failure.
+int Reflink(const std::string& source, const std::string& dest) {
+  Fd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.fd < 0) return errno;
+  Fd out(::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (out.fd < 0) return errno;
+  if (::ioctl(out.fd, FICLONE, in.fd) != 0) {
+    const int err = errno;
+    ::unlink(dest.c_str());
+    return err;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Result<std::string> CopyFileHashed(const std::string& source, const std::string& dest,
+                                   uint64_t* bytes) {
+  Fd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.fd < 0) return Status::FromErrno("cannot open " + source, errno);
+  Fd out(::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (out.fd < 0) return Status::FromErrno("cannot create " + dest, errno);
+  Sha256 hash;
+  uint64_t total = 0;
+  std::vector<char> buf(1 << 17);
+  for (;;) {
+    const ssize_t n = ::read(in.fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::unlink(dest.c_str());
+      return Status::FromErrno("cannot read " + source, err);
+    }
+    if (n == 0) break;
+    hash.Update(buf.data(), static_cast<size_t>(n));
+    total += static_cast<uint64_t>(n);
+    if (int err = WriteAll(out.fd, std::string_view(buf.data(), static_cast<size_t>(n)))) {
+      ::unlink(dest.c_str());
+      return Status::FromErrno("cannot write " + dest, err);
+    }
+  }
+  if (::close(out.fd) != 0) {
+    const int err = errno;
+    out.fd = -1;
+    ::unlink(dest.c_str());
+    return Status::FromErrno("cannot write " + dest, err);
+  }
+  out.fd = -1;
+  if (bytes) *bytes = total;
+  return hash.Finish();
+}
+
+Result<PlaceOutcome> PlaceFile(const std::string& source, const std::string& dest,
+                               const std::string& expected_sha256, PlaceMode mode) {
+  PlaceOutcome outcome;
+  if (::access(source.c_str(), F_OK) != 0 && errno == ENOENT) {
+    outcome.kind = PlaceOutcome::kMissing;
+    return outcome;
+  }
+  bool placed = false;
+  if (mode == PlaceMode::kLink) {
+    if (::link(source.c_str(), dest.c_str()) == 0) {
+      placed = true;
+      outcome.how = "link";
+    } else if (errno == ENOENT) {
+      outcome.kind = PlaceOutcome::kMissing;
+      return outcome;
+    } else if (!LinkRefused(errno)) {
+      return Status::FromErrno("cannot link " + source + " to " + dest, errno);
+    }
+  }
+  if (!placed && mode != PlaceMode::kLink) {
+    const int err = Reflink(source, dest);
+    if (err == 0) {
+      placed = true;
+      outcome.how = "reflink";
+    } else if (err == ENOENT) {
+      outcome.kind = PlaceOutcome::kMissing;
+      return outcome;
+    } else if (err == EEXIST || err == ENOSPC || err == EACCES || err == EROFS) {
+      return Status::FromErrno("cannot create " + dest, err);
+    }
+  }
+  if (placed) {
+    auto sha = Sha256File(dest, &outcome.bytes);
+    if (!sha.ok()) {
+      ::unlink(dest.c_str());
+      return sha.status();
+    }
+    outcome.sha256 = *sha;
+  } else {
+    auto sha = CopyFileHashed(source, dest, &outcome.bytes);
+    if (!sha.ok()) {
+      if (::access(source.c_str(), F_OK) != 0 && errno == ENOENT) {
+        outcome.kind = PlaceOutcome::kMissing;
+        return outcome;
+      }
+      return sha.status();
+    }
+    outcome.sha256 = *sha;
+    outcome.how = "copy";
+  }
+  if (!expected_sha256.empty() && outcome.sha256 != expected_sha256) {
+    ::unlink(dest.c_str());
+    outcome.kind = PlaceOutcome::kChanged;
+  }
+  return outcome;
+}
+
+}  // namespace pix

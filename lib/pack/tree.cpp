@@ -1,0 +1,79 @@
+#include "pack/tree.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "base/files.h"
+#include "pack/place_file.h"
+
+namespace pix {
+
+Result<std::vector<std::string>> ListDir(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return Status::FromErrno("cannot read folder " + dir, errno);
+  std::vector<std::string> names;
+  while (dirent* ent = ::readdir(d)) {
+    std::string name = ent->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  ::closedir(d);
+  return names;
+}
+
+Status RemoveTree(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Status::Ok();
+    return Status::FromErrno("cannot remove " + path, errno);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    PIX_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(path));
+    for (const auto& name : names) PIX_RETURN_IF_ERROR(RemoveTree(JoinPath(path, name)));
+    if (::rmdir(path.c_str()) != 0) return Status::FromErrno("cannot remove " + path, errno);
+    return Status::Ok();
+  }
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return Status::FromErrno("cannot remove " + path, errno);
+  }
+  return Status::Ok();
+}
+
+Status LinkTree(const std::string& from, const std::string& to) {
+  PIX_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(from));
+  for (const auto& name : names) {
+    const std::string src = JoinPath(from, name), dst = JoinPath(to, name);
+    struct stat st;
+    if (::lstat(src.c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      if (::mkdir(dst.c_str(), 0755) != 0 && errno != EEXIST) {
+        return Status::FromErrno("cannot create " + dst, errno);
+      }
+      PIX_RETURN_IF_ERROR(LinkTree(src, dst));
+    } else if (S_ISREG(st.st_mode)) {
+      if (::link(src.c_str(), dst.c_str()) != 0) {
+        if (errno != EMLINK && errno != EPERM && errno != EXDEV) {
+          return Status::FromErrno("cannot link " + src + " to " + dst, errno);
+        }
+        uint64_t bytes = 0;
+        auto copied = CopyFileHashed(src, dst, &bytes);
+        if (!copied.ok()) return copied.status();
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status ExchangePaths(const std::string& a, const std::string& b) {
+  if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) != 0) {
+    return Status::FromErrno("cannot swap " + a + " and " + b, errno);
+  }
+  return Status::Ok();
+}
+
+}  // namespace pix

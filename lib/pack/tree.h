@@ -1,0 +1,29 @@
+// Whole-folder operations the packer needs: removing a tree, and making a
+// second copy of a dataset folder out of hard links (cheap: no bytes are
+// copied, so a re-run can build the new version beside the old one and swap).
+// Neither follows symbolic links. Thread-safety: reentrant. Failure modes:
+// kIoError naming the path.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace pix {
+
+// The names in folder `dir`, without "." and "..", in directory order.
+Result<std::vector<std::string>> ListDir(const std::string& dir);
+
+// Removes `path` and everything under it; OK when it does not exist.
+Status RemoveTree(const std::string& path);
+
+// Recreates the folders of `from` under `to` (which must exist) and
+// hard-links every regular file into them; copies a file where linking is
+// refused. Symbolic links and special files are left out.
+Status LinkTree(const std::string& from, const std::string& to);
+
+// Swaps two paths atomically (renameat2 RENAME_EXCHANGE).
+Status ExchangePaths(const std::string& a, const std::string& b);
+
+}  // namespace pix
