@@ -167,10 +167,10 @@ class VlmTest(FixtureServerTestCase):
     def records(self, names=("wide.jpg", "tall.png")):
         return [dict(STRONG, path=n, sha256=n * 4) for n in names] + [dict(CARS, path="wide.jpg")]
 
-    def label(self, model, records=None, extra=(), protocol="openai", env=None):
+    def label(self, model, records=None, extra=(), protocol="openai", env=None, retries=1):
         args = ["--no-wordnet", "--backend", "evidence,vlm", "--allow-private", "--base-dir", self.tmp,
                 "--llm-provider", protocol, "--llm-base-url", self.server.url(f"/vlm/{protocol}/v1"),
-                "--llm-model", model, "--llm-cache", self.cache, "--retries", "1", *extra]
+                "--llm-model", model, "--llm-cache", self.cache, "--retries", str(retries), *extra]
         return run("pix-label", args, records=records or self.records(), env=env)
 
     def asked(self, reset=False):
@@ -194,7 +194,9 @@ class VlmTest(FixtureServerTestCase):
         self.assertFalse(car["needs_review"])
         self.assertIn("vlm: 3 asked", r.stderr)
         self.assertEqual(self.asked()["sizes"][0], [400, 300])
-        moved = self.label("good", extra=["--relabel"]).records[0]
+        # The evidence for "jaguar" is strong: the move needs a small margin.
+        self.assertEqual(self.label("good", extra=["--relabel"]).records[0]["label"], "jaguar")
+        moved = self.label("good", extra=["--relabel", "--relabel-margin", "0.05"]).records[0]
         self.assertEqual(moved["label"], "car")
         self.assertEqual(moved["label_evidence"]["moved_from"], "jaguar")
 
@@ -238,7 +240,7 @@ class VlmTest(FixtureServerTestCase):
     def test_rate_limits_max_requests_and_concurrency(self):
         r = self.label("ratelimit-once", extra=["--no-llm-cache"])
         self.assertEqual(r.records[1]["label_evidence"]["vlm"]["label"], "jaguar")
-        r = self.label("ratelimit", extra=["--no-llm-cache", "--retries", "0"])
+        r = self.label("ratelimit", extra=["--no-llm-cache"], retries=0)
         self.assertEqual(r.records[1]["label_evidence"]["vlm"]["error"], "llm_rate_limited")
         self.assertEqual(r.returncode, 0)
         self.asked(reset=True)

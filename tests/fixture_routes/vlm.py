@@ -122,6 +122,7 @@ def _serve(protocol_name, endpoint):
         finally:
             with _active_lock:
                 _active["now"] -= 1
+    return handler
 
 
 def requests(h, url):
