@@ -11,7 +11,7 @@
 
 #include "base/files.h"
 #include "base/signals.h"
-#include "dedup/record_spool.h"
+#include "jsonl/record_spool.h"
 #include "jsonl/json_text.h"
 #include "label/label_report.h"
 

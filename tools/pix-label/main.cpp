@@ -7,6 +7,8 @@
 #include "base/exit_code.h"
 #include "base/signals.h"
 #include "base/terminal.h"
+#include "jsonl/stage_flags.h"
+#include "jsonl/stage_io.h"
 #include "label/label_flags.h"
 #include "label/label_stage.h"
 
@@ -16,14 +18,14 @@ int main(int argc, char** argv) {
   pix::LabelOptions options;
   pix::LabelFlags flags;
   if (std::string tmp = pix::GetEnv("TMPDIR"); !tmp.empty()) options.temp_dir = tmp;
-  cli.AddCommonFlags(&common);
+  pix::AddCommonFlags(&cli, &common);
   pix::AddLabelFlags(cli, &flags, &options);
   if (auto code = cli.Parse(argc, argv)) return *code;
   flags.wordnet_dir_given = cli.app().count("--wordnet-dir") > 0;
   flags.timeout_given = cli.app().count("--timeout") > 0;
 
   pix::Terminal terminal(cli.name(), common.quiet);
-  auto setup = pix::SetUpLabel(flags, pix::GetEnv, &options);
+  auto setup = pix::SetUpLabel(flags, pix::ProcessEnv, &options);
   if (!setup.ok()) {
     terminal.Error(setup.status().message());
     const auto code = setup.status().code();
