@@ -11,6 +11,7 @@
 #include "base/signals.h"
 #include "base/terminal.h"
 #include "dedup/dup_index.h"
+#include "jsonl/json_text.h"
 #include "jsonl/record_spool.h"
 #include "hash/hamming_index.h"
 
@@ -58,24 +59,37 @@ std::vector<std::string> FoundBy(const Record& record) {
 }
 
 // found_by of a kept record and of its duplicates, merged in that order
-// without repeats.
+// without repeats. A duplicate's entry that has no "label" gets the
+// duplicate's label when it differs from the kept record's (as pix-search
+// marks finds under another label), so pix-label still sees the image was
+// found under both.
 struct FoundByUnion {
   std::string id;                   // the kept record's id
+  std::string label;                // the kept record's label
   std::vector<std::string> own;     // the kept record's own entries
   std::vector<std::string> others;  // its duplicates', in input order
+  std::vector<std::string> other_labels;  // the label of each duplicate entry's record
 
   // The merged array, or empty when the duplicates add nothing.
   std::string Merged() const {
-    std::unordered_set<std::string_view> seen(own.begin(), own.end());
+    std::unordered_set<std::string> seen(own.begin(), own.end());
     std::string out = "[";
     bool added = false;
-    for (const auto& list : {&own, &others}) {
-      for (const std::string& e : *list) {
-        if (list == &others && !seen.insert(e).second) continue;
-        added |= list == &others;
-        if (out.size() > 1) out += ',';
-        out += e;
+    for (const std::string& e : own) {
+      if (out.size() > 1) out += ',';
+      out += e;
+    }
+    for (size_t i = 0; i < others.size(); ++i) {
+      std::string e = others[i];
+      const std::string& l = other_labels[i];
+      if (!l.empty() && l != label && e.size() >= 2 && e.front() == '{' &&
+          e.find("\"label\":") == std::string::npos) {
+        e.insert(e.size() - 1, std::string(e.size() > 2 ? "," : "") + "\"label\":" + JsonQuote(l));
       }
+      if (!seen.insert(e).second) continue;
+      added = true;
+      if (out.size() > 1) out += ',';
+      out += e;
     }
     return added ? out + "]" : std::string();
   }
@@ -463,8 +477,13 @@ class DedupRun {
         if (leader == item) {
           u.id = RecordId(record, o_.id_fields);
           u.own = FoundBy(record);
+          u.label = record.GetString("label").value_or("");
         } else {
-          for (auto& e : FoundBy(record)) u.others.push_back(std::move(e));
+          const std::string label = record.GetString("label").value_or("");
+          for (auto& e : FoundBy(record)) {
+            u.others.push_back(std::move(e));
+            u.other_labels.push_back(label);
+          }
         }
       }
     }

@@ -8,6 +8,7 @@
 //                                                   img-000000~resize50.jpg ...
 //             [--mixed-formats]                     every other corpus image a PNG
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,22 @@
 
 namespace {
 
+// Blends every pixel 60% toward `rgb` (0xRRGGBB): pictures of visually
+// distinct "classes" for pix-label's model tests.
+void Tint(pix::testing::Pixels* pixels, long rgb) {
+  if (rgb < 0) return;
+  const int target[3] = {static_cast<int>((rgb >> 16) & 255), static_cast<int>((rgb >> 8) & 255),
+                         static_cast<int>(rgb & 255)};
+  for (size_t i = 0; i < pixels->data.size(); ++i) {
+    const int c = pixels->channels == 3 ? static_cast<int>(i % 3) : 0;
+    pixels->data[i] = static_cast<uint8_t>((2 * pixels->data[i] + 3 * target[c]) / 5);
+  }
+}
+
 pix::Status WriteImage(const std::string& dir, const std::string& name, const std::string& format,
-                       int w, int h, uint64_t seed, int quality) {
+                       int w, int h, uint64_t seed, int quality, long tint) {
   auto pixels = pix::testing::SynthesizePhoto(w, h, seed);
+  Tint(&pixels, tint);
   PIX_ASSIGN_OR_RETURN(std::string bytes, pix::testing::Encode(pixels, format, quality));
   return pix::WriteFileAtomic(pix::JoinPath(dir, name), bytes);
 }
@@ -66,9 +80,20 @@ int main(int argc, char** argv) {
       ->delimiter(',')
       ->check(CLI::IsMember(pix::testing::VariantNames()));
   app.add_flag("--mixed-formats", mixed, "Write every other corpus image as PNG");
+  std::string tint;
+  app.add_option("--tint", tint, "Blend named images 60% toward colour RRGGBB (hex)");
   app.add_option("specs", specs, "NAME:FORMAT:WxH:SEED");
   if (auto code = cli.Parse(argc, argv)) return *code;
 
+  long tint_rgb = -1;
+  if (!tint.empty()) {
+    char* end = nullptr;
+    tint_rgb = std::strtol(tint.c_str(), &end, 16);
+    if (tint.size() != 6 || *end != '\0') {
+      std::fprintf(stderr, "pix-synth: error: --tint wants RRGGBB, not '%s'\n", tint.c_str());
+      return pix::kExitUsage;
+    }
+  }
   pix::Status status = pix::MakeDirs(dir);
   for (const std::string& spec : specs) {
     if (!status.ok()) break;
@@ -80,7 +105,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "pix-synth: error: bad spec '%s' (NAME:FORMAT:WxH:SEED)\n", spec.c_str());
       return pix::kExitUsage;
     }
-    status = WriteImage(dir, name, fmt_name, w, h, s, quality);
+    status = WriteImage(dir, name, fmt_name, w, h, s, quality, tint_rgb);
   }
   for (int i = 0; i < count && status.ok(); ++i) {
     const uint64_t s = seed + static_cast<uint64_t>(i);

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Scores pix-label's output against the planted truth of a benchmark set.
+
+    score.py OUTPUT.jsonl [--json]         precision/recall of needs_review, calibration
+    score.py OUTPUT.jsonl --fit            fits the evidence weights (see evidence.h)
+
+Records need bench_truth and bench_planted (gen_records.py, gen_images.py);
+duplicates (dup_of) are not scored. "Evidence-bearing" planted errors are
+those whose record says something against the label: another label's word in
+its texts, or the image found under another label; `evidence` can only be
+asked to find those.
+"""
+import argparse
+import json
+import math
+import sys
+
+
+def load(path):
+    with open(path) as f:
+        for line in f:
+            r = json.loads(line)
+            if "label_confidence" in r and "bench_truth" in r and not r.get("dup_of"):
+                yield r
+
+
+def evidence_bearing(r):
+    e = (r.get("label_evidence") or {}).get("evidence") or {}
+    return bool(e.get("other_labels_named")) or "found_under" in e
+
+
+def score(records):
+    rs = list(records)
+    planted = [r for r in rs if r["bench_planted"]]
+    flagged = [r for r in rs if r["needs_review"]]
+    tp = sum(1 for r in flagged if r["bench_planted"])
+    bearing = [r for r in planted if evidence_bearing(r)]
+    out = {
+        "records": len(rs),
+        "planted": len(planted),
+        "flagged": len(flagged),
+        "precision": tp / len(flagged) if flagged else 0.0,
+        "recall": tp / len(planted) if planted else 0.0,
+        "evidence_bearing": len(bearing),
+        "recall_evidence_bearing": (sum(1 for r in bearing if r["needs_review"]) / len(bearing)
+                                    if bearing else 0.0),
+        "moved": sum(1 for r in rs if "moved_from" in (r.get("label_evidence") or {})),
+        "moved_right": sum(1 for r in rs if "moved_from" in (r.get("label_evidence") or {})
+                           and r["label"] == r["bench_truth"]),
+    }
+    bins = [(0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95),
+            (0.95, 1.01)]
+    table = []
+    for lo, hi in bins:
+        b = [r for r in rs if lo <= r["label_confidence"] < hi]
+        if not b:
+            continue
+        right = sum(1 for r in b if r["label"] == r["bench_truth"])
+        mean = sum(r["label_confidence"] for r in b) / len(b)
+        table.append({"band": f"{lo:.2f}-{min(hi, 1.0):.2f}", "images": len(b),
+                      "mean_confidence": round(mean, 3), "right": round(right / len(b), 3)})
+    out["calibration"] = table
+    # Expected calibration error over the bands.
+    out["ece"] = round(sum(t["images"] * abs(t["mean_confidence"] - t["right"]) for t in table)
+                       / max(1, len(rs)), 4)
+    return out
+
+
+def features(r):
+    e = r["label_evidence"]["evidence"]
+    rank = e.get("best_rank", 0)
+    return (1.0, math.log2(1 + e["queries"]), math.log2(1 + e["engines"]),
+            1 / math.log2(1 + rank) if rank else 0.0, float(len(e["text"])),
+            -1.0 if e.get("other_labels_named") else 0.0)
+
+
+def solve(a, b):
+    n = len(b)
+    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    for c in range(n):
+        p = max(range(c, n), key=lambda i: abs(m[i][c]))
+        m[c], m[p] = m[p], m[c]
+        for i in range(n):
+            if i != c:
+                f = m[i][c] / m[c][c]
+                for k in range(c, n + 1):
+                    m[i][k] -= f * m[c][k]
+    return [m[i][n] / m[i][i] for i in range(n)]
+
+
+def fit(records):
+    """Logistic regression (Newton) on records without a conflict."""
+    groups = {}
+    for r in records:
+        if "found_under" in r["label_evidence"]["evidence"]:
+            continue
+        x = features(r)
+        pos, n = groups.get(x, (0, 0))
+        groups[x] = (pos + (r["label"] == r["bench_truth"]), n + 1)
+    w = [0.0] * 6
+    for _ in range(30):
+        grad = [0.0] * 6
+        hess = [[1e-6 if i == j else 0.0 for j in range(6)] for i in range(6)]
+        for x, (pos, n) in groups.items():
+            p = 1 / (1 + math.exp(-sum(wi * xi for wi, xi in zip(w, x))))
+            for i in range(6):
+                grad[i] += (pos - n * p) * x[i]
+                for j in range(6):
+                    hess[i][j] += n * p * (1 - p) * x[i] * x[j]
+        step = solve(hess, grad)
+        w = [wi + si for wi, si in zip(w, step)]
+        if max(abs(s) for s in step) < 1e-9:
+            break
+    names = ["bias", "queries", "engines", "rank", "text", "other_text"]
+    return dict(zip(names, [round(v, 3) for v in w]))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("output")
+    ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args()
+    if a.fit:
+        print(json.dumps(fit(list(load(a.output)))))
+        return
+    s = score(load(a.output))
+    if a.json:
+        print(json.dumps(s))
+        return
+    print(f"records {s['records']}, planted errors {s['planted']} ({s['evidence_bearing']} with "
+          f"evidence), flagged {s['flagged']}")
+    print(f"needs_review: precision {s['precision']:.3f}, recall {s['recall']:.3f} "
+          f"(on errors with evidence: {s['recall_evidence_bearing']:.3f})")
+    print("band        images  mean conf  right")
+    for t in s["calibration"]:
+        print(f"{t['band']:<11} {t['images']:>6}  {t['mean_confidence']:>9.3f}  {t['right']:>5.3f}")
+    print(f"expected calibration error {s['ece']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+#include "label/evidence.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <functional>
+
+namespace pix {
+namespace {
+
+uint64_t QueryHash(std::string_view query) { return std::hash<std::string_view>{}(query); }
+
+LabelSupport* SupportFor(std::vector<LabelSupport>* list, uint32_t label) {
+  for (LabelSupport& s : *list) {
+    if (s.label == label) return &s;
+  }
+  list->emplace_back();
+  list->back().label = label;
+  return &list->back();
+}
+
+void AddFind(LabelSupport* s, uint64_t query, uint64_t engine_bit, int64_t rank) {
+  auto it = std::lower_bound(s->queries.begin(), s->queries.end(), query);
+  if (it == s->queries.end() || *it != query) s->queries.insert(it, query);
+  s->engines |= engine_bit;
+  if (rank > 0 && rank < INT32_MAX && (s->best_rank == 0 || rank < s->best_rank)) {
+    s->best_rank = static_cast<int32_t>(rank);
+  }
+}
+
+void AddSorted(std::vector<uint32_t>* v, uint32_t x) {
+  auto it = std::lower_bound(v->begin(), v->end(), x);
+  if (it == v->end() || *it != x) v->insert(it, x);
+}
+
+double Sigmoid(double x) { return 1 / (1 + std::exp(-x)); }
+
+// The last path segment of a URL, without query or fragment.
+std::string_view FileNameOf(std::string_view url) {
+  const size_t end = url.find_first_of("?#");
+  if (end != std::string_view::npos) url = url.substr(0, end);
+  const size_t scheme = url.find("://");
+  if (scheme != std::string_view::npos) {
+    const size_t path = url.find('/', scheme + 3);
+    url = path == std::string_view::npos ? std::string_view() : url.substr(path);
+  }
+  const size_t slash = url.rfind('/');
+  return slash == std::string_view::npos ? url : url.substr(slash + 1);
+}
+
+simdjson::dom::parser& ThreadParser() {
+  static thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+}  // namespace
+
+void LabelSupport::Merge(const LabelSupport& other) {
+  for (uint64_t q : other.queries) AddFind(this, q, 0, 0);
+  engines |= other.engines;
+  if (other.best_rank > 0 && (best_rank == 0 || other.best_rank < best_rank)) best_rank = other.best_rank;
+  text |= other.text;
+  other_text |= other.other_text;
+  for (uint32_t l : other.others_named) AddSorted(&others_named, l);
+}
+
+int LabelSupport::distinct_engines() const { return std::popcount(engines); }
+
+double SupportOf(const LabelSupport& s, const EvidenceWeights& w) {
+  double z = w.queries * std::log2(1.0 + static_cast<double>(s.queries.size())) +
+             w.engines * std::log2(1.0 + s.distinct_engines()) + w.text * std::popcount(s.text);
+  if (s.best_rank > 0) z += w.rank / std::log2(1.0 + s.best_rank);
+  return z;
+}
+
+LabelScore ScoreCandidate(const std::vector<LabelSupport>& candidates, size_t index,
+                          const EvidenceWeights& w) {
+  LabelScore out;
+  const LabelSupport& own = candidates[index];
+  out.support = SupportOf(own, w);
+  double sum = 0;
+  for (const LabelSupport& c : candidates) sum += std::exp(SupportOf(c, w) - out.support);
+  const double other = own.other_text ? w.other_text : 0.0;
+  out.confidence = Sigmoid(w.bias + out.support - other) / sum;
+  return out;
+}
+
+uint32_t EvidenceVocabulary::LabelId(std::string_view label) {
+  auto it = label_ids_.find(std::string(label));
+  if (it != label_ids_.end()) return it->second;
+  const auto id = static_cast<uint32_t>(labels_.size());
+  labels_.emplace_back(label);
+  label_ids_.emplace(std::string(label), id);
+  return id;
+}
+
+int64_t EvidenceVocabulary::FindLabel(std::string_view label) const {
+  auto it = label_ids_.find(std::string(label));
+  return it == label_ids_.end() ? -1 : static_cast<int64_t>(it->second);
+}
+
+uint64_t EvidenceVocabulary::EngineBit(std::string_view engine) {
+  auto it = engine_ids_.find(std::string(engine));
+  uint32_t id;
+  if (it != engine_ids_.end()) {
+    id = it->second;
+  } else {
+    id = static_cast<uint32_t>(engine_ids_.size());
+    engine_ids_.emplace(std::string(engine), id);
+  }
+  return uint64_t{1} << std::min<uint32_t>(id, 63);
+}
+
+void CollectLabels(const Record& record, std::vector<std::string>* labels) {
+  if (auto label = record.GetString("label")) labels->push_back(std::move(*label));
+  auto raw = record.Raw("found_by");
+  if (!raw || raw->find("\"label\"") == std::string_view::npos) return;
+  simdjson::dom::element root;
+  if (ThreadParser().parse(raw->data(), raw->size()).get(root)) return;
+  simdjson::dom::array array;
+  if (root.get_array().get(array)) return;
+  for (simdjson::dom::element e : array) {
+    std::string_view l;
+    if (!e["label"].get_string().get(l)) labels->emplace_back(l);
+  }
+}
+
+void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& vocabulary,
+                  const TermMatcher& matcher, EvidenceScratch* scratch,
+                  std::vector<LabelSupport>* out) {
+  out->clear();
+  SupportFor(out, label);
+  bool any_find = false;
+  if (auto raw = record.Raw("found_by"); raw && *raw != "null") {
+    simdjson::dom::element root;
+    simdjson::dom::array array;
+    if (!ThreadParser().parse(raw->data(), raw->size()).get(root) && !root.get_array().get(array)) {
+      for (simdjson::dom::element e : array) {
+        std::string_view engine, query, l;
+        int64_t rank = 0;
+        if (e["engine"].get_string().get(engine)) engine = {};
+        if (e["query"].get_string().get(query)) query = {};
+        if (e["rank"].get_int64().get(rank)) rank = 0;
+        uint32_t c = label;
+        if (!e["label"].get_string().get(l)) {
+          const int64_t id = vocabulary.FindLabel(l);
+          if (id < 0) continue;
+          c = static_cast<uint32_t>(id);
+        }
+        AddFind(SupportFor(out, c), QueryHash(query), engine.empty() ? 0 : vocabulary.EngineBit(engine),
+                rank);
+        any_find = true;
+      }
+    }
+  }
+  if (!any_find) {
+    // A record straight from pix-search without found_by, or a hand-made one.
+    auto query = record.GetString("query");
+    auto engine = record.GetString("engine");
+    if (query || engine) {
+      AddFind(&(*out)[0], QueryHash(query.value_or("")), engine ? vocabulary.EngineBit(*engine) : 0,
+              record.GetInt("rank").value_or(0));
+    }
+  }
+
+  // The texts: which labels they name, and whether another label's term is
+  // outside every term of a candidate.
+  struct Text {
+    const char* field;
+    bool url;
+    uint8_t place;
+  };
+  static constexpr Text kTexts[] = {
+      {"title", false, kInTitle}, {"url", true, kInFileName}, {"page_url", true, kInPageUrl}};
+  for (const Text& t : kTexts) {
+    auto value = record.GetString(t.field);
+    if (!value || value->empty()) continue;
+    scratch->tokens.clear();
+    scratch->matches.clear();
+    FoldTokens(t.place == kInFileName ? FileNameOf(*value) : std::string_view(*value), t.url,
+               &scratch->tokens);
+    matcher.Find(scratch->tokens, &scratch->matches);
+    if (scratch->matches.empty()) continue;
+    for (LabelSupport& c : *out) {
+      for (const TermMatch& m : scratch->matches) {
+        if (m.label == c.label) c.text |= t.place;
+      }
+      for (const TermMatch& m : scratch->matches) {
+        if (m.label == c.label) continue;
+        // Covered: inside an occurrence of c's own term ("fox" in "red fox").
+        bool covered = false;
+        for (const TermMatch& own : scratch->matches) {
+          if (own.label == c.label && own.first <= m.first && m.first + m.count <= own.first + own.count) {
+            covered = true;
+            break;
+          }
+        }
+        if (covered) continue;
+        c.other_text |= t.place;
+        AddSorted(&c.others_named, m.label);
+      }
+    }
+  }
+}
+
+}  // namespace pix

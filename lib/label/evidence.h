@@ -1,0 +1,115 @@
+// The `evidence` backend of pix-label: how sure the crawl itself is of an
+// image's label, with no model. It uses what pix-search and pix-dedup
+// recorded: which distinct queries and engines returned the image
+// (`found_by`, with a "label" on entries found under another label), its best
+// rank, whether a term of the label (the label, its queries, its WordNet
+// synonyms and direct kinds) appears in the title, the image URL's file name
+// or the page URL, whether another label's term appears there instead, and
+// every label the same image (same sha256, or the same dedup cluster) was
+// found under.
+//
+// For each candidate label c of an image (its own and every label in its
+// found_by and its group), the support is
+//
+//   z(c) = wq*log2(1 + Q) + we*log2(1 + E) + wr/log2(1 + R) + wt*T
+//
+// Q distinct queries and E distinct engines that returned the image under c,
+// R its best rank under c (the wr term is 0 when no rank is known), T in 0..3
+// the number of places (title, file name, page URL) that name c. The
+// confidence that c is right is
+//
+//   conf(c) = sigmoid(b + z(c) - wo*O(c)) * exp(z(c)) / sum_k exp(z(k))
+//
+// O(c) is 1 when another label's term appears where c's does not cover it,
+// and the sum runs over the image's candidates (the second factor is 1
+// without a conflict). The weights were fitted on a labelled benchmark with
+// planted errors (bench/label) so that conf is calibrated there; they are
+// EvidenceWeights' defaults and are printed in pix-label(1).
+//
+// Thread-safety: pure functions over values. No failure modes: malformed
+// found_by entries are skipped.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "jsonl/record.h"
+#include "label/label_text.h"
+
+namespace pix {
+
+struct EvidenceWeights {
+  // Fitted by bench/label/score.py --fit on gen_records.py --seed 1 (20,000 images).
+  double bias = -3.546;
+  double queries = 1.008;
+  double engines = 1.533;
+  double rank = 4.6;
+  double text = 1.196;
+  double other_text = 1.683;
+};
+
+// Where a label's terms were seen (bits).
+enum TextPlace : uint8_t { kInTitle = 1, kInFileName = 2, kInPageUrl = 4 };
+
+// What the crawl says for one candidate label of one image.
+struct LabelSupport {
+  uint32_t label = 0;
+  std::vector<uint64_t> queries;  // distinct query hashes, sorted
+  uint64_t engines = 0;           // one bit per engine (EvidenceVocabulary ids)
+  int32_t best_rank = 0;          // 0: unknown
+  uint8_t text = 0;               // TextPlace bits that name this label
+  uint8_t other_text = 0;         // TextPlace bits naming another label, uncovered
+  std::vector<uint32_t> others_named;  // those other labels, sorted, distinct
+
+  void Merge(const LabelSupport& other);
+  int distinct_engines() const;
+};
+
+// The score of one label among an image's candidates.
+struct LabelScore {
+  double support = 0;     // z(c)
+  double confidence = 0;  // conf(c)
+};
+
+double SupportOf(const LabelSupport& s, const EvidenceWeights& w);
+// conf(c) for candidates[index].
+LabelScore ScoreCandidate(const std::vector<LabelSupport>& candidates, size_t index,
+                          const EvidenceWeights& w);
+
+// Label names and engine names to small ids, shared by every record of a run.
+class EvidenceVocabulary {
+ public:
+  // The id of `label`, adding it.
+  uint32_t LabelId(std::string_view label);
+  // The id of `label`, or -1 when unknown.
+  int64_t FindLabel(std::string_view label) const;
+  const std::string& LabelName(uint32_t id) const { return labels_[id]; }
+  size_t label_count() const { return labels_.size(); }
+  // A bit for `engine` (engines past the 63rd share the last bit).
+  uint64_t EngineBit(std::string_view engine);
+
+ private:
+  std::vector<std::string> labels_;
+  std::unordered_map<std::string, uint32_t> label_ids_;
+  std::unordered_map<std::string, uint32_t> engine_ids_;
+};
+
+// The labels a record mentions: its own and those on found_by entries.
+void CollectLabels(const Record& record, std::vector<std::string>* labels);
+
+// Reads one record's evidence: one LabelSupport per candidate label (its own,
+// `label`, first), using `matcher` for the texts. REQUIRES: every label the
+// record mentions is in `vocabulary` (CollectLabels). `tokens` and `matches`
+// are scratch space.
+struct EvidenceScratch {
+  std::vector<std::string> tokens;
+  std::vector<TermMatch> matches;
+};
+void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& vocabulary,
+                  const TermMatcher& matcher, EvidenceScratch* scratch,
+                  std::vector<LabelSupport>* out);
+
+}  // namespace pix

@@ -1,0 +1,124 @@
+#include "label/evidence.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+namespace pix {
+namespace {
+
+Record Parse(std::string_view line) {
+  RecordParser parser;
+  auto r = Record::Parse(line, parser);
+  REQUIRE(r.ok());
+  return *r;
+}
+
+struct Fixture {
+  EvidenceVocabulary vocabulary;
+  TermMatcher matcher;
+  EvidenceScratch scratch;
+  Fixture() {
+    for (const char* l : {"jaguar", "car", "fox", "red fox"}) matcher.Add(vocabulary.LabelId(l), l);
+    matcher.Add(0, "panthera onca");
+  }
+  std::vector<LabelSupport> Read(std::string_view line) {
+    Record r = Parse(line);
+    std::vector<LabelSupport> out;
+    ReadEvidence(r, static_cast<uint32_t>(vocabulary.FindLabel(*r.GetString("label"))), vocabulary,
+                 matcher, &scratch, &out);
+    return out;
+  }
+};
+
+TEST_CASE("ReadEvidence: distinct queries and engines, best rank, texts") {
+  Fixture f;
+  auto s = f.Read(
+      R"({"label":"jaguar","title":"Panthera onca at rest","url":"https://x.org/img/Jaguar-1.jpg?s=2",)"
+      R"("page_url":"https://x.org/wiki/Big_cats","found_by":[{"engine":"bing","query":"jaguar","rank":7},)"
+      R"({"engine":"ddg","query":"jaguar","rank":3},{"engine":"bing","query":"jaguar animal","rank":12}]})");
+  REQUIRE(s.size() == 1);
+  CHECK(s[0].queries.size() == 2);
+  CHECK(s[0].distinct_engines() == 2);
+  CHECK(s[0].best_rank == 3);
+  CHECK(s[0].text == (kInTitle | kInFileName));
+  CHECK(s[0].other_text == 0);
+}
+
+TEST_CASE("ReadEvidence: another label's words, unless inside the label's own term") {
+  Fixture f;
+  auto s = f.Read(R"({"label":"jaguar","title":"Jaguar XF, the car of the year","engine":"bing","rank":2})");
+  REQUIRE(s.size() == 1);
+  CHECK(s[0].text == kInTitle);
+  CHECK(s[0].other_text == kInTitle);
+  REQUIRE(s[0].others_named.size() == 1);
+  CHECK(f.vocabulary.LabelName(s[0].others_named[0]) == "car");
+  CHECK(s[0].queries.size() == 1);  // from the record's own query/engine fields
+  CHECK(s[0].best_rank == 2);
+  auto fox = f.Read(R"({"label":"red fox","title":"Red foxes in winter"})");
+  CHECK(fox[0].other_text == 0);  // "fox" is inside "red fox"
+  auto plain = f.Read(R"({"label":"fox","title":"Red foxes in winter"})");
+  CHECK(plain[0].other_text == kInTitle);  // "red fox" is another label and is not inside "fox"
+}
+
+TEST_CASE("ReadEvidence: found_by entries under other labels are candidates") {
+  Fixture f;
+  auto s = f.Read(
+      R"({"label":"jaguar","found_by":[{"engine":"bing","query":"jaguar","rank":40},)"
+      R"({"engine":"bing","query":"car","rank":2,"label":"car"},{"engine":"ddg","query":"sports car","rank":1,"label":"car"},)"
+      R"({"engine":"ddg","query":"x","rank":1,"label":"not a label"}]})");
+  REQUIRE(s.size() == 2);
+  CHECK(s[0].label == 0);
+  CHECK(s[1].label == 1);
+  CHECK(s[1].queries.size() == 2);
+  CHECK(s[1].best_rank == 1);
+  // The car has more support: its confidence is higher, the jaguar's lower than alone.
+  EvidenceWeights w;
+  const double jaguar = ScoreCandidate(s, 0, w).confidence, car = ScoreCandidate(s, 1, w).confidence;
+  CHECK(car > jaguar);
+  std::vector<LabelSupport> alone = {s[0]};
+  CHECK(ScoreCandidate(alone, 0, w).confidence > jaguar);
+}
+
+TEST_CASE("ScoreCandidate follows the documented formula") {
+  EvidenceWeights w;
+  LabelSupport a;
+  a.queries = {1, 2};
+  a.engines = 3;
+  a.best_rank = 3;
+  a.text = kInTitle | kInPageUrl;
+  const double z = w.queries * std::log2(3) + w.engines * std::log2(3) + w.rank / 2 + w.text * 2;
+  CHECK(SupportOf(a, w) == doctest::Approx(z));
+  std::vector<LabelSupport> one = {a};
+  CHECK(ScoreCandidate(one, 0, w).confidence == doctest::Approx(1 / (1 + std::exp(-(w.bias + z)))));
+  one[0].other_text = kInTitle;
+  CHECK(ScoreCandidate(one, 0, w).confidence ==
+        doctest::Approx(1 / (1 + std::exp(-(w.bias + z - w.other_text)))));
+  LabelSupport b;
+  b.label = 1;
+  std::vector<LabelSupport> two = {a, b};  // `a` as first built: no other label's text
+  const double share = std::exp(z) / (std::exp(z) + 1);
+  CHECK(ScoreCandidate(two, 0, w).confidence ==
+        doctest::Approx(share / (1 + std::exp(-(w.bias + z)))));
+}
+
+TEST_CASE("LabelSupport::Merge unions queries and engines, keeps the best rank") {
+  LabelSupport a, b;
+  a.queries = {1, 5};
+  a.engines = 1;
+  a.best_rank = 9;
+  b.queries = {2, 5};
+  b.engines = 4;
+  b.best_rank = 4;
+  b.text = kInTitle;
+  b.others_named = {3};
+  a.Merge(b);
+  CHECK(a.queries == std::vector<uint64_t>{1, 2, 5});
+  CHECK(a.distinct_engines() == 2);
+  CHECK(a.best_rank == 4);
+  CHECK(a.text == kInTitle);
+  CHECK(a.others_named == std::vector<uint32_t>{3});
+}
+
+}  // namespace
+}  // namespace pix

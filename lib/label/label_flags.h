@@ -1,0 +1,63 @@
+// pix-label's own command-line flags and the setup they ask for: which
+// backends, in which order, with which models and endpoint, and WordNet.
+// Kept in the library so the tool's main() stays flags -> options -> one
+// call, and so the setup's checks (backend order, model files, output
+// sizes, API keys) are testable without a process.
+//
+// Thread-safety: values; SetUpLabel() is called once. Failure modes:
+// kInvalidArgument naming the flag to fix (exit status 2), kUnsupported for
+// an ONNX backend in a build without OpenCV DNN (also 2), other codes for
+// I/O errors while loading.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/cli.h"
+#include "http/http_flags.h"
+#include "keywords/wordnet.h"
+#include "label/label_stage.h"
+#include "label/model_backends.h"
+#include "label/vlm_backend.h"
+#include "llm/llm_flags.h"
+
+namespace pix {
+
+struct LabelFlags {
+  std::vector<std::string> backends = {"evidence"};
+  std::string wordnet_dir = kDefaultWordNetDir;
+  bool wordnet_dir_given = false;  // set after parsing: --wordnet-dir was on the command line
+  bool no_wordnet = false;
+  std::string config_path;
+  VlmOptions vlm;
+  LlmFlags llm;
+  NetworkFlags network;
+  bool timeout_given = false;  // set after parsing: --timeout bounds the model's requests too
+  ConsensusOptions consensus;
+  ClassifierOptions classifier;
+  struct ModelInput {
+    int size = 224;
+    std::string mean = "0.485,0.456,0.406";
+    std::string std = "0.229,0.224,0.225";
+  };
+  ModelInput embed_input, classifier_input;
+};
+
+// Adds pix-label's flags (besides the shared -i/-o/...) to `cli`, writing
+// into `flags` and `options`.
+void AddLabelFlags(ToolCli& cli, LabelFlags* flags, LabelOptions* options);
+
+// What SetUpLabel built; options->backends and options->wordnet point into it.
+struct LabelSetup {
+  std::unique_ptr<WordNet> wordnet;
+  std::vector<std::unique_ptr<ImageLabelBackend>> backends;
+  std::vector<std::string> warnings;  // for the tool to print
+};
+
+// Checks the backend list, opens WordNet, loads the models and builds the
+// backends. `env` reads API keys and the cache directory's default.
+Result<std::unique_ptr<LabelSetup>> SetUpLabel(const LabelFlags& flags, const EnvLookup& env,
+                                               LabelOptions* options);
+
+}  // namespace pix

@@ -1,0 +1,464 @@
+#include "label/label_stage.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "base/files.h"
+#include "base/signals.h"
+#include "jsonl/record_spool.h"
+#include "jsonl/json_text.h"
+#include "label/label_report.h"
+
+namespace pix {
+namespace {
+
+constexpr std::string_view kStage = "label";
+
+// What a record is to this run.
+enum class Kind : uint8_t {
+  kArrivedFailed,  // an earlier stage's error: passed through
+  kUntouched,      // "valid": false: passed through
+  kDuplicate,      // dup_of: passed through, but its labels are evidence for its image
+  kMissingLabel,
+  kUnknownLabel,   // outside the closed set
+  kLabelled,
+};
+
+struct Slot {
+  uint32_t group = 0;
+  uint32_t label = 0;
+  Kind kind = Kind::kLabelled;
+};
+
+constexpr uint32_t kNoItem = UINT32_MAX;
+
+double Round4(double x) { return std::round(x * 1e4) / 1e4; }
+
+Kind Classify(const Record& record) {
+  if (HasRecordError(record)) return Kind::kArrivedFailed;
+  if (record.GetBool("valid") == false) return Kind::kUntouched;
+  auto label = record.GetString("label");
+  if (!label || label->empty()) return Kind::kMissingLabel;
+  if (record.Has("dup_of") && !record.IsNull("dup_of")) return Kind::kDuplicate;
+  return Kind::kLabelled;
+}
+
+std::string ResolvePath(const std::string& base, const std::string& path) {
+  if (base.empty() || path.empty() || path[0] == '/') return path;
+  return base.back() == '/' ? base + path : base + "/" + path;
+}
+
+int ExifOrientation(const Record& record) {
+  auto raw = record.Raw("exif");
+  if (!raw || raw->find("orientation") == std::string_view::npos) return 0;
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  int64_t o = 0;
+  if (parser.parse(raw->data(), raw->size()).get(e) || e["orientation"].get_int64().get(o)) return 0;
+  return static_cast<int>(o);
+}
+
+class LabelRun {
+ public:
+  LabelRun(const LabelOptions& o, StageIo& io) : o_(o), io_(io) {}
+
+  int Run() {
+    Status s = ReadAll();
+    if (s.ok()) s = BuildMatcher();
+    if (s.ok()) s = GatherEvidence();
+    if (s.ok()) s = RunBackends();
+    if (s.ok()) s = WriteAll();
+    for (ImageLabelBackend* b : o_.backends) report_.backend_summaries[b->name()] = b->Summary();
+    if (rejects_) {
+      Status closed = rejects_->Close();
+      if (s.ok()) s = closed;
+    }
+    if (s.ok() && !o_.report_path.empty()) s = WriteFileAtomic(o_.report_path, report_.Json() + "\n");
+    if (s.ok() && !io_.terminal().quiet()) {
+      for (const std::string& line : report_.Lines()) io_.terminal().Info(line);
+    }
+    Warnings();
+    return io_.Finish(s, SummaryText());
+  }
+
+ private:
+  // Pass 1: spool every record, classify it and learn the labels.
+  Status ReadAll() {
+    PIX_ASSIGN_OR_RETURN(spool_, RecordSpool::Create(o_.temp_dir));
+    for (const std::string& l : o_.labels) vocabulary_.LabelId(l);
+    closed_ = !o_.labels.empty();
+    std::vector<std::string> labels;
+    std::string line;
+    for (;;) {
+      if (InterruptRequested()) return Status::Interrupted();
+      PIX_ASSIGN_OR_RETURN(auto next, io_.Read());
+      if (!next) break;
+      const Record& record = *next;
+      line.clear();
+      record.AppendJson(&line);
+      PIX_RETURN_IF_ERROR(spool_->Append(line));
+      Slot slot;
+      slot.kind = Classify(record);
+      if (slot.kind == Kind::kLabelled || slot.kind == Kind::kDuplicate) {
+        labels.clear();
+        CollectLabels(record, &labels);
+        for (size_t i = 0; i < labels.size(); ++i) {
+          int64_t id = vocabulary_.FindLabel(labels[i]);
+          if (id < 0 && !closed_) id = vocabulary_.LabelId(labels[i]);
+          if (i == 0) {
+            if (id < 0) {
+              slot.kind = slot.kind == Kind::kLabelled ? Kind::kUnknownLabel : Kind::kUntouched;
+            } else {
+              slot.label = static_cast<uint32_t>(id);
+            }
+          }
+        }
+        if (slot.kind == Kind::kLabelled || slot.kind == Kind::kDuplicate) {
+          if (auto q = record.GetString("query"); q && queries_[slot.label].size() < 200) {
+            queries_[slot.label].insert(*q);
+          }
+        }
+      }
+      slots_.push_back(slot);
+      if ((slots_.size() & 0xfff) == 0) io_.ShowProgress(", reading");
+    }
+    return Status::Ok();
+  }
+
+  // The terms of every label: its name, its queries, its WordNet synonyms
+  // and direct hyponyms.
+  Status BuildMatcher() {
+    WordNetExpandOptions expand;
+    expand.depth = 1;
+    expand.max_terms = 60;
+    for (uint32_t id = 0; id < vocabulary_.label_count(); ++id) {
+      const std::string& name = vocabulary_.LabelName(id);
+      matcher_.Add(id, name);
+      for (const std::string& q : queries_[id]) matcher_.Add(id, q);
+      if (o_.wordnet) {
+        PIX_ASSIGN_OR_RETURN(WordNetExpansion e, o_.wordnet->Expand(name, expand));
+        for (const WordNetTerm& t : e.terms) matcher_.Add(id, t.text);
+        if (!e.missing.empty()) ++labels_unknown_to_wordnet_;
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Pass 2: each image's evidence, merged over records of the same image.
+  Status GatherEvidence() {
+    PIX_RETURN_IF_ERROR(spool_->Rewind());
+    std::unordered_map<std::string, uint32_t> group_of;
+    std::vector<LabelSupport> supports;
+    EvidenceScratch scratch;
+    std::string line;
+    const bool need_items = !o_.backends.empty();
+    if (need_items) item_of_.assign(slots_.size(), kNoItem);
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      if ((i & 0xfff) == 0 && InterruptRequested()) return Status::Interrupted();
+      PIX_ASSIGN_OR_RETURN(bool more, spool_->Next(&line));
+      if (!more) return Status::Internal("the spool ended early");
+      Slot& slot = slots_[i];
+      if (slot.kind != Kind::kLabelled && slot.kind != Kind::kDuplicate) continue;
+      PIX_ASSIGN_OR_RETURN(Record record, Record::Parse(line, parser_));
+      ReadEvidence(record, slot.label, vocabulary_, matcher_, &scratch, &supports);
+      std::string key;
+      if (auto cluster = record.GetInt("cluster")) {
+        key = "c" + std::to_string(*cluster);
+      } else if (auto sha = record.GetString("sha256"); sha && !sha->empty()) {
+        key = "s" + *sha;
+      }
+      uint32_t g;
+      if (key.empty()) {
+        g = static_cast<uint32_t>(groups_.size());
+        groups_.emplace_back();
+      } else {
+        auto [it, added] = group_of.emplace(std::move(key), static_cast<uint32_t>(groups_.size()));
+        if (added) groups_.emplace_back();
+        g = it->second;
+      }
+      slot.group = g;
+      std::vector<LabelSupport>& candidates = groups_[g];
+      for (const LabelSupport& s : supports) {
+        auto it = std::find_if(candidates.begin(), candidates.end(),
+                               [&](const LabelSupport& c) { return c.label == s.label; });
+        if (it == candidates.end()) {
+          candidates.push_back(s);
+        } else {
+          it->Merge(s);
+        }
+      }
+      if (need_items && slot.kind == Kind::kLabelled) {
+        if (auto path = record.GetString("path"); path && !path->empty()) {
+          item_of_[i] = static_cast<uint32_t>(items_.size());
+          LabelItem item;
+          item.path = ResolvePath(o_.base_dir, *path);
+          item.label = slot.label;
+          item.orientation = ExifOrientation(record);
+          items_.push_back(std::move(item));
+        }
+      }
+      if ((i & 0xfff) == 0) io_.ShowProgress(", gathering evidence");
+    }
+    return Status::Ok();
+  }
+
+  size_t CandidateIndex(uint32_t group, uint32_t label) const {
+    const auto& c = groups_[group];
+    for (size_t k = 0; k < c.size(); ++k) {
+      if (c[k].label == label) return k;
+    }
+    return c.size();
+  }
+
+  // The image backends, in order, over every usable image.
+  Status RunBackends() {
+    if (o_.backends.empty()) return Status::Ok();
+    std::vector<std::string> names;
+    for (uint32_t id = 0; id < vocabulary_.label_count(); ++id) names.push_back(vocabulary_.LabelName(id));
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      if (item_of_[i] == kNoItem) continue;
+      const Slot& slot = slots_[i];
+      items_[item_of_[i]].prior =
+          o_.evidence ? ScoreCandidate(groups_[slot.group], CandidateIndex(slot.group, slot.label), o_.weights)
+                            .confidence
+                      : 0.0;
+    }
+    verdicts_.resize(o_.backends.size());
+    for (size_t b = 0; b < o_.backends.size(); ++b) {
+      io_.ShowProgress(fmt::format(", {} on {} images", o_.backends[b]->name(), items_.size()));
+      PIX_RETURN_IF_ERROR(o_.backends[b]->Run(items_, names, &verdicts_[b]));
+      if (verdicts_[b].size() != items_.size()) return Status::Internal("a backend lost verdicts");
+    }
+    return Status::Ok();
+  }
+
+  // Pass 3: decide and write.
+  Status WriteAll() {
+    if (o_.drop_below > 0 && !o_.rejects_path.empty()) {
+      PIX_ASSIGN_OR_RETURN(rejects_, RecordWriter::Open(o_.rejects_path, LineBuffering::kAuto));
+    }
+    if (o_.evidence) report_.backends.push_back("evidence");
+    for (ImageLabelBackend* b : o_.backends) report_.backends.push_back(b->name());
+    PIX_RETURN_IF_ERROR(spool_->Rewind());
+    std::string line;
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      if ((i & 0xfff) == 0 && InterruptRequested()) return Status::Interrupted();
+      PIX_ASSIGN_OR_RETURN(bool more, spool_->Next(&line));
+      if (!more) return Status::Internal("the spool ended early");
+      PIX_ASSIGN_OR_RETURN(Record record, Record::Parse(line, parser_));
+      const Slot& slot = slots_[i];
+      switch (slot.kind) {
+        case Kind::kArrivedFailed:
+          PIX_RETURN_IF_ERROR(io_.PassThrough(record));
+          break;
+        case Kind::kUntouched:
+        case Kind::kDuplicate:
+          ++report_.passed_untouched;
+          PIX_RETURN_IF_ERROR(io_.Write(record));
+          break;
+        case Kind::kMissingLabel:
+        case Kind::kUnknownLabel: {
+          const bool missing = slot.kind == Kind::kMissingLabel;
+          ++(missing ? report_.missing_label : report_.unknown_label);
+          if (o_.strict) {
+            SetRecordError(&record, kStage, missing ? "missing_label" : "unknown_label",
+                           missing ? "the record has no label"
+                                   : fmt::format("label '{}' is not in --labels",
+                                                 record.GetString("label").value_or("")));
+          }
+          PIX_RETURN_IF_ERROR(io_.Write(record));
+          break;
+        }
+        case Kind::kLabelled:
+          if (Decide(i, &record)) {
+            PIX_RETURN_IF_ERROR(io_.Write(record));
+          } else if (rejects_) {
+            PIX_RETURN_IF_ERROR(rejects_->Write(record));
+          }
+          break;
+      }
+      if ((i & 0xfff) == 0) io_.ShowProgress();
+    }
+    return Status::Ok();
+  }
+
+  // Sets the label fields; returns false when the record is dropped.
+  bool Decide(size_t i, Record* record) {
+    const Slot& slot = slots_[i];
+    const std::vector<LabelSupport>& candidates = groups_[slot.group];
+    const uint32_t original = slot.label;
+    uint32_t label = original;
+    double confidence = 0;
+    bool have = false;
+    std::string source;
+    bool conflict = false, disagreement = false;
+    JsonBuilder why;
+    why.BeginObject();
+    if (o_.evidence) {
+      const size_t own = CandidateIndex(slot.group, label);
+      std::vector<double> confs(candidates.size());
+      size_t best = own;
+      for (size_t k = 0; k < candidates.size(); ++k) {
+        confs[k] = ScoreCandidate(candidates, k, o_.weights).confidence;
+        if (confs[k] > confs[best]) best = k;
+      }
+      confidence = confs[own];
+      have = true;
+      source = "evidence";
+      conflict = candidates.size() > 1;
+      const LabelSupport& s = candidates[own];
+      why.Key("evidence").BeginObject();
+      why.Key("score").Double(Round4(confidence));
+      why.Key("queries").Int(static_cast<int64_t>(s.queries.size()));
+      why.Key("engines").Int(s.distinct_engines());
+      if (s.best_rank > 0) why.Key("best_rank").Int(s.best_rank);
+      why.Key("text").BeginArray();
+      if (s.text & kInTitle) why.String("title");
+      if (s.text & kInFileName) why.String("file_name");
+      if (s.text & kInPageUrl) why.String("page_url");
+      why.EndArray();
+      if (!s.others_named.empty()) {
+        why.Key("other_labels_named").BeginArray();
+        for (uint32_t l : s.others_named) why.String(vocabulary_.LabelName(l));
+        why.EndArray();
+      }
+      if (conflict) {
+        why.Key("found_under").BeginObject();
+        for (size_t k = 0; k < candidates.size(); ++k) {
+          why.Key(vocabulary_.LabelName(candidates[k].label)).Double(Round4(confs[k]));
+        }
+        why.EndObject();
+        why.Key("best_supported").String(vocabulary_.LabelName(candidates[best].label));
+      }
+      why.EndObject();
+      if (o_.relabel && best != own && confs[best] - confidence >= o_.relabel_margin) {
+        label = candidates[best].label;
+        confidence = confs[best];
+      }
+    }
+    const uint32_t item = item_of_.empty() ? kNoItem : item_of_[i];
+    for (size_t b = 0; b < o_.backends.size(); ++b) {
+      const char* name = o_.backends[b]->name();
+      why.Key(name).BeginObject();
+      if (item == kNoItem) {
+        why.Key("error").String("no_image");
+        why.EndObject();
+        continue;
+      }
+      const LabelVerdict& v = verdicts_[b][item];
+      if (!v.ok) {
+        why.Key("error").String(v.error_code);
+        if (!v.facts.empty()) why.Raw(v.facts);
+        why.EndObject();
+        continue;
+      }
+      why.Key("label").String(v.label == kNoLabel ? "none" : vocabulary_.LabelName(v.label));
+      why.Key("score").Double(Round4(v.confidence));
+      if (!v.facts.empty()) why.Raw(v.facts);
+      why.EndObject();
+      const double w = o_.refine_weight;
+      double p_own = v.label == label ? v.confidence : 1 - v.confidence;
+      if (v.label != label && label == original && v.own_confidence >= 0) p_own = v.own_confidence;
+      const double blended = have ? (1 - w) * confidence + w * p_own : p_own;
+      if (v.label != label && v.confidence >= 0.5) disagreement = true;
+      source = name;
+      if (o_.relabel && v.label != label && v.label != kNoLabel) {
+        double prior = 0;
+        if (o_.evidence && have) {
+          const size_t k = CandidateIndex(slot.group, v.label);
+          if (k < candidates.size()) prior = ScoreCandidate(candidates, k, o_.weights).confidence;
+        }
+        const double other = have ? (1 - w) * prior + w * v.confidence : v.confidence;
+        if (other - blended >= o_.relabel_margin) {
+          label = v.label;
+          confidence = other;
+          have = true;
+          continue;
+        }
+      }
+      confidence = blended;
+      have = true;
+    }
+    confidence = std::clamp(confidence, 0.0, 1.0);
+    const bool low = confidence < o_.review_below;
+    const bool review = low || conflict || disagreement;
+    if (label != original) why.Key("moved_from").String(vocabulary_.LabelName(original));
+    why.Key("review").BeginArray();
+    if (low) why.String("low_confidence");
+    if (conflict) why.String("conflict");
+    if (disagreement) why.String("disagreement");
+    why.EndArray();
+    why.EndObject();
+    report_.conflicts += conflict;
+    report_.disagreements += disagreement;
+
+    if (label != original) record->SetString("label", vocabulary_.LabelName(label));
+    record->SetDouble("label_confidence", Round4(confidence));
+    record->SetString("label_source", source.empty() ? "none" : source);
+    record->SetBool("needs_review", review);
+    record->SetRaw("label_evidence", why.str());
+    const bool drop = o_.drop_below > 0 && confidence < o_.drop_below;
+    report_.Add(vocabulary_.LabelName(original), vocabulary_.LabelName(label), confidence, review, drop);
+    if (drop) {
+      record->SetString("label_drop_reason",
+                        fmt::format("label_confidence {:.4g} is below --drop-below {}", confidence, o_.drop_below));
+    }
+    return !drop;
+  }
+
+  void Warnings() {
+    Terminal& t = io_.terminal();
+    if (report_.missing_label && !o_.strict) {
+      t.Warning(fmt::format("{} record(s) without a label passed through unchanged (--strict fails them)",
+                            report_.missing_label));
+    }
+    if (report_.unknown_label && !o_.strict) {
+      t.Warning(fmt::format("{} record(s) with a label outside --labels passed through unchanged "
+                            "(--strict fails them)",
+                            report_.unknown_label));
+    }
+  }
+
+  std::string SummaryText() {
+    std::string s = fmt::format("{} labelled, {} need review, {} moved", report_.labelled,
+                                report_.needs_review(), report_.moved());
+    if (report_.conflicts) s += fmt::format(", {} found under several labels", report_.conflicts);
+    if (report_.disagreements) s += fmt::format(", {} backend disagreements", report_.disagreements);
+    if (o_.drop_below > 0) {
+      s += fmt::format(", {} dropped below {}{}", report_.dropped(), o_.drop_below,
+                       o_.rejects_path.empty() ? "" : " (to " + o_.rejects_path + ")");
+    }
+    if (report_.passed_untouched) s += fmt::format(", {} invalid or duplicate passed through", report_.passed_untouched);
+    for (ImageLabelBackend* b : o_.backends) s += "; " + b->Summary();
+    return s;
+  }
+
+  const LabelOptions& o_;
+  StageIo& io_;
+  std::unique_ptr<RecordSpool> spool_;
+  RecordParser parser_;
+  EvidenceVocabulary vocabulary_;
+  bool closed_ = false;
+  std::unordered_map<uint32_t, std::set<std::string>> queries_;
+  TermMatcher matcher_;
+  uint64_t labels_unknown_to_wordnet_ = 0;
+  std::vector<Slot> slots_;
+  std::vector<std::vector<LabelSupport>> groups_;
+  std::vector<uint32_t> item_of_;  // record -> item, for image backends
+  std::vector<LabelItem> items_;
+  std::vector<std::vector<LabelVerdict>> verdicts_;  // [backend][item]
+  std::unique_ptr<RecordWriter> rejects_;
+  LabelReport report_;
+};
+
+}  // namespace
+
+int RunLabel(const LabelOptions& options, StageIo& io) { return LabelRun(options, io).Run(); }
+
+}  // namespace pix
