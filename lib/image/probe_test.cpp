@@ -141,7 +141,7 @@ TEST_CASE("a second complete document after the image is a polyglot") {
   const std::vector<std::pair<std::string, std::string>> documents = {
       {"zip", MinimalZip("payload.txt", "hello, world")},
       {"html", "<!DOCTYPE html><html><body>x</body></html>"},
-      {"script", "\0\0<script>alert(1)</script>"},
+      {"script", "\n  <script>alert(1)</script>"},
       {"php", "<?php system($_GET['c']); ?>"},
       {"pdf", "%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"},
       {"gzip", Gzip("a gzip member hidden after the picture")},

@@ -106,7 +106,9 @@ int main(int argc, char** argv) {
   pix::NetworkFlags network;
   std::string config_path;
   app.add_flag("--judge", judge, "Slow level: also ask a vision model (--llm-*) for a quality judgement");
-  number("--judge-weight", judge_options.weight, "Share of the quality score given to the judge", "X")
+  app.add_option("--judge-weight", judge_options.weight, "Share of the quality score given to the judge")
+      ->type_name("X")
+      ->capture_default_str()
       ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
   cli.AddConfig(&config_path);
   pix::AddLlmFlags(cli, &llm_flags);
