@@ -99,8 +99,9 @@ def straighten_scale(w, h, degrees):
     return max((w * math.cos(a) + h * math.sin(a)) / w, (w * math.sin(a) + h * math.cos(a)) / h)
 
 
-def make(out_dir, jobs=2):
-    """Writes bases and edits into out_dir; returns {base name: [paths]}."""
+def make(out_dir, jobs=2, max_bases=0):
+    """Writes bases and edits into out_dir; returns {base name: [paths]}.
+    max_bases > 0 takes only the first that many sources."""
     os.makedirs(out_dir, exist_ok=True)
     groups = {}
     procs = []
@@ -110,7 +111,7 @@ def make(out_dir, jobs=2):
         while len([p for p in procs if p.poll() is None]) >= jobs:
             procs[0].wait() if procs[0].poll() is None else procs.pop(0)
 
-    for i, src in enumerate(sources()):
+    for i, src in enumerate(sources()[:max_bases or None]):
         name = f"b{i:03d}"
         base = os.path.join(out_dir, name + ".jpg")
         if not os.path.exists(base):
