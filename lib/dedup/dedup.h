@@ -58,8 +58,8 @@ struct DedupOptions {
   // `dhash_near` bits are near duplicates when their pHashes differ in at
   // most `phash_loose`. On real photographs (bench/dedup-real) a caption, a
   // logo or a brightness change moves a pHash by up to 28 bits but a dHash
-  // by a few: the pass raised logo recall from 0.47 to 0.80 and caption
-  // recall from 0.78 to 0.93 with no false pair. Wider settings pay: dHash
+  // by a few: the pass raised logo recall from 0.49 to 0.71 and caption
+  // recall from 0.73 to 0.87 with no false pair. Wider settings pay: dHash
   // bits of smooth pictures are correlated, so at 6 bits one pair of
   // unrelated gradient-like pictures already paired, and the candidate
   // pairs grow tenfold. -1 turns the pass off.
