@@ -1,5 +1,6 @@
 // pix-search: finds image URLs for query records on DuckDuckGo, Bing, Google,
 // Wikimedia Commons, Openverse, Flickr and SearXNG.
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -8,6 +9,7 @@
 #include "base/exit_code.h"
 #include "base/signals.h"
 #include "base/terminal.h"
+#include "engines/probe.h"
 #include "engines/search_settings.h"
 
 int main(int argc, char** argv) {
@@ -35,6 +37,17 @@ int main(int argc, char** argv) {
   }
 
   pix::InstallSignalHandlers();
+  if (flags.probe) {
+    // All engines unless --engines (or the config) named some.
+    const bool named = cli.app().count("--engines") > 0 || !flags.config.empty();
+    const auto results = pix::RunProbe(*options, !named, flags.probe_query);
+    std::cout << pix::ProbeTable(results) << std::flush;
+    const bool any_ok = std::any_of(results.begin(), results.end(),
+                                    [](const pix::ProbeResult& r) { return r.verdict == "ok"; });
+    if (pix::InterruptRequested()) return pix::kExitInterrupted;
+    if (!any_ok) terminal.Error("no engine works from here (see the reasons above)");
+    return any_ok ? pix::kExitOk : pix::kExitRecordsFailed;
+  }
   auto io = pix::StageIo::Open("search", common, &terminal);
   if (!io.ok()) {
     terminal.Error(io.status().message());
