@@ -707,7 +707,7 @@ TEST_CASE("duckduckgo: i.js as the February 2026 bot protection wants it") {
 
 TEST_CASE("google: HTML results are opt-in; a page without result links is blocked") {
   const EngineDef& google = kGoogleEngine;
-  REQUIRE(google.unavailable);
+  REQUIRE(static_cast<bool>(google.unavailable));
   EngineConfig plain;
   CHECK(google.unavailable(plain).find("Custom Search JSON API") != std::string::npos);
   EngineConfig html;
