@@ -24,6 +24,12 @@ constexpr Section kSections[] = {
     {"llm", ParseLlmSection},
     {"keywords", ParseKeywordsSection},
     {"search", ParseSearchSection},
+    {"targets", ParseTargetsSection},
+    {"network", ParseNetworkSection},
+    {"download", ParseDownloadSection},
+    {"validation", ParseValidationSection},
+    {"dedup", ParseDedupSection},
+    {"output", ParseOutputSection},
 };
 
 }  // namespace

@@ -1,0 +1,20 @@
+// dataset.yaml `targets:` and `output:`, read by pix-run (see
+// config/stage_settings.h and man/pix-dataset.5).
+#include "config/sections.h"
+
+namespace pix {
+
+Status ParseTargetsSection(const YamlMap& top, DatasetConfig* config) {
+  PIX_ASSIGN_OR_RETURN(YamlMap s, top.Child("targets"));
+  PIX_RETURN_IF_ERROR(s.CheckKeys({"images_per_class"}));
+  return s.Get("images_per_class", &config->targets.images_per_class, size_t{100000000});
+}
+
+Status ParseOutputSection(const YamlMap& top, DatasetConfig* config) {
+  PIX_ASSIGN_OR_RETURN(YamlMap s, top.Child("output"));
+  PIX_RETURN_IF_ERROR(s.CheckKeys({"dir", "store"}));
+  PIX_RETURN_IF_ERROR(s.Get("dir", &config->output.dir));
+  return s.Get("store", &config->output.store);
+}
+
+}  // namespace pix

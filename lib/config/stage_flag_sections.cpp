@@ -1,0 +1,160 @@
+// dataset.yaml `network:`, `download:`, `validation:` and `dedup:`: keys that
+// become flags of the networked stages, pix-fetch, pix-validate and pix-dedup (see config/stage_settings.h).
+// A stage's section is one table; a new key is one line.
+#include <fmt/format.h>
+
+#include "config/sections.h"
+
+namespace pix {
+namespace {
+
+enum class KeyType { kInt, kNumber, kBool, kText };
+
+struct FlagKey {
+  const char* key;   // in dataset.yaml
+  const char* flag;  // of the tool
+  KeyType type;
+  const char* choices = nullptr;  // "a|b|c" for kText keys with a fixed set
+};
+
+constexpr FlagKey kDownloadKeys[] = {
+    {"concurrency", "--concurrency", KeyType::kInt},
+    {"per_host", "--per-host", KeyType::kInt},
+    {"host_delay", "--host-delay", KeyType::kNumber},
+    {"max_bytes", "--max-bytes", KeyType::kInt},
+    {"timeout", "--timeout", KeyType::kNumber},
+    {"connect_timeout", "--connect-timeout", KeyType::kNumber},
+    {"retries", "--retries", KeyType::kInt},
+    {"low_speed_limit", "--low-speed-limit", KeyType::kInt},
+    {"low_speed_time", "--low-speed-time", KeyType::kInt},
+    {"referer", "--referer", KeyType::kText},
+    {"user_agent", "--user-agent", KeyType::kText},
+    {"ignore_noai", "--ignore-noai", KeyType::kBool},
+    {"no_http2", "--no-http2", KeyType::kBool},
+};
+
+// For every stage that goes on the network (keywords' LLM, search, fetch).
+constexpr FlagKey kNetworkKeys[] = {
+    {"allow_private", "--allow-private", KeyType::kBool},
+    {"proxy", "--proxy", KeyType::kText},
+    {"proxy_from_env", "--proxy-from-env", KeyType::kBool},
+};
+
+constexpr FlagKey kValidationKeys[] = {
+    {"level", "--level", KeyType::kText, "fast|medium|slow"},
+    {"hash", "--hash", KeyType::kText, "exact|fast|none"},
+    {"min_width", "--min-width", KeyType::kInt},
+    {"min_height", "--min-height", KeyType::kInt},
+    {"max_pixels", "--max-pixels", KeyType::kInt},
+    {"max_bytes", "--max-bytes", KeyType::kInt},
+    {"min_bytes", "--min-bytes", KeyType::kInt},
+    {"min_aspect", "--min-aspect", KeyType::kNumber},
+    {"min_quality", "--min-quality", KeyType::kNumber},
+    {"min_sharpness", "--min-sharpness", KeyType::kNumber},
+    {"min_contrast", "--min-contrast", KeyType::kNumber},
+    {"min_entropy", "--min-entropy", KeyType::kNumber},
+    {"min_jpeg_quality", "--min-jpeg-quality", KeyType::kInt},
+    {"reject_grayscale", "--reject-grayscale", KeyType::kBool},
+    {"allow_animated", "--allow-animated", KeyType::kBool},
+    {"exif_gps", "--exif-gps", KeyType::kBool},
+};
+
+constexpr FlagKey kDedupKeys[] = {
+    {"threshold", "--threshold", KeyType::kInt},
+    {"dhash_threshold", "--dhash-threshold", KeyType::kInt},
+    {"keep", "--keep", KeyType::kText, "largest|best-quality|first"},
+    {"hash", "--hash", KeyType::kText, "exact|fast"},
+    {"exact_only", "--exact-only", KeyType::kBool},
+    {"strict", "--strict", KeyType::kBool},
+};
+
+template <size_t N>
+std::vector<std::string_view> KeyNames(const FlagKey (&table)[N], std::initializer_list<const char*> more) {
+  std::vector<std::string_view> names;
+  for (const FlagKey& k : table) names.push_back(k.key);
+  for (const char* m : more) names.push_back(m);
+  return names;
+}
+
+// Reads the keys of `table` that are set in `section` into flags.
+template <size_t N>
+Status ReadFlags(const YamlMap& section, const FlagKey (&table)[N], StageFlags* out) {
+  for (const FlagKey& k : table) {
+    if (!section.Has(k.key) || section.Node(k.key).IsNull()) continue;
+    switch (k.type) {
+      case KeyType::kInt: {
+        size_t value = 0;
+        PIX_RETURN_IF_ERROR(section.Get(k.key, &value, SIZE_MAX));
+        out->args.insert(out->args.end(), {k.flag, std::to_string(value)});
+        break;
+      }
+      case KeyType::kNumber: {
+        double value = 0;
+        PIX_RETURN_IF_ERROR(section.Get(k.key, &value, 0, 1e12));
+        out->args.insert(out->args.end(), {k.flag, fmt::format("{}", value)});
+        break;
+      }
+      case KeyType::kBool: {
+        bool value = false;
+        PIX_RETURN_IF_ERROR(section.Get(k.key, &value));
+        if (value) out->args.emplace_back(k.flag);
+        break;
+      }
+      case KeyType::kText: {
+        std::string value;
+        PIX_RETURN_IF_ERROR(section.Get(k.key, &value));
+        if (k.choices) {
+          bool known = false;
+          for (std::string_view rest = k.choices; !rest.empty();) {
+            const size_t bar = rest.find('|');
+            known = known || rest.substr(0, bar) == value;
+            rest = bar == std::string_view::npos ? "" : rest.substr(bar + 1);
+          }
+          if (!known) {
+            return section.Error(section.Node(k.key), k.key,
+                                 fmt::format("expected one of {}, got \"{}\"", k.choices, value));
+          }
+        }
+        out->args.insert(out->args.end(), {k.flag, value});
+        break;
+      }
+    }
+  }
+  std::vector<std::string> extra;
+  PIX_RETURN_IF_ERROR(section.Get("extra_args", &extra));
+  out->args.insert(out->args.end(), extra.begin(), extra.end());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseDownloadSection(const YamlMap& top, DatasetConfig* config) {
+  PIX_ASSIGN_OR_RETURN(YamlMap s, top.Child("download"));
+  PIX_RETURN_IF_ERROR(s.CheckKeys(KeyNames(kDownloadKeys, {"extra_args"})));
+  return ReadFlags(s, kDownloadKeys, &config->download);
+}
+
+Status ParseNetworkSection(const YamlMap& top, DatasetConfig* config) {
+  PIX_ASSIGN_OR_RETURN(YamlMap s, top.Child("network"));
+  PIX_RETURN_IF_ERROR(s.CheckKeys(KeyNames(kNetworkKeys, {"allow_net"})));
+  std::vector<std::string> nets;
+  PIX_RETURN_IF_ERROR(s.Get("allow_net", &nets));
+  PIX_RETURN_IF_ERROR(ReadFlags(s, kNetworkKeys, &config->network));
+  for (const std::string& net : nets) config->network.args.insert(config->network.args.end(), {"--allow-net", net});
+  return Status::Ok();
+}
+
+Status ParseValidationSection(const YamlMap& top, DatasetConfig* config) {
+  PIX_ASSIGN_OR_RETURN(YamlMap s, top.Child("validation"));
+  PIX_RETURN_IF_ERROR(s.CheckKeys(KeyNames(kValidationKeys, {"extra_args"})));
+  return ReadFlags(s, kValidationKeys, &config->validation);
+}
+
+Status ParseDedupSection(const YamlMap& top, DatasetConfig* config) {
+  PIX_ASSIGN_OR_RETURN(YamlMap s, top.Child("dedup"));
+  PIX_RETURN_IF_ERROR(s.CheckKeys(KeyNames(kDedupKeys, {"extra_args", "index"})));
+  PIX_RETURN_IF_ERROR(s.Get("index", &config->dedup.index));
+  return ReadFlags(s, kDedupKeys, &config->dedup.flags);
+}
+
+}  // namespace pix
