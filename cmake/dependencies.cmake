@@ -23,6 +23,8 @@ pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 pkg_check_modules(ARCHIVE REQUIRED IMPORTED_TARGET libarchive)
 pkg_check_modules(EXIF REQUIRED IMPORTED_TARGET libexif)
 pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
+# pix-serve's HTTP server (README, Dependencies: why libmicrohttpd).
+pkg_check_modules(MICROHTTPD REQUIRED IMPORTED_TARGET libmicrohttpd>=0.9.71)
 
 if(PIX_BUILD_TESTS)
   find_package(doctest CONFIG REQUIRED)

@@ -8,6 +8,7 @@ complete -c pix-keywords -s q -l quiet -d 'No progress line and no summary; erro
 complete -c pix-keywords -l line-buffered -d 'Flush after every record (default: only on a terminal)'
 complete -c pix-keywords -l skip-invalid -d 'Skip malformed input lines, count them, and go on'
 complete -c pix-keywords -l max-line-bytes -x -d 'Reject input lines longer than N bytes'
+complete -c pix-keywords -l stats -r -F -d 'Write the run\'s counters to FILE as JSON when it ends (see pix(7))'
 complete -c pix-keywords -l config -r -F -d 'Read settings from a dataset.yaml file'
 complete -c pix-keywords -l user-agent -x -d 'User-Agent header to send'
 complete -c pix-keywords -l allow-private -d 'Allow connections to loopback, private, link-local and other non-public addresses'

@@ -8,6 +8,7 @@ complete -c pix-search -s q -l quiet -d 'No progress line and no summary; errors
 complete -c pix-search -l line-buffered -d 'Flush after every record (default: only on a terminal)'
 complete -c pix-search -l skip-invalid -d 'Skip malformed input lines, count them, and go on'
 complete -c pix-search -l max-line-bytes -x -d 'Reject input lines longer than N bytes'
+complete -c pix-search -l stats -r -F -d 'Write the run\'s counters to FILE as JSON when it ends (see pix(7))'
 complete -c pix-search -s e -l engines -x -d 'Engines to use, in priority order (see --list-engines)'
 complete -c pix-search -s n -l max -x -d 'Distinct image URLs wanted per query'
 complete -c pix-search -l every-engine -d 'Ask every engine for --max results and merge, not only while results are missing'

@@ -1,6 +1,8 @@
 #include "base/cli.h"
 
+#include <algorithm>
 #include <iostream>
+#include <thread>
 
 #include "base/cli_docs.h"
 #include "base/exit_code.h"
@@ -18,38 +20,30 @@ ToolCli::ToolCli(std::string name, std::string description)
       ->check(CLI::IsMember({"man", "bash", "zsh", "fish"}))
       ->group("");  // hidden: for the build, not for users
   app_.get_formatter()->column_width(32);
-  app_.footer("Exit status: 0 all records OK, 1 some records failed, 2 usage or config error,\n"
-              "3 fatal error, 130 interrupted. See " + name_ + "(1) and pix(7).");
-}
-
-void ToolCli::AddCommonFlags(CommonOptions* o) {
-  app_.add_option("-i,--input", o->input, "Read records from FILE (- for stdin)")
-      ->type_name("FILE")
-      ->capture_default_str();
-  app_.add_option("-o,--output", o->output,
-                  "Write records to FILE, atomically on success (- for stdout)")
-      ->type_name("FILE")
-      ->capture_default_str();
-  AddQuiet(&o->quiet);
-  app_.add_flag("--line-buffered", o->line_buffered,
-                "Flush after every record (default: only on a terminal)");
-  app_.add_flag("--skip-invalid", o->skip_invalid,
-                "Skip malformed input lines, count them, and go on");
-  app_.add_option("--max-line-bytes", o->max_line_bytes, "Reject input lines longer than N bytes")
-      ->type_name("N")
-      ->check(Quiet(CLI::Range(size_t{2}, size_t{1} << 30)))
-      ->capture_default_str();
+  SetExitStatusHelp(
+      "0 all records OK, 1 some records failed, 2 usage or config error,\n"
+      "3 fatal error, 130 interrupted.");
 }
 
 CLI::Option* ToolCli::AddQuiet(bool* quiet) {
   return app_.add_flag("-q,--quiet", *quiet, "No progress line and no summary; errors still print");
 }
 
-CLI::Option* ToolCli::AddConcurrency(int* concurrency, const std::string& what) {
+void ToolCli::SetExitStatusHelp(const std::string& text) {
+  app_.footer("Exit status: " + text + " See " + name_ + "(1) and pix(7).");
+}
+
+CLI::Option* ToolCli::AddConcurrency(int* concurrency, const std::string& what,
+                                     bool zero_means_per_cpu) {
   return app_.add_option("-c,--concurrency", *concurrency, what)
       ->type_name("N")
-      ->check(Quiet(CLI::Range(1, 4096)))
+      ->check(Quiet(CLI::Range(zero_means_per_cpu ? 0 : 1, 4096)))
       ->capture_default_str();
+}
+
+int ResolveConcurrency(int requested) {
+  if (requested > 0) return requested;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 CLI::Option* ToolCli::AddConfig(std::string* path) {

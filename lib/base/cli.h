@@ -1,8 +1,8 @@
 // ToolCli: the command-line front of every pix-* tool, over CLI11.
 //
 // Shared flags are defined here once and mean the same in every tool:
-//   -i/--input FILE, -o/--output FILE, -q/--quiet, --line-buffered,
-//   --skip-invalid, --max-line-bytes N, --config FILE, -c/--concurrency N.
+//   -q/--quiet, --config FILE, -c/--concurrency N (the record-stream flags,
+//   -i/-o/--stats and the rest, are jsonl/stage_flags.h's AddCommonFlags).
 // Parse() implements the manners of a good Unix tool: --help prints to stdout
 // and exits 0; --version likewise; a bad flag prints "<tool>: error: ..." and
 // a hint to stderr and exits 2 (CLI11's own codes, 100 and up, are not used).
@@ -18,27 +18,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "jsonl/reader.h"
-#include "jsonl/writer.h"
 
 namespace pix {
-
-// Options every record-processing tool has.
-struct CommonOptions {
-  std::string input = "-";   // JSON-lines input; "-" is stdin
-  std::string output = "-";  // JSON-lines output; "-" is stdout
-  bool quiet = false;        // no progress, no summary; errors still print
-  bool line_buffered = false;
-  bool skip_invalid = false;
-  size_t max_line_bytes = ReaderOptions{}.max_line_bytes;
-
-  ReaderOptions reader_options() const {
-    return ReaderOptions{.max_line_bytes = max_line_bytes, .skip_invalid = skip_invalid};
-  }
-  LineBuffering line_buffering() const {
-    return line_buffered ? LineBuffering::kAlways : LineBuffering::kAuto;
-  }
-};
 
 // Wraps a range or sign validator so that --help shows only the value name
 // and default ("N=64"), not the validator's description; limits are in the
@@ -56,11 +37,17 @@ class ToolCli {
   CLI::App& app() { return app_; }
   const std::string& name() const { return name_; }
 
-  // Adds -i, -o, -q, --line-buffered, --skip-invalid and --max-line-bytes.
-  void AddCommonFlags(CommonOptions* options);
   CLI::Option* AddQuiet(bool* quiet);
-  CLI::Option* AddConcurrency(int* concurrency, const std::string& what);
+  // -c/--concurrency. `what` says exactly what N counts in this tool (worker
+  // threads, connections, ...). With `zero_means_per_cpu`, 0 is accepted and
+  // means one per CPU (resolve it with ResolveConcurrency()).
+  CLI::Option* AddConcurrency(int* concurrency, const std::string& what,
+                              bool zero_means_per_cpu = false);
   CLI::Option* AddConfig(std::string* path);
+
+  // Replaces the "Exit status: ..." footer of --help (the default is the one
+  // of record stages: 0 all records OK, 1 some failed, ...).
+  void SetExitStatusHelp(const std::string& text);
 
   // Parses argv. Returns an exit code when the tool should stop right away
   // (--help, --version, --generate, usage error), nullopt to go on.
@@ -71,5 +58,8 @@ class ToolCli {
   CLI::App app_;
   std::string generate_;
 };
+
+// `requested` when positive, else one per CPU (at least 1).
+int ResolveConcurrency(int requested);
 
 }  // namespace pix

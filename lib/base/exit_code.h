@@ -1,4 +1,4 @@
-// The exit codes every pix-* tool uses (DESIGN.md section 7, man/pix.7).
+// The exit codes every pix-* tool uses (man/pix.7).
 #pragma once
 
 #include "base/status.h"

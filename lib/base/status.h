@@ -30,6 +30,10 @@ enum class StatusCode : unsigned char {
   kInternal,         // a bug
 };
 
+// A stable snake_case name for `code` ("not_found"), for machine-readable
+// output such as --stats.
+std::string_view StatusCodeName(StatusCode code);
+
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK

@@ -35,7 +35,7 @@ TEST_CASE("Result and the propagation macros") {
   CHECK(r.status().message() == "odd");
 }
 
-TEST_CASE("exit codes follow DESIGN.md section 7") {
+TEST_CASE("exit codes follow man pix(7)") {
   CHECK(ExitCodeFor(Status::Ok()) == 0);
   CHECK(ExitCodeFor(Status::BrokenPipe()) == 0);
   CHECK(ExitCodeFor(Status::InvalidArgument("x")) == 2);

@@ -4,13 +4,14 @@
 #include <simdjson.h>
 
 #include <bit>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "base/signals.h"
 #include "base/terminal.h"
 #include "dedup/dup_index.h"
-#include "dedup/record_spool.h"
+#include "jsonl/record_spool.h"
 #include "hash/hamming_index.h"
 
 namespace pix {
@@ -173,6 +174,31 @@ class DedupRun {
 
   Status WriteOther(RecordClass cls, const Record& record) {
     return cls == RecordClass::kArrivedFailed ? io_.PassThrough(record) : io_.Write(record);
+  }
+
+  // After a stop (a malformed input line, SIGINT, a full temporary disk) the
+  // records read but not judged are still written, so nothing read is lost
+  // (pix(7)): the images with an "interrupted" error naming the reason, for
+  // a re-run; every other record as a finished run would have written it.
+  Status WriteUnjudged(RecordClass cls, Record* record, const Status& why) {
+    if (cls == RecordClass::kItem) {
+      SetRecordError(record, kStage, "interrupted",
+                     "pix-dedup stopped before judging this record: " + why.message());
+    }
+    return WriteOther(cls, *record);
+  }
+  // The same for the next `classes.size()` records of `spool`.
+  Status WriteUnjudged(RecordSpool& spool, std::span<const RecordClass> classes,
+                       const Status& why) {
+    RecordParser parser;
+    std::string line;
+    for (RecordClass cls : classes) {
+      PIX_ASSIGN_OR_RETURN(bool more, spool.Next(&line));
+      if (!more) return Status::Internal("spool ended early");
+      PIX_ASSIGN_OR_RETURN(Record record, Record::Parse(line, parser));
+      PIX_RETURN_IF_ERROR(WriteUnjudged(cls, &record, why));
+    }
+    return Status::Ok();
   }
 
   Status WriteKept(Record* record, int64_t cluster, const std::string& id) {
@@ -348,18 +374,37 @@ class DedupRun {
     PIX_ASSIGN_OR_RETURN(auto spool, RecordSpool::Create(o_.temp_dir));
     std::vector<RecordClass> classes;
     std::string line;
+    Status stopped;  // why reading ended early, if it did
     for (;;) {
-      if (InterruptRequested()) return Status::Interrupted();
-      PIX_ASSIGN_OR_RETURN(auto next, io_.Read());
-      if (!next) break;
+      if (InterruptRequested()) {
+        stopped = Status::Interrupted();
+        break;
+      }
+      auto next = io_.Read();
+      if (!next.ok()) {
+        stopped = next.status();
+        break;
+      }
+      if (!next->has_value()) break;
+      Record& record = **next;
       DedupKeys keys;
-      const RecordClass cls = Classify(&*next, &keys);
-      classes.push_back(cls);
+      const RecordClass cls = Classify(&record, &keys);
       if (cls == RecordClass::kItem) items.push_back(keys);
       line.clear();
-      next->AppendJson(&line);
-      PIX_RETURN_IF_ERROR(spool->Append(line));
+      record.AppendJson(&line);
+      if (Status spooled = spool->Append(line); !spooled.ok()) {
+        // This record never reached the spool: write it now, then the rest.
+        PIX_RETURN_IF_ERROR(WriteUnjudged(cls, &record, spooled));
+        stopped = spooled;
+        break;
+      }
+      classes.push_back(cls);
       io_.ShowProgress(" (reading)");
+    }
+    if (!stopped.ok()) {
+      PIX_RETURN_IF_ERROR(spool->Rewind());
+      PIX_RETURN_IF_ERROR(WriteUnjudged(*spool, classes, stopped));
+      return stopped;
     }
     std::vector<int64_t> index_rowid, cluster_of;
     if (index_) PIX_RETURN_IF_ERROR(JoinIndexed(&items, &index_rowid, &cluster_of));
@@ -420,8 +465,14 @@ class DedupRun {
     // Pass 3: write everything in input order.
     PIX_RETURN_IF_ERROR(spool->Rewind());
     uint32_t g = first_new;
-    for (RecordClass cls : classes) {
-      if (InterruptRequested()) return Status::Interrupted();
+    for (size_t i = 0; i < classes.size(); ++i) {
+      const RecordClass cls = classes[i];
+      if (InterruptRequested()) {
+        const Status interrupted = Status::Interrupted();
+        PIX_RETURN_IF_ERROR(
+            WriteUnjudged(*spool, std::span(classes).subspan(i), interrupted));
+        return interrupted;
+      }
       PIX_ASSIGN_OR_RETURN(bool more, spool->Next(&line));
       if (!more) return Status::Internal("spool ended early");
       PIX_ASSIGN_OR_RETURN(Record record, Record::Parse(line, parser));

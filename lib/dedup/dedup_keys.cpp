@@ -1,7 +1,6 @@
 #include "dedup/dedup_keys.h"
 
 #include <fmt/format.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cmath>
@@ -68,7 +67,6 @@ std::string LowerAscii(std::string s) {
   return s;
 }
 
-uint64_t TextDigest(std::string_view text) { return XXH3_64bits(text.data(), text.size()); }
 
 std::string RecordId(const Record& record, const std::vector<std::string>& id_fields) {
   for (const std::string& field : id_fields) {

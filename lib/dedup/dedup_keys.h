@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "hash/text_digest.h"  // TextDigest: sha256, pixel_hash and id keys
 #include "jsonl/record.h"
 
 namespace pix {
@@ -70,8 +71,5 @@ Result<DedupKeys> ReadDedupKeys(const Record& record, std::string_view id,
 
 // `s` with A-Z lowered (hex digests are compared without regard to case).
 std::string LowerAscii(std::string s);
-
-// The digest used for `sha256` and `pixel_hash` text.
-uint64_t TextDigest(std::string_view text);
 
 }  // namespace pix

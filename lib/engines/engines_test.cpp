@@ -5,7 +5,7 @@
 #include "base/files.h"
 #include "engines/page_parsing.h"
 #include "engines/registry.h"
-#include "engines/url.h"
+#include "http/url.h"
 
 namespace pix {
 namespace {

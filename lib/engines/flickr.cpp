@@ -9,7 +9,7 @@
 #include "engines/licenses.h"
 #include "engines/page_parsing.h"
 #include "engines/registry.h"
-#include "engines/url.h"
+#include "http/url.h"
 
 namespace pix {
 namespace {

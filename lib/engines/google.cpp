@@ -12,7 +12,7 @@
 
 #include "engines/page_parsing.h"
 #include "engines/registry.h"
-#include "engines/url.h"
+#include "http/url.h"
 
 namespace pix {
 namespace {

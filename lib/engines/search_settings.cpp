@@ -83,8 +83,8 @@ Status ApplyEnvironment(const EnvLookup& env, SearchOptions* options) {
     for (const auto* params : {&CommonEngineParams(), &def->params}) {
       for (const EngineParam& p : *params) {
         const std::string var = EngineEnvVariable(def->name, p.key);
-        if (auto value = env(var)) {
-          Status s = SetEngineSetting(*def, &options->engine_configs[def->name], p.key, *value);
+        if (const std::string value = env(var); !value.empty()) {
+          Status s = SetEngineSetting(*def, &options->engine_configs[def->name], p.key, value);
           if (!s.ok()) return Status::InvalidArgument(var + ": " + s.message());
         }
       }
@@ -156,7 +156,7 @@ Result<SearchOptions> ResolveSearchOptions(const SearchFlags& f, const EnvLookup
   // Config files name the variables that hold API keys, never the keys.
   for (auto& [name, config] : options.engine_configs) {
     if (config.api_key.empty() && !config.api_key_env.empty()) {
-      if (auto key = env(config.api_key_env)) config.api_key = *key;
+      config.api_key = env(config.api_key_env);
     }
   }
   PIX_RETURN_IF_ERROR(ApplyEnvironment(env, &options));

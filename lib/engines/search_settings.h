@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "base/cli.h"
+#include "base/env.h"
 #include "engines/search_stage.h"
 #include "http/http_flags.h"
 
@@ -60,9 +61,6 @@ struct SearchFlags {
 
 // Adds pix-search's own flags, the network flags and --config.
 void AddSearchFlags(ToolCli& cli, SearchFlags* flags, const SearchOptions& defaults);
-
-// Looks up an environment variable; nullopt when unset.
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 
 // The four layers combined.
 Result<SearchOptions> ResolveSearchOptions(const SearchFlags& flags, const EnvLookup& env);

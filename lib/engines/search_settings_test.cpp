@@ -11,10 +11,9 @@ namespace pix {
 namespace {
 
 EnvLookup Env(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+  return [vars = std::move(vars)](const std::string& name) -> std::string {
     auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
+    return it == vars.end() ? std::string() : it->second;
   };
 }
 
@@ -24,7 +23,7 @@ Result<SearchOptions> Resolve(std::vector<std::string> args,
   ToolCli cli("pix-search", "test");
   CommonOptions common;
   SearchFlags flags;
-  cli.AddCommonFlags(&common);
+  AddCommonFlags(&cli, &common);
   AddSearchFlags(cli, &flags, SearchOptions{});
   args.insert(args.begin(), "pix-search");
   std::vector<char*> argv;

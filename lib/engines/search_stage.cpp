@@ -13,7 +13,7 @@
 #include "base/exit_code.h"
 #include "base/signals.h"
 #include "engines/registry.h"
-#include "engines/url.h"
+#include "http/url.h"
 #include "jsonl/json_text.h"
 
 namespace pix {

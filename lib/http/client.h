@@ -3,7 +3,7 @@
 // One libcurl multi handle drives all transfers from one thread: total and
 // per-host concurrency limits, an optional per-host delay between request
 // starts (politeness), connection reuse and HTTP/2 multiplexing. Every
-// transfer gets the project's safety rules (DESIGN.md section 7): http and
+// transfer gets the project's safety rules (ARCHITECTURE.md): http and
 // https only, also on redirects; at most `max_redirects` redirects; connect,
 // total and low-speed timeouts; a byte cap enforced while receiving (curl
 // 7.88's MAXFILESIZE does not stop a transfer in progress); no decompression

@@ -1,5 +1,5 @@
 // ImageDecoder: JPEG (libjpeg-turbo), PNG (libpng) and WebP (libwebp) to
-// 8-bit gray or RGB pixels, with the safety rules of DESIGN.md section 7.
+// 8-bit gray or RGB pixels, with the safety rules listed in ARCHITECTURE.md.
 //
 // Every decoder reads the header first and refuses width x height above
 // `max_pixels` before it allocates anything; progressive JPEGs are limited to

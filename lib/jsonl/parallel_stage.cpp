@@ -99,7 +99,7 @@ int RunParallelMapStage(const std::string& stage, const CommonOptions& options, 
   std::deque<std::unique_ptr<Slot>> in_flight;
   std::unique_ptr<WorkerPool> pool;
   if (threaded) pool = std::make_unique<WorkerPool>(concurrency, process);
-  Status read_status, write_status;
+  Status read_status, write_status, fatal;
 
   // Writes the finished records at the head of the window, waiting for the
   // head while the window is full (or always, with `all`).
@@ -114,9 +114,18 @@ int RunParallelMapStage(const std::string& stage, const CommonOptions& options, 
           return;
         }
       }
-      write_status = head->pass_through ? io.PassThrough(head->record)
-                     : head->status.ok() ? io.Write(head->record)
-                                         : head->status;
+      if (head->pass_through) {
+        write_status = io.PassThrough(head->record);
+      } else {
+        if (!head->status.ok()) {
+          // A fatal error in this record's work stops the run, but the record
+          // is still written, saying why, as is every record read after it.
+          if (fatal.ok()) fatal = head->status;
+          SetRecordError(&head->record, stage, "interrupted",
+                         "the stage stopped on a fatal error: " + head->status.message());
+        }
+        write_status = io.Write(head->record);
+      }
       in_flight.pop_front();
       io.ShowProgress(hooks.progress ? hooks.progress() : "");
     }
@@ -124,7 +133,7 @@ int RunParallelMapStage(const std::string& stage, const CommonOptions& options, 
 
   for (;;) {
     drain(false);
-    if (!write_status.ok()) break;
+    if (!write_status.ok() || !fatal.ok()) break;
     if (InterruptRequested()) {
       read_status = Status::Interrupted();
       break;
@@ -147,10 +156,10 @@ int RunParallelMapStage(const std::string& stage, const CommonOptions& options, 
     }
     in_flight.push_back(std::move(slot));
   }
-  // Every record that was read is written, also after an interrupt or a bad
-  // input line.
+  // Every record that was read is written, also after an interrupt, a bad
+  // input line or a fatal error.
   drain(true);
-  const Status& ending = !write_status.ok() ? write_status : read_status;
+  const Status& ending = !write_status.ok() ? write_status : !fatal.ok() ? fatal : read_status;
   return io.Finish(ending, hooks.summary ? hooks.summary() : "");
 }
 

@@ -9,7 +9,9 @@
 #include <simdjson.h>
 
 #include "base/exit_code.h"
+#include "base/files.h"
 #include "base/signals.h"
+#include "jsonl/json_text.h"
 
 namespace pix {
 namespace {
@@ -40,6 +42,7 @@ Result<std::unique_ptr<StageIo>> StageIo::Open(std::string stage, const CommonOp
   std::unique_ptr<StageIo> io(new StageIo());
   io->stage_ = std::move(stage);
   io->terminal_ = terminal;
+  io->stats_path_ = options.stats_path;
   PIX_ASSIGN_OR_RETURN(io->reader_, RecordReader::Open(options.input, options.reader_options()));
   PIX_ASSIGN_OR_RETURN(io->writer_, RecordWriter::Open(options.output, options.line_buffering()));
   return io;
@@ -133,6 +136,8 @@ Status StageIo::Write(const Record& record) {
   return writer_->Write(record);
 }
 
+void StageIo::Consume(const Record& /*record*/) { ++counters_.consumed; }
+
 Status StageIo::PassThrough(const Record& record) {
   ++counters_.passed_through;
   return writer_->Write(record);
@@ -145,6 +150,19 @@ std::string StageIo::Position() const {
 void StageIo::ShowProgress(const std::string& extra) {
   terminal_->Progress(fmt::format("{} read, {} ok, {} failed{}", counters_.read, counters_.ok,
                                   counters_.failed, extra));
+}
+
+int RunStage(const std::string& stage, const CommonOptions& common, Terminal* terminal,
+             const std::function<int(StageIo&)>& run) {
+  InstallSignalHandlers();
+  auto io = StageIo::Open(stage, common, terminal);
+  if (!io.ok()) return ExitWithError(terminal, io.status());
+  return run(**io);
+}
+
+int ExitWithError(Terminal* terminal, const Status& status) {
+  terminal->Error(status.message());
+  return ExitCodeFor(status);
 }
 
 std::string FormatFailures(const StageCounters& c) {
@@ -173,52 +191,62 @@ int StageIo::Finish(const Status& run_status, const std::string& extra_summary) 
   if (status.code() != StatusCode::kBrokenPipe) {
     // Stages that write several records per input (keywords, search) say so.
     const uint64_t written = counters_.ok + counters_.failed + counters_.passed_through;
-    std::string summary =
-        written == counters_.read
-            ? fmt::format("{}: {} ok, {}", Counted(counters_.read, "record", "records"),
-                          counters_.ok, FormatFailures(counters_))
-            : fmt::format("{} in, {} out: {} ok, {}", Counted(counters_.read, "record", "records"),
-                          written, counters_.ok, FormatFailures(counters_));
+    std::string summary;
+    if (counters_.consumed > 0) {
+      summary = fmt::format("{}: {} consumed, {} written, {}",
+                            Counted(counters_.read, "record", "records"), counters_.consumed,
+                            written, FormatFailures(counters_));
+    } else if (written == counters_.read) {
+      summary = fmt::format("{}: {} ok, {}", Counted(counters_.read, "record", "records"),
+                            counters_.ok, FormatFailures(counters_));
+    } else {
+      summary = fmt::format("{} in, {} out: {} ok, {}", Counted(counters_.read, "record", "records"),
+                            written, counters_.ok, FormatFailures(counters_));
+    }
     if (counters_.passed_through) {
       summary += fmt::format(", {} passed through with earlier errors", counters_.passed_through);
     }
     if (!extra_summary.empty()) summary += "; " + extra_summary;
     terminal_->Info(summary);
   }
-  if (!status.ok()) return ExitCodeFor(status);
-  return counters_.failed > 0 ? kExitRecordsFailed : kExitOk;
+  int exit_code = ExitCodeFor(status);
+  if (status.ok()) exit_code = counters_.failed > 0 ? kExitRecordsFailed : kExitOk;
+  WriteStats(status, exit_code);
+  return exit_code;
 }
 
-int RunMapStage(const std::string& stage, const CommonOptions& options, Terminal* terminal,
-                const ProcessFn& process) {
-  auto opened = StageIo::Open(stage, options, terminal);
-  if (!opened.ok()) {
-    terminal->Error(opened.status().message());
-    return ExitCodeFor(opened.status());
+void StageIo::WriteStats(const Status& status, int exit_code) {
+  if (stats_path_.empty()) return;
+  JsonBuilder json;
+  json.BeginObject();
+  json.Key("tool").String(terminal_->tool_name());
+  json.Key("stage").String(stage_);
+  json.Key("exit_code").Int(exit_code);
+  json.Key("status").String(status.ok() ? "ok" : std::string(StatusCodeName(status.code())));
+  if (!status.ok()) json.Key("message").String(status.message());
+  const uint64_t written = counters_.ok + counters_.failed + counters_.passed_through;
+  const std::pair<const char*, uint64_t> counts[] = {
+      {"read", counters_.read},
+      {"written", written},
+      {"ok", counters_.ok},
+      {"failed", counters_.failed},
+      {"passed_through", counters_.passed_through},
+      {"consumed", counters_.consumed},
+      {"skipped_invalid", reader_->skipped()},
+  };
+  for (const auto& [name, n] : counts) json.Key(name).Int(static_cast<int64_t>(n));
+  json.Key("failures").BeginObject();
+  for (const auto& [code, n] : counters_.failures) json.Key(code).Int(static_cast<int64_t>(n));
+  json.EndObject();
+  json.Key("extra").BeginObject();
+  for (const auto& [name, v] : extra_stats_) json.Key(name).Double(v);
+  json.EndObject();
+  json.EndObject();
+  std::string text = json.Take();
+  text += '\n';
+  if (Status written_ok = WriteFileAtomic(stats_path_, text); !written_ok.ok()) {
+    terminal_->Warning("--stats: " + written_ok.message());
   }
-  StageIo& io = **opened;
-  Status status;
-  while (status.ok()) {
-    if (InterruptRequested()) {
-      status = Status::Interrupted();
-      break;
-    }
-    auto next = io.Read();
-    if (!next.ok()) {
-      status = next.status();
-      break;
-    }
-    if (!next->has_value()) break;
-    Record& record = **next;
-    if (HasRecordError(record)) {
-      status = io.PassThrough(record);
-      continue;
-    }
-    status = process(record);
-    if (status.ok()) status = io.Write(record);
-    io.ShowProgress();
-  }
-  return io.Finish(status);
 }
 
 }  // namespace pix

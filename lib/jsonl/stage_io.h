@@ -7,7 +7,19 @@
 // arrived with an earlier stage's error is written unchanged with
 // PassThrough() (or dropped, with --drop-failed on tools that offer it).
 //
-// RunMapStage() is the whole loop for stages that handle one record at a time.
+// A sink (pix-pack) takes records with Consume() instead of writing them:
+// they are counted as "consumed" and the summary says so.
+//
+// With --stats FILE, Finish() also writes every counter as one JSON object
+// (atomically: a reader never sees half a file), whatever way the run ended:
+//   {"tool":"pix-fetch","stage":"fetch","exit_code":1,"status":"ok",
+//    "read":10,"written":10,"ok":8,"failed":2,"passed_through":0,
+//    "consumed":0,"skipped_invalid":0,"failures":{"http_404":2},
+//    "extra":{"bytes":123456}}
+// "extra" holds the stage's own counters, set with SetStat().
+//
+// RunParallelMapStage() (jsonl/parallel_stage.h) is the whole loop for
+// stages that handle one record at a time.
 // Not thread-safe: one stage loop per process.
 #pragma once
 
@@ -22,11 +34,11 @@
 #include <string>
 #include <thread>
 
-#include "base/cli.h"
 #include "base/status.h"
 #include "base/terminal.h"
 #include "jsonl/reader.h"
 #include "jsonl/record.h"
+#include "jsonl/stage_flags.h"
 #include "jsonl/writer.h"
 
 namespace pix {
@@ -36,6 +48,7 @@ struct StageCounters {
   uint64_t ok = 0;
   uint64_t failed = 0;
   uint64_t passed_through = 0;  // arrived with an earlier stage's error
+  uint64_t consumed = 0;        // taken by a sink, not written (pix-pack)
   std::map<std::string, uint64_t> failures;  // error code -> count
 };
 
@@ -65,8 +78,14 @@ class StageIo {
   Status Write(const Record& record);
   // Writes a record that arrived failed, unchanged.
   Status PassThrough(const Record& record);
+  // Takes a record without writing it (sinks: it went into a dataset).
+  void Consume(const Record& record);
   // Writes several records this stage produced from one (search, keywords).
   Status Flush() { return writer_->Flush(); }
+
+  // Sets a stage-specific counter for --stats ("extra"): numbers only, so
+  // scripts can compare them; the last value set wins.
+  void SetStat(const std::string& name, double value) { extra_stats_[name] = value; }
 
   // Flushes and closes the output and prints the summary. `run_status` is
   // how the loop ended; the return value is the process exit code.
@@ -85,12 +104,16 @@ class StageIo {
  private:
   StageIo() = default;
   void StopReadAhead();
+  // Writes --stats; a failure is a warning (the run's own outcome stands).
+  void WriteStats(const Status& status, int exit_code);
 
   std::string stage_;
   Terminal* terminal_ = nullptr;
   std::unique_ptr<RecordReader> reader_;
   std::unique_ptr<RecordWriter> writer_;
   StageCounters counters_;
+  std::string stats_path_;
+  std::map<std::string, double> extra_stats_;
 
   // Read-ahead state, shared with the reading thread under mutex_.
   std::thread read_thread_;
@@ -103,12 +126,22 @@ class StageIo {
   bool input_ended_ = false;
 };
 
-// Reads every record, calls `process` on those without an error, writes the
-// result, and returns the exit code. `process` marks a failed record with
-// SetRecordError; a non-OK Status from it ends the run as fatal.
+// The work a map stage does on one record that arrived without an error
+// (see RunParallelMapStage in jsonl/parallel_stage.h, the one loop for map
+// stages). It marks a failed record with SetRecordError; a non-OK Status ends
+// the run as fatal (the record is still written, with an error saying why).
 using ProcessFn = std::function<Status(Record& record)>;
-int RunMapStage(const std::string& stage, const CommonOptions& options, Terminal* terminal,
-                const ProcessFn& process);
+
+// The end of every stage's main(): installs the SIGINT/SIGTERM handlers,
+// opens the input and output of `common`, and returns what `run` returns on
+// them (an exit code). An input or output that cannot be opened is reported
+// on `terminal` and ends the tool with the matching exit code.
+int RunStage(const std::string& stage, const CommonOptions& common, Terminal* terminal,
+             const std::function<int(StageIo&)>& run);
+
+// Reports a failed Status (a bad option, a config error) and returns its
+// exit code: the one-liner mains use for errors before the stage starts.
+int ExitWithError(Terminal* terminal, const Status& status);
 
 // "12 failed (http_404: 10, timeout: 2)" style text for summaries.
 std::string FormatFailures(const StageCounters& counters);

@@ -84,7 +84,16 @@ class KeywordStage {
 
  private:
   Status Handle(Record& record, const DatasetClass& spec) {
-    PIX_ASSIGN_OR_RETURN(LabelExpansion expansion, expander_->Expand(spec));
+    auto expanded = expander_->Expand(spec);
+    if (!expanded.ok()) {
+      // A fatal error ends the run, but the record read is still written.
+      Record failed = record;
+      SetRecordError(&failed, kStage, "interrupted",
+                     "the stage stopped on a fatal error: " + expanded.status().message());
+      PIX_RETURN_IF_ERROR(io_->Write(failed));
+      return expanded.status();
+    }
+    const LabelExpansion& expansion = *expanded;
     ++labels_;
     wordnet_ambiguous_ += expansion.wordnet_ambiguous.size();
     if (!expansion.wordnet_missing.empty()) {

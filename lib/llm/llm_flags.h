@@ -16,13 +16,11 @@
 #include <string>
 
 #include "base/cli.h"
+#include "base/env.h"
 #include "base/status.h"
 #include "llm/chat_client.h"
 
 namespace pix {
-
-// Returns the value of an environment variable, "" when unset.
-using EnvLookup = std::function<std::string(const char* name)>;
 
 struct LlmFlags {
   std::string provider;

@@ -276,7 +276,7 @@ Status Validator::Validate(Record* record) const {
       o.base_dir.empty() || path_field->front() == '/' ? *path_field : JoinPath(o.base_dir, *path_field);
   auto file = ReadImageFile(path, o.max_bytes);
   if (!file.ok()) {
-    const bool missing = file.status().message().find("No such file") != std::string::npos;
+    const bool missing = file.status().code() == StatusCode::kNotFound;
     SetRecordError(record, kStage, missing ? "file_not_found" : "read_error", file.status().message());
     return Status::Ok();
   }

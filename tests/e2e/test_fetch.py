@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """End-to-end tests of pix-fetch against the loopback fixture server,
-including every hostile behaviour of DESIGN.md section 7."""
+including every hostile behaviour listed in ARCHITECTURE.md."""
 import hashlib
 import json
 import os

@@ -1,5 +1,5 @@
 """Hostile and misbehaving servers, one behaviour per path, for pix-fetch's
-tests (DESIGN.md section 7). Images served here are small PNGs made with
+tests (ARCHITECTURE.md, "Where the rules are enforced"). Images served here are small PNGs made with
 zlib, so the module needs nothing beyond the standard library.
 
     /hostile/redirect-loop          302 to itself, forever

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "engines/url.h"
+#include "http/url.h"
 #include "http/client.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,24 +1,23 @@
 // pix-dedup: removes exact and near-duplicate images from a record stream,
 // within one run and, with --index, across runs.
 #include <cstdlib>
-#include <thread>
 
 #include "base/cli.h"
 #include "base/env.h"
 #include "base/exit_code.h"
-#include "base/signals.h"
 #include "base/terminal.h"
 #include "dedup/dedup.h"
+#include "jsonl/stage_io.h"
 
 int main(int argc, char** argv) {
   pix::ToolCli cli("pix-dedup", "Remove exact and near-duplicate images (sha256, pixels, pHash)");
   pix::CommonOptions common;
   pix::DedupOptions options;
   if (std::string tmp = pix::GetEnv("TMPDIR"); !tmp.empty()) options.temp_dir = tmp;
-  cli.AddCommonFlags(&common);
+  pix::AddCommonFlags(&cli, &common);
   options.threads = 0;  // not given: one per CPU, decided after parsing
   cli.AddConcurrency(&options.threads,
-                     "Threads for the near-duplicate search (default: one per CPU)")
+                     "Worker threads for the near-duplicate search (0: one per CPU)", true)
       ->default_str("");
 
   CLI::App& app = cli.app();
@@ -71,9 +70,7 @@ int main(int argc, char** argv) {
   if (auto code = cli.Parse(argc, argv)) return *code;
 
   pix::Terminal terminal(cli.name(), common.quiet);
-  if (options.threads == 0) {
-    options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  }
+  options.threads = pix::ResolveConcurrency(options.threads);
   options.keep = *pix::ParseKeepPolicy(keep);
   if (hash == "fast") options.hash_fields = pix::HashFields::Fast();
   options.index_wait = std::chrono::milliseconds(static_cast<int64_t>(index_wait_s * 1000));
@@ -82,11 +79,6 @@ int main(int argc, char** argv) {
                    " needs the whole input (drop --exact-only)");
     return pix::kExitUsage;
   }
-  pix::InstallSignalHandlers();
-  auto io = pix::StageIo::Open("dedup", common, &terminal);
-  if (!io.ok()) {
-    terminal.Error(io.status().message());
-    return pix::ExitCodeFor(io.status());
-  }
-  return pix::RunDedup(options, **io);
+  return pix::RunStage("dedup", common, &terminal,
+                       [&](pix::StageIo& io) { return pix::RunDedup(options, io); });
 }

@@ -1,18 +1,19 @@
 // pix-fetch: downloads the images of JSON-lines records, in parallel and safely.
 #include "base/cli.h"
 #include "base/exit_code.h"
-#include "base/signals.h"
 #include "base/terminal.h"
 #include "fetch/fetcher.h"
 #include "http/http_flags.h"
+#include "jsonl/stage_io.h"
 
 int main(int argc, char** argv) {
   pix::ToolCli cli("pix-fetch", "Download the image of every record that has a \"url\"");
   pix::CommonOptions common;
   pix::FetchOptions options;
   pix::NetworkFlags network;
-  cli.AddCommonFlags(&common);
-  cli.AddConcurrency(&options.http.max_total_connections, "Simultaneous downloads in total");
+  pix::AddCommonFlags(&cli, &common);
+  cli.AddConcurrency(&options.http.max_total_connections,
+                     "Connections (simultaneous downloads) in total");
   pix::AddNetworkFlags(cli, &network, options.http);
 
   CLI::App& app = cli.app();
@@ -56,8 +57,7 @@ int main(int argc, char** argv) {
 
   pix::Terminal terminal(cli.name(), common.quiet);
   if (pix::Status s = network.ApplyTo(&options.http); !s.ok()) {
-    terminal.Error(s.message());
-    return pix::kExitUsage;
+    return pix::ExitWithError(&terminal, s);
   }
   options.by_label = !flat;
   options.honour_noai = !ignore_noai;
@@ -65,11 +65,6 @@ int main(int argc, char** argv) {
   options.http.host_delay = std::chrono::milliseconds(static_cast<int64_t>(host_delay_s * 1000));
   options.http.low_speed_time = std::chrono::seconds(low_speed_time_s);
 
-  pix::InstallSignalHandlers();
-  auto io = pix::StageIo::Open("fetch", common, &terminal);
-  if (!io.ok()) {
-    terminal.Error(io.status().message());
-    return pix::ExitCodeFor(io.status());
-  }
-  return pix::RunFetch(options, **io);
+  return pix::RunStage("fetch", common, &terminal,
+                       [&](pix::StageIo& io) { return pix::RunFetch(options, io); });
 }

@@ -1,20 +1,19 @@
 // pix-search: finds image URLs for query records on DuckDuckGo, Bing, Google,
 // Wikimedia Commons, Openverse, Flickr and SearXNG.
-#include <cstdlib>
 #include <iostream>
 
 #include "base/cli.h"
 #include "base/env.h"
 #include "base/exit_code.h"
-#include "base/signals.h"
 #include "base/terminal.h"
 #include "engines/search_settings.h"
+#include "jsonl/stage_io.h"
 
 int main(int argc, char** argv) {
   pix::ToolCli cli("pix-search", "Find image URLs for every query record, on several engines");
   pix::CommonOptions common;
   pix::SearchFlags flags;
-  cli.AddCommonFlags(&common);
+  pix::AddCommonFlags(&cli, &common);
   pix::AddSearchFlags(cli, &flags, pix::SearchOptions{});
   if (auto code = cli.Parse(argc, argv)) return *code;
 
@@ -23,22 +22,8 @@ int main(int argc, char** argv) {
     return pix::kExitOk;
   }
   pix::Terminal terminal(cli.name(), common.quiet);
-  auto options =
-      pix::ResolveSearchOptions(flags, [](const std::string& name) -> std::optional<std::string> {
-        std::string value = pix::GetEnv(name.c_str());
-        if (value.empty()) return std::nullopt;  // set but empty counts as unset
-        return value;
-      });
-  if (!options.ok()) {
-    terminal.Error(options.status().message());
-    return pix::ExitCodeFor(options.status());
-  }
-
-  pix::InstallSignalHandlers();
-  auto io = pix::StageIo::Open("search", common, &terminal);
-  if (!io.ok()) {
-    terminal.Error(io.status().message());
-    return pix::ExitCodeFor(io.status());
-  }
-  return pix::RunSearch(*options, **io);
+  auto options = pix::ResolveSearchOptions(flags, pix::ProcessEnv);
+  if (!options.ok()) return pix::ExitWithError(&terminal, options.status());
+  return pix::RunStage("search", common, &terminal,
+                       [&](pix::StageIo& io) { return pix::RunSearch(*options, io); });
 }

@@ -21,8 +21,9 @@ int main(int argc, char** argv) {
   pix::CommonOptions common;
   pix::ValidateOptions o;
   int concurrency = 0;  // one per CPU; not a CPU count, so --help is the same on every machine
-  cli.AddCommonFlags(&common);
-  cli.AddConcurrency(&concurrency, "Images examined at once (0: one per CPU)");
+  pix::AddCommonFlags(&cli, &common);
+  cli.AddConcurrency(&concurrency, "Worker threads, each examining one image (0: one per CPU)",
+                     true);
   CLI::App& app = cli.app();
   const std::map<std::string, pix::ValidateLevel> levels = {
       {"fast", pix::ValidateLevel::kFast}, {"medium", pix::ValidateLevel::kMedium}, {"slow", pix::ValidateLevel::kSlow}};
@@ -107,7 +108,7 @@ int main(int argc, char** argv) {
     terminal.Error("--no-metrics cannot be combined with --level slow (the score needs the metrics)");
     return pix::kExitUsage;
   }
-  if (concurrency == 0) concurrency = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  concurrency = pix::ResolveConcurrency(concurrency);
   std::unique_ptr<pix::QualityJudge> quality_judge;
   if (judge) {
     if (o.level != pix::ValidateLevel::kSlow) {
@@ -122,7 +123,7 @@ int main(int argc, char** argv) {
       }
       judge_options.llm = loaded->llm;
     }
-    pix::Status s = llm_flags.ApplyTo(&judge_options.llm, true, pix::GetEnv);
+    pix::Status s = llm_flags.ApplyTo(&judge_options.llm, true, pix::ProcessEnv);
     if (s.ok()) s = network.ApplyTo(&judge_options.http);
     if (s.ok() && judge_options.llm.endpoint.model.empty()) s = pix::Status::InvalidArgument("--judge needs --llm-model");
     if (!s.ok()) {

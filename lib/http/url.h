@@ -1,4 +1,5 @@
-// URL text helpers for the search engines: normalisation for de-duplication,
+// URL text helpers: normalisation for de-duplication (pix-search merges the
+// results of several engines by it; pix-fetch names files by it),
 // percent-encoding for building requests, and query-string parsing for URLs
 // found inside result pages (Google's /imgres?imgurl=..., Bing's nextUrl).
 //

@@ -1,4 +1,4 @@
-#include "dedup/record_spool.h"
+#include "jsonl/record_spool.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "engines/url.h"
+#include "http/url.h"
 
 #include <algorithm>
 #include <array>
