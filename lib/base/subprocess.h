@@ -30,14 +30,14 @@
 namespace pix {
 
 struct SubprocessOptions {
-  std::vector<std::string> argv;  // argv[0] is the program; a path, or searched in PATH
-  std::vector<std::string> env;   // "NAME=value" added to (or replacing in) the parent's environment
+  std::vector<std::string> argv{};  // argv[0] is the program; a path, or searched in PATH
+  std::vector<std::string> env{};   // "NAME=value" added to (or replacing in) the parent's environment
   bool pipe_stdin = false;
   bool pipe_stdout = false;
   bool pipe_stderr = false;
   bool null_stdin = false;  // stdin from /dev/null when not piped
   bool new_process_group = false;
-  std::string cwd;  // the child's working directory; empty: the parent's
+  std::string cwd{};  // the child's working directory; empty: the parent's
 };
 
 // How a child ended.

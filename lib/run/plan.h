@@ -38,10 +38,10 @@ enum class ResumeKind { kPerRecord, kRerun };
 enum class FeedKind { kNone, kStream, kPrioritised, kBarrier };
 
 struct PlanOptions {
-  std::string tools_dir;     // where pix-keywords, ... are; required
-  std::string output_dir;    // overrides output.dir
-  std::string store_path;    // overrides output.store
-  std::string shard;         // "K/N" (K from 1) or empty
+  std::string tools_dir{};   // where pix-keywords, ... are; required
+  std::string output_dir{};  // overrides output.dir
+  std::string store_path{};  // overrides output.store
+  std::string shard{};       // "K/N" (K from 1) or empty
 };
 
 struct PlannedStage {
