@@ -74,10 +74,35 @@ PY
 rm records.jsonl
 python3 "$PIX_SOURCE_DIR/examples/gallery.py" index.html dataset.jsonl duplicates.jsonl rejected.jsonl
 
-echo "== pix-pack: the dataset folder with splits, label files, report, and a hot (zip) archive"
+echo "== pix-label | pix-pack: labels with confidence, then the dataset folder with splits,"
+echo "   label files, report, and a hot (zip) archive"
 cat dataset.jsonl duplicates.jsonl rejected.jsonl \
+  | pix-label --report label-report.json \
   | pix-pack -o dataset --split train=0.8,val=0.1,test=0.1 --tier hot
 pix-pack verify -q dataset.zip
+
+echo "== pix-serve: a signed, expiring link to the archive, downloaded with curl"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$web/secret"
+chmod 600 "$web/secret"
+pix-serve serve "$out" --listen 127.0.0.1:0 --secret-file "$web/secret" \
+  2>"$web/serve.err" >/dev/null &
+serve_pid=$!
+at_exit "kill $serve_pid 2>/dev/null || true"
+tries=0
+until port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$web/serve.err" 2>/dev/null) &&
+  [ -n "$port" ]; do
+  tries=$((tries + 1))
+  if [ $tries -gt 100 ]; then cat "$web/serve.err" >&2; exit 3; fi
+  sleep 0.1
+done
+link=$(pix-serve sign dataset.zip --expires 1h --base-url "http://127.0.0.1:$port" \
+  --secret-file "$web/secret")
+echo "   $link"
+curl -fsS -o "$web/dataset.zip" "$link"
+cmp "$web/dataset.zip" dataset.zip
+echo "   downloaded with curl: identical to dataset.zip"
+kill -TERM $serve_pid
+wait $serve_pid || true
 echo
 echo "Done. Look at:"
 echo "  $out/index.html         (open in a browser)"
@@ -87,3 +112,4 @@ echo "  $out/rejected.jsonl     (failed downloads and invalid images, with the r
 echo "  $out/images/            (the files, one folder per label)"
 echo "  $out/dataset/           (the packed dataset: train/val/test, labels.*, MANIFEST, report.html)"
 echo "  $out/dataset.zip        (the same as a stored zip, with dataset.zip.sha256)"
+echo "  $out/label-report.json  (pix-label: per label, confidence bands and images to review)"
