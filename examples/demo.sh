@@ -88,13 +88,7 @@ pix-serve serve "$out" --listen 127.0.0.1:0 --secret-file "$web/secret" \
   2>"$web/serve.err" >/dev/null &
 serve_pid=$!
 at_exit "kill $serve_pid 2>/dev/null || true"
-tries=0
-until port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$web/serve.err" 2>/dev/null) &&
-  [ -n "$port" ]; do
-  tries=$((tries + 1))
-  if [ $tries -gt 100 ]; then cat "$web/serve.err" >&2; exit 3; fi
-  sleep 0.1
-done
+port=$(serve_port "$web/serve.err")
 link=$(pix-serve sign dataset.zip --expires 1h --base-url "http://127.0.0.1:$port" \
   --secret-file "$web/secret")
 echo "   $link"

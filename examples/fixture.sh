@@ -36,3 +36,16 @@ use_build() {
   PATH="$build/bin:$PATH"
   export PATH PIX_SOURCE_DIR
 }
+
+# serve_port ERRFILE: waits for a pix-serve started with --listen 127.0.0.1:0
+# and stderr to ERRFILE to say where it listens, and prints the port.
+serve_port() {
+  tries=0
+  until port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$1" 2>/dev/null) &&
+    [ -n "$port" ]; do
+    tries=$((tries + 1))
+    if [ $tries -gt 100 ]; then cat "$1" >&2; exit 3; fi
+    sleep 0.1
+  done
+  echo "$port"
+}

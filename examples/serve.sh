@@ -22,13 +22,7 @@ pix-serve serve "$work/archives" --listen 127.0.0.1:0 --secret-file "$work/secre
   >"$work/access.log" 2>"$work/serve.err" &
 serve_pid=$!
 at_exit "kill $serve_pid 2>/dev/null || true"
-tries=0
-until port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$work/serve.err" 2>/dev/null) &&
-  [ -n "$port" ]; do
-  tries=$((tries + 1))
-  if [ $tries -gt 100 ]; then cat "$work/serve.err" >&2; exit 3; fi
-  sleep 0.1
-done
+port=$(serve_port "$work/serve.err")
 
 # A link valid for one hour.
 link=$(pix-serve sign cats.tar --expires 1h --base-url "http://127.0.0.1:$port" \
