@@ -305,6 +305,11 @@ def write_big_png(path, side):
 
 class ValidateMemoryTest(harness.TempDirTestCase):
     def test_workers_share_one_memory_budget(self):
+        if "ASAN_OPTIONS" in os.environ:
+            # AddressSanitizer keeps freed memory in quarantine and adds shadow
+            # memory, so peak RSS says nothing about the budget there; the
+            # plain build (make test) measures it.
+            self.skipTest("peak RSS is not meaningful under AddressSanitizer")
         paths = []
         for i in range(6):
             p = os.path.join(self.tmp, f"big{i}.png")
