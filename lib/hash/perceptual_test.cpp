@@ -15,10 +15,9 @@ namespace pix {
 namespace {
 
 // tests/data, found from this file's path so the test runs from any directory.
-std::string TestDataDir() {
-  std::string here = __FILE__;
-  return here.substr(0, here.rfind("/lib/hash/")) + "/tests/data";
-}
+// PIX_SOURCE_DIR is set by tests/CMakeLists.txt; __FILE__ may be relative
+// (ccache with base_dir rewrites it), so it is not used to find the data.
+std::string TestDataDir() { return std::string(PIX_SOURCE_DIR) + "/tests/data"; }
 
 TEST_CASE("ScipyDct2Length32 reproduces scipy.fftpack.dct to the last bit") {
   // scipy.fftpack.dct([(i * i) % 17 for i in range(32)]) on SciPy 1.10.

@@ -13,10 +13,7 @@
 namespace pix {
 namespace {
 
-std::string SourceDir() {
-  std::string here = __FILE__;
-  return here.substr(0, here.rfind("/lib/validate/"));
-}
+std::string SourceDir() { return PIX_SOURCE_DIR; }  // set by tests/CMakeLists.txt
 
 TEST_CASE("every reason and error code is documented in man/pix-validate.1") {
   auto page = ReadFile(SourceDir() + "/man/pix-validate.1");
