@@ -24,6 +24,7 @@ constexpr Section kSections[] = {
     {"llm", ParseLlmSection},
     {"keywords", ParseKeywordsSection},
     {"search", ParseSearchSection},
+    {"validate", ParseValidateSection},
 };
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "engines/search_stage.h"
 #include "keywords/keyword_options.h"
 #include "llm/chat_client.h"
+#include "validate/validator.h"
 
 namespace pix {
 
@@ -40,6 +41,8 @@ struct DatasetConfig {
   KeywordOptions keywords;
   // pix-search. Engine API keys are named by api_key_env, resolved by the tool.
   SearchOptions search;
+  // pix-validate.
+  ValidateOptions validate;
 
   // The class whose label folds to `label`'s, or nullptr.
   const DatasetClass* FindClass(std::string_view label) const;

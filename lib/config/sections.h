@@ -14,6 +14,7 @@ Status ParseClassesSection(const YamlMap& top, DatasetConfig* config);
 Status ParseLlmSection(const YamlMap& top, DatasetConfig* config);
 Status ParseKeywordsSection(const YamlMap& top, DatasetConfig* config);
 Status ParseSearchSection(const YamlMap& top, DatasetConfig* config);
+Status ParseValidateSection(const YamlMap& top, DatasetConfig* config);
 
 // Reads a WordNet sense ("auto" or a number from 1) at `key`.
 Status GetWordNetSense(const YamlMap& section, std::string_view key, int* sense);

@@ -169,6 +169,36 @@ ClusterResult ClusterItems(const std::vector<DedupKeys>& items, uint32_t indexed
       pairs[kept_pairs++] = p;
     }
     pairs.resize(kept_pairs);
+    if (options.dhash_near >= 0) {
+      // The dHash pass, over the representatives that have both hashes;
+      // pairs the pHash pass kept are not added twice.
+      std::vector<uint32_t> with_both;  // positions in with_phash
+      std::vector<uint64_t> dhashes;
+      for (uint32_t k = 0; k < with_phash.size(); ++k) {
+        if (!items[with_phash[k]].has_dhash) continue;
+        with_both.push_back(k);
+        dhashes.push_back(items[with_phash[k]].dhash);
+      }
+      std::vector<HammingPair> by_dhash;
+      if (with_both.size() > 1) {
+        HammingIndex dindex(dhashes);
+        dhashes = {};
+        by_dhash = dindex.SelfJoin(options.dhash_near, options.threads);
+      }
+      for (const HammingPair& dp : by_dhash) {
+        const uint32_t pa = with_both[dp.a], pb = with_both[dp.b];
+        if (with_phash[pa] < indexed && with_phash[pb] < indexed) continue;
+        const DedupKeys& a = items[with_phash[pa]];
+        const DedupKeys& b = items[with_phash[pb]];
+        const int pd = std::popcount(a.phash ^ b.phash);
+        if (pd > options.phash_loose) continue;
+        if (pd <= options.threshold && static_cast<int>(dp.distance) <= options.dhash_threshold) continue;
+        ++result.dhash_pairs;
+        ++degree[pa + 1];
+        ++degree[pb + 1];
+        pairs.push_back({std::min(pa, pb), std::max(pa, pb), static_cast<uint32_t>(pd)});
+      }
+    }
     adj_begin.assign(degree.size(), 0);
     std::partial_sum(degree.begin(), degree.end(), adj_begin.begin());
     adj.resize(adj_begin.back());

@@ -9,7 +9,10 @@
 // 3. Near pairs: representatives whose pHashes differ in at most `threshold`
 //    bits, found by HammingIndex's self-join (never all pairs), and, when
 //    both images have a dHash, whose dHashes differ in at most
-//    `dhash_threshold` bits.
+//    `dhash_threshold` bits. A second self-join, over dHashes, adds pairs
+//    whose dHashes differ in at most `dhash_near` bits and whose pHashes in
+//    at most `phash_loose`: a caption, a logo or a change of contrast moves
+//    a pHash by up to 20-odd bits on real photographs, a dHash by a few.
 // 4. Greedy leaders: representatives are visited best first; one becomes a
 //    duplicate of the nearest already-kept representative it is paired with
 //    (the better one on a tie), or else is kept. So every duplicate is within
@@ -53,6 +56,9 @@ struct ClusterOptions {
   bool near = true;          // false: exact duplicates only
   int threshold = 10;        // pHash bits, 0..64
   int dhash_threshold = 64;  // dHash bits; 64 never rejects
+  // The dHash pass: -1 turns it off.
+  int dhash_near = -1;   // dHash bits
+  int phash_loose = 0;   // pHash bits, for pairs found by the dHash pass
   int threads = 1;
 };
 
@@ -62,6 +68,7 @@ struct ClusterResult {
   std::vector<DupKind> kind;
   uint64_t near_pairs = 0;        // pHash pairs within the threshold
   uint64_t dhash_rejected = 0;    // of those, refused by the dHash check
+  uint64_t dhash_pairs = 0;       // pairs added by the dHash pass
   uint64_t digest_conflicts = 0;  // equal digests with different pHashes
 };
 

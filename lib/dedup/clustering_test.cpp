@@ -23,6 +23,37 @@ DedupKeys Image(uint64_t phash, uint32_t pixels, float quality = 0.5f, uint64_t 
   return keys;
 }
 
+TEST_CASE("ClusterItems: the dHash pass pairs close dHashes within the loose pHash bound") {
+  const uint64_t base = 0x8f3c5a6b1e2d4c7bull;
+  const uint64_t dbase = 0x0f0f33cc5a5a9696ull;
+  auto with_dhash = [](DedupKeys k, uint64_t dhash) {
+    k.has_dhash = true;
+    k.dhash = dhash;
+    return k;
+  };
+  std::vector<DedupKeys> items = {
+      with_dhash(Image(base, 400), dbase),
+      with_dhash(Image(base ^ 0xFFFF, 100), dbase ^ 0x7),        // pHash 16 bits, dHash 3: a logo
+      with_dhash(Image(base ^ 0xFFFFF00000, 100), dbase ^ 0x3),  // pHash 20 bits: too far
+      with_dhash(Image(base ^ 0x3FF, 100), dbase ^ 0xFFFFFF),    // pHash 10, dHash 24: refused
+      with_dhash(Image(~base, 100), dbase),                      // same dHash, unrelated pHash
+  };
+  ClusterOptions options;
+  options.threshold = 10;
+  options.dhash_threshold = 20;
+  auto r = ClusterItems(items, 0, options);
+  CHECK(r.leader == std::vector<uint32_t>{0, 1, 2, 3, 4});
+  CHECK(r.dhash_pairs == 0);
+
+  options.dhash_near = 5;
+  options.phash_loose = 18;
+  r = ClusterItems(items, 0, options);
+  CHECK(r.leader == std::vector<uint32_t>{0, 0, 2, 3, 4});
+  CHECK(r.distance[1] == 16);
+  CHECK(r.kind[1] == DupKind::kPhash);
+  CHECK(r.dhash_pairs == 1);
+}
+
 TEST_CASE("ClusterItems: exact, pixel and near duplicates with each keep policy") {
   const uint64_t base = 0x8f3c5a6b1e2d4c7bull;
   std::vector<DedupKeys> items = {

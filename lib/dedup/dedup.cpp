@@ -131,6 +131,7 @@ class DedupRun {
     if (near_pairs_) {
       s += fmt::format("; {} pHash pairs, {} refused by dHash", near_pairs_, dhash_rejected_);
     }
+    if (dhash_pairs_) s += fmt::format("; {} more pairs through dHash", dhash_pairs_);
     if (t_.not_valid) s += fmt::format("; {} not valid, passed through", t_.not_valid);
     if (index_ && o_.index_update) s += fmt::format("; {} added to the index", t_.added_to_index);
     return s;
@@ -349,21 +350,25 @@ class DedupRun {
   // ---- Near: read all, cluster, write in input order. ----
 
   // Puts in front of `items` the indexed images that could matter to them:
-  // the same sha256 or pixel_hash, or a pHash within the threshold. The index
+  // the same sha256 or pixel_hash, a pHash within the threshold, or a dHash
+  // within dhash_near (the dHash pass of clustering.h). The index
   // is streamed, not loaded, so a run costs memory for its own records only,
   // however many nights the index has seen.
   Status JoinIndexed(std::vector<DedupKeys>* items, std::vector<int64_t>* rowids,
                      std::vector<int64_t>* clusters) {
     std::unordered_set<uint64_t> exact;
-    std::vector<uint64_t> phashes;
+    std::vector<uint64_t> phashes, dhashes;
     for (const DedupKeys& k : *items) {
       if (k.has_sha256) exact.insert(k.sha256);
       if (k.has_pixel_hash) exact.insert(k.pixel_hash);
       if (k.has_phash) phashes.push_back(k.phash);
+      if (k.has_phash && k.has_dhash && o_.dhash_near >= 0) dhashes.push_back(k.dhash);
     }
-    std::unique_ptr<HammingIndex> near;
+    std::unique_ptr<HammingIndex> near, near_dhash;
     if (!phashes.empty()) near = std::make_unique<HammingIndex>(phashes);
+    if (!dhashes.empty()) near_dhash = std::make_unique<HammingIndex>(dhashes);
     phashes = {};
+    dhashes = {};
     std::vector<DedupKeys> matched;
     std::vector<HammingMatch> found;
     PIX_RETURN_IF_ERROR(index_->ForEach([&](const StoredImage& image) {
@@ -373,6 +378,11 @@ class DedupRun {
       if (!hit && near && k.has_phash) {
         found.clear();
         near->Query(k.phash, o_.threshold, &found);
+        hit = !found.empty();
+      }
+      if (!hit && near_dhash && k.has_phash && k.has_dhash) {
+        found.clear();
+        near_dhash->Query(k.dhash, o_.dhash_near, &found);
         hit = !found.empty();
       }
       if (!hit) return;
@@ -436,11 +446,14 @@ class DedupRun {
     copts.keep = o_.keep;
     copts.threshold = o_.threshold;
     copts.dhash_threshold = o_.dhash_threshold;
+    copts.dhash_near = o_.dhash_near;
+    copts.phash_loose = o_.phash_loose;
     copts.threads = o_.threads;
     io_.terminal().Progress("finding duplicates", true);
     ClusterResult result = ClusterItems(items, first_new, copts);
     near_pairs_ = result.near_pairs;
     dhash_rejected_ = result.dhash_rejected;
+    dhash_pairs_ = result.dhash_pairs;
     digest_conflicts_ = result.digest_conflicts;
     const uint32_t n = static_cast<uint32_t>(items.size());
     items = {};  // the keys are not needed any more
@@ -542,6 +555,7 @@ class DedupRun {
   Tally t_;
   uint64_t near_pairs_ = 0;
   uint64_t dhash_rejected_ = 0;
+  uint64_t dhash_pairs_ = 0;
   uint64_t digest_conflicts_ = 0;
   std::unordered_map<int64_t, std::string> index_ids_;
   // Exact mode.

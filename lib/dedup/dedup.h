@@ -54,6 +54,18 @@ struct DedupOptions {
   // higher thresholds safe (14: no false pair with it, 1% without).
   int dhash_threshold = 20;
 
+  // The dHash pass (clustering.h): images whose dHashes differ in at most
+  // `dhash_near` bits are near duplicates when their pHashes differ in at
+  // most `phash_loose`. On real photographs (bench/dedup-real) a caption, a
+  // logo or a brightness change moves a pHash by up to 28 bits but a dHash
+  // by a few: the pass raised logo recall from 0.49 to 0.71 and caption
+  // recall from 0.73 to 0.87 with no false pair. Wider settings pay: dHash
+  // bits of smooth pictures are correlated, so at 6 bits one pair of
+  // unrelated gradient-like pictures already paired, and the candidate
+  // pairs grow tenfold. -1 turns the pass off.
+  int dhash_near = 5;
+  int phash_loose = 18;
+
   // Threads for the near-duplicate search.
   int threads = 1;
 

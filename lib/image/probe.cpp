@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 namespace pix {
 namespace {
@@ -42,22 +43,92 @@ std::string ActiveContentIn(std::string_view data) {
   return "";
 }
 
-// What trailing bytes after an image's end marker are, when recognisable.
-// A ZIP archive is found by its end-of-central-directory record near the
-// end of the file, which is where ZIP readers look for it.
+// Whether the file ends with a ZIP archive: an end-of-central-directory
+// record in the last 64 KiB (where ZIP readers look for it) whose comment
+// reaches the end of the file, and whose central directory, just before it,
+// holds at least one entry. Four bytes "PK\5\6" alone are no archive.
+bool HasZipDirectory(std::string_view whole) {
+  const std::string_view eocd("PK\x05\x06", 4);
+  const size_t window = std::min<size_t>(whole.size(), 65535 + 22);
+  const size_t base = whole.size() - window;
+  for (size_t at = whole.rfind(eocd); at != std::string_view::npos && at >= base;
+       at = at == 0 ? std::string_view::npos : whole.rfind(eocd, at - 1)) {
+    if (at + 22 > whole.size()) continue;
+    const unsigned char* e = U(whole) + at;
+    const uint32_t entries = Le16(e + 10), cd_size = Le32(e + 12), comment = Le16(e + 20);
+    if (entries == 0 || cd_size < 46 || cd_size > at || at + 22 + comment != whole.size()) continue;
+    if (whole.substr(at - cd_size, 4) == std::string_view("PK\x01\x02", 4)) return true;
+  }
+  return false;
+}
+
+// Whether `data` starts with a complete gzip member (inflates to its end).
+bool IsCompleteGzip(std::string_view data) {
+  const unsigned char* d = U(data);
+  if (data.size() < 18 || d[0] != 0x1F || d[1] != 0x8B || d[2] != 8 || (d[3] & 0xE0) != 0) return false;
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return false;
+  z.next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(data.data()));
+  z.avail_in = static_cast<uInt>(std::min<size_t>(data.size(), 64u << 20));
+  unsigned char out[16384];
+  int rc = Z_OK;
+  uint64_t produced = 0;
+  // A stream that inflates past 64 MiB without an error is gzip enough.
+  while (rc == Z_OK && produced < (64u << 20)) {
+    z.next_out = out;
+    z.avail_out = sizeof out;
+    rc = inflate(&z, Z_NO_FLUSH);
+    produced += sizeof out - z.avail_out;
+  }
+  inflateEnd(&z);
+  return rc == Z_STREAM_END || (rc == Z_OK && produced >= (64u << 20));
+}
+
+// Whether `text` (padding already skipped) is one JSON object or array of at
+// least kMinJsonBytes, followed by nothing but padding.
+constexpr size_t kMinJsonBytes = 16;
+bool IsJsonDocument(std::string_view text) {
+  if (text.empty() || (text[0] != '{' && text[0] != '[')) return false;
+  while (!text.empty() && (text.back() == '\0' || std::isspace(static_cast<unsigned char>(text.back())))) {
+    text.remove_suffix(1);
+  }
+  if (text.size() < kMinJsonBytes || text.size() > (16u << 20)) return false;
+  const char close = text[0] == '{' ? '}' : ']';
+  if (text.back() != close) return false;  // cheap refusal of most random bytes
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  return !parser.parse(simdjson::padded_string(text)).get(root);
+}
+
+// What trailing bytes after an image's end marker are when they make the
+// file a polyglot: a second complete, parseable document (a ZIP archive
+// with its central directory, HTML or script, a PDF with its end marker, a
+// complete gzip member, a JSON object or array of real size). Anything else
+// -- camera and phone trailers, padding, an appended thumbnail or a second
+// picture (MPF), stray bytes -- is only trailing data: "".
 std::string ClassifyTrailing(std::string_view whole, std::string_view trailing) {
   if (trailing.empty()) return "";
-  const std::string_view eocd("PK\x05\x06", 4);
-  const size_t window = std::min<size_t>(whole.size(), 65536 + 22);
-  if (whole.substr(whole.size() - window).find(eocd) != std::string_view::npos) return "zip";
+  if (HasZipDirectory(whole)) return "zip";
+  const std::string_view head = trailing.substr(0, 1 << 20);
+  if (std::string active = ActiveContentIn(head); !active.empty()) return active;
   // Skip padding some encoders leave (NULs, whitespace) before sniffing.
   size_t i = 0;
   while (i < trailing.size() && (trailing[i] == '\0' || std::isspace(static_cast<unsigned char>(trailing[i])))) ++i;
   std::string_view rest = trailing.substr(i);
   if (rest.empty()) return "";
-  const FileKind kind = SniffKind(rest.substr(0, kSniffBytes));
-  if (kind != FileKind::kUnknown && kind != FileKind::kEmpty) return FileKindName(kind);
-  return ActiveContentIn(rest.substr(0, 1 << 20));
+  switch (SniffKind(rest.substr(0, kSniffBytes))) {
+    case FileKind::kHtml:
+      return "html";
+    case FileKind::kPdf:
+      return ContainsNoCase(rest.substr(rest.size() - std::min<size_t>(rest.size(), 1024)), "%%eof") ? "pdf"
+                                                                                                   : "";
+    case FileKind::kGzip:
+      return IsCompleteGzip(rest) ? "gzip" : "";
+    case FileKind::kJson:
+      return IsJsonDocument(rest) ? "json" : "";
+    default:
+      return "";
+  }
 }
 
 // Records the first embedded format found.

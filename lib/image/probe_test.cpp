@@ -2,7 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <zlib.h>
+
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "image/decode.h"
 #include "support/image_synth.h"
@@ -40,7 +44,113 @@ TEST_CASE("JPEG: truncation, trailing data and appended archives") {
   CHECK(padded.trailing_bytes == 16);
   CHECK(padded.embedded_kind.empty());
   CHECK(ProbeImage(jpeg + "<html><body>x</body></html>").embedded_kind == "html");
-  CHECK(ProbeImage(jpeg + std::string("PK\x05\x06", 4) + std::string(18, '\0')).embedded_kind == "zip");
+}
+
+// A stored ZIP archive of one file, as a ZIP writer lays it out.
+std::string MinimalZip(std::string_view name, std::string_view data) {
+  auto le = [](std::string* out, uint32_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+  };
+  const uint32_t crc = static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
+  const uint32_t n = static_cast<uint32_t>(data.size()), name_len = static_cast<uint32_t>(name.size());
+  std::string zip("PK\x03\x04", 4);
+  for (uint32_t v : {20u, 0u, 0u, 0u, 0u}) le(&zip, v, 2);
+  le(&zip, crc, 4), le(&zip, n, 4), le(&zip, n, 4), le(&zip, name_len, 2), le(&zip, 0, 2);
+  zip += std::string(name) + std::string(data);
+  const uint32_t cd_offset = static_cast<uint32_t>(zip.size());
+  zip += std::string("PK\x01\x02", 4);
+  for (uint32_t v : {20u, 20u, 0u, 0u, 0u, 0u}) le(&zip, v, 2);
+  le(&zip, crc, 4), le(&zip, n, 4), le(&zip, n, 4), le(&zip, name_len, 2);
+  for (int i = 0; i < 4; ++i) le(&zip, 0, 2);
+  le(&zip, 0, 4), le(&zip, 0, 4);
+  zip += std::string(name);
+  const uint32_t cd_size = static_cast<uint32_t>(zip.size()) - cd_offset;
+  zip += std::string("PK\x05\x06", 4);
+  le(&zip, 0, 2), le(&zip, 0, 2), le(&zip, 1, 2), le(&zip, 1, 2);
+  le(&zip, cd_size, 4), le(&zip, cd_offset, 4), le(&zip, 0, 2);
+  return zip;
+}
+
+std::string Gzip(std::string_view data) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(data.size() + 1024, '\0');
+  z.next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+TEST_CASE("trailing bytes of every value are trailing data, not a polyglot") {
+  const std::string jpeg = Jpeg(64, 48, 80);
+  const std::string png = *testing::EncodePng(testing::SynthesizePhoto(40, 30, 2));
+  uint64_t state = 12345;
+  auto next = [&state] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<char>(state >> 56);
+  };
+  for (int v = 0; v < 256; ++v) {
+    CAPTURE(v);
+    std::string random(16, '\0');
+    for (char& c : random) c = next();
+    for (const std::string& trailer :
+         {std::string(16, static_cast<char>(v)), static_cast<char>(v) + random, random + static_cast<char>(v),
+          static_cast<char>(v) + random + (v == '{' ? "}" : v == '[' ? "]" : "")}) {
+      for (const std::string* image : {&jpeg, &png}) {
+        const ImageInfo info = ProbeImage(*image + trailer);
+        CHECK(info.defect == ImageDefect::kNone);
+        CHECK(info.trailing_bytes == trailer.size());
+        CHECK(info.embedded_kind.empty());
+      }
+    }
+  }
+}
+
+TEST_CASE("real trailer kinds are trailing data, not a polyglot") {
+  const std::string jpeg = Jpeg(64, 48, 80);
+  const std::string thumbnail = Jpeg(16, 12, 60);
+  const std::vector<std::pair<const char*, std::string>> trailers = {
+      {"NUL padding", std::string(4096, '\0')},
+      {"0xFF fill", std::string(333, '\xFF')},
+      {"appended thumbnail (MPF second image)", thumbnail},
+      {"Samsung SEFH/SEFT trailer", std::string("\0\0\x01\x0aSEFH", 8) + std::string(40, '\x11') + "SEFT"},
+      {"motion photo (appended MP4)", std::string("\0\0\0\x18" "ftypmp42\0\0\0\0mp42isom", 24) + std::string(200, 'x')},
+      {"XMP packet", "<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?><x:xmpmeta xmlns:x='adobe:ns:meta/'/>"},
+      {"short JSON", R"({"a":1})"},
+      {"brace-delimited garbage", "{\x93\x12\x88 not json at all \x01}"},
+      {"a bare end-of-central-directory record", std::string("PK\x05\x06", 4) + std::string(18, '\0')},
+      {"a PDF header without its end", "%PDF-1.4\n1 0 obj"},
+      {"gzip magic without a stream", std::string("\x1F\x8B\x08\0", 4) + std::string(30, '\x55')},
+  };
+  for (const auto& [name, trailer] : trailers) {
+    CAPTURE(name);
+    const ImageInfo info = ProbeImage(jpeg + trailer);
+    CHECK(info.defect == ImageDefect::kNone);
+    CHECK(info.trailing_bytes == trailer.size());
+    CHECK(info.embedded_kind.empty());
+  }
+}
+
+TEST_CASE("a second complete document after the image is a polyglot") {
+  const std::string jpeg = Jpeg(64, 48, 80);
+  const std::vector<std::pair<std::string, std::string>> documents = {
+      {"zip", MinimalZip("payload.txt", "hello, world")},
+      {"html", "<!DOCTYPE html><html><body>x</body></html>"},
+      {"script", "\n  <script>alert(1)</script>"},
+      {"php", "<?php system($_GET['c']); ?>"},
+      {"pdf", "%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"},
+      {"gzip", Gzip("a gzip member hidden after the picture")},
+      {"json", "\n" R"({"name": "value", "list": [1, 2, 3]})" "\n"},
+  };
+  for (const auto& [kind, document] : documents) {
+    CAPTURE(kind);
+    CHECK(ProbeImage(jpeg + document).embedded_kind == kind);
+  }
 }
 
 TEST_CASE("PNG: header, CRCs and end") {

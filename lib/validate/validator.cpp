@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -31,7 +32,8 @@ constexpr std::string_view kStage = "validate";
 constexpr std::string_view kOwnedFields[] = {
     "format",  "width",   "height",       "channels",         "bit_depth",  "color_space",
     "icc",     "progressive", "animated", "frames",           "jpeg_quality", "exif",
-    "trailing_bytes", "content_type_mismatch", "valid", "reject", "reject_detail", "metrics",
+    "trailing_bytes", "content_type_mismatch", "valid", "reject", "reject_detail", "flags",
+    "flag_values", "metrics",
     "phash",   "dhash",   "phash_fast",   "dhash_fast",       "pixel_hash", "quality",
     "validate_level"};
 
@@ -101,7 +103,7 @@ bool ContentTypeMatches(std::string content_type, FileKind kind) {
 }
 
 // Collects reject reasons in check order, without duplicates, each with a
-// message for people.
+// message for people; and content flags with their measurements.
 class Rejections {
  public:
   void Add(std::string_view code, std::string detail = "") {
@@ -118,12 +120,41 @@ class Rejections {
     }
     return false;
   }
+  // A content flag: `metric` measured `value` against `limit` (NaN: none).
+  void Flag(std::string_view code, std::string_view metric, double value, double limit,
+            std::string detail) {
+    flags_.push_back({std::string(code), metric, value, limit});
+    flag_details_.push_back(std::move(detail));
+  }
+  // Moves the flags listed in `reject_flags` into the reject reasons.
+  void RejectFlags(const std::vector<std::string>& reject_flags) {
+    for (size_t i = 0; i < flags_.size(); ++i) {
+      if (std::find(reject_flags.begin(), reject_flags.end(), flags_[i].code) != reject_flags.end()) {
+        Add(flags_[i].code, flag_details_[i]);
+      }
+    }
+  }
   const std::vector<std::string>& codes() const { return codes_; }
   std::string Detail() const { return fmt::format("{}", fmt::join(details_, "; ")); }
+
+  struct FlagValue {
+    std::string code;
+    std::string_view metric;
+    double value;
+    double limit;
+  };
+  const std::vector<FlagValue>& flags() const { return flags_; }
+  std::vector<std::string> flag_codes() const {
+    std::vector<std::string> out;
+    for (const FlagValue& f : flags_) out.push_back(f.code);
+    return out;
+  }
 
  private:
   std::vector<std::string> codes_;
   std::vector<std::string> details_;
+  std::vector<FlagValue> flags_;
+  std::vector<std::string> flag_details_;
 };
 
 void WriteExif(Record* record, const ExifSummary& exif) {
@@ -170,6 +201,7 @@ void WriteQuality(Record* record, const QualityScore& q, const JudgeVerdict* ver
   j.Key("parts").BeginObject();
   for (const auto& [part, value] : q.parts) j.Key(part).Double(Round(value, 4));
   j.EndObject();
+  if (q.flag_penalty < 1) j.Key("flag_penalty").Double(Round(q.flag_penalty, 4));
   if (verdict && verdict->ok && !verdict->reason.empty()) j.Key("ai_reason").String(verdict->reason);
   if (verdict && !verdict->ok) {
     j.Key("ai_error").String(verdict->error_code);
@@ -199,6 +231,53 @@ std::string PixelHash(const DecodedImage& image) {
 
 double Clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 
+// The metric flags, in kContentFlags order (low_jpeg_quality, from the
+// header, comes before them).
+void AddContentFlags(const ImageMetrics& m, const ValidateOptions& o, Rejections* r) {
+  const double none = std::numeric_limits<double>::quiet_NaN();
+  if (m.luma_p99 < o.dark_p99) {
+    r->Flag("dark", "luma_p99", m.luma_p99, o.dark_p99, fmt::format("99th luma percentile {:.3f}", m.luma_p99));
+  }
+  if (m.luma_p05 > o.light_p05) {
+    r->Flag("overexposed", "luma_p05", m.luma_p05, o.light_p05,
+            fmt::format("5th luma percentile {:.3f}", m.luma_p05));
+  }
+  if (m.contrast < o.min_contrast) {
+    r->Flag("low_contrast", "contrast", m.contrast, o.min_contrast, fmt::format("RMS contrast {:.4f}", m.contrast));
+  }
+  if (m.entropy < o.min_entropy) {
+    r->Flag("low_information", "entropy", m.entropy, o.min_entropy, fmt::format("entropy {:.2f} bits", m.entropy));
+  }
+  if (m.sharpness < o.min_sharpness) {
+    r->Flag("blurry", "sharpness", m.sharpness, o.min_sharpness,
+            fmt::format("Laplacian variance {:.1f}", m.sharpness));
+  }
+  if (m.uniform_fraction >= o.max_uniform_fraction) {
+    r->Flag("near_uniform", "uniform_fraction", m.uniform_fraction, o.max_uniform_fraction,
+            fmt::format("{:.1f}% of pixels near one colour", 100 * m.uniform_fraction));
+  }
+  if (m.grayscale) r->Flag("grayscale", "colorfulness", m.colorfulness, none, "no colour");
+}
+
+// `flags` (codes) and `flag_values` (code -> {metric, value, limit}).
+void WriteFlags(Record* record, const Rejections& r) {
+  JsonBuilder codes, values;
+  codes.BeginArray();
+  values.BeginObject();
+  for (const auto& f : r.flags()) {
+    codes.String(f.code);
+    values.Key(f.code).BeginObject();
+    values.Key("metric").String(f.metric);
+    values.Key("value").Double(Round(f.value, 4));
+    if (!std::isnan(f.limit)) values.Key("limit").Double(f.limit);
+    values.EndObject();
+  }
+  codes.EndArray();
+  values.EndObject();
+  record->SetRaw("flags", codes.str());
+  if (!r.flags().empty()) record->SetRaw("flag_values", values.str());
+}
+
 }  // namespace
 
 QualityScore ComputeQuality(const QualityInputs& in) {
@@ -226,8 +305,43 @@ QualityScore ComputeQuality(const QualityInputs& in) {
       }
     }
   }
-  q.score = weights > 0 ? sum / weights : 0;
+  q.flag_penalty = std::pow(kFlagPenalty, in.flags);
+  q.score = (weights > 0 ? sum / weights : 0) * q.flag_penalty;
   return q;
+}
+
+Result<std::vector<std::string>> ParseRejectFlags(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  const auto add = [&out](std::string_view code) {
+    if (std::find(out.begin(), out.end(), code) == out.end()) out.emplace_back(code);
+  };
+  for (const std::string& item : items) {
+    size_t start = 0;
+    while (start <= item.size()) {
+      size_t end = item.find(',', start);
+      if (end == std::string::npos) end = item.size();
+      std::string_view code = std::string_view(item).substr(start, end - start);
+      while (!code.empty() && code.front() == ' ') code.remove_prefix(1);
+      while (!code.empty() && code.back() == ' ') code.remove_suffix(1);
+      start = end + 1;
+      if (code.empty() || code == "none") continue;
+      if (code == "all") {
+        for (std::string_view c : kContentFlags) add(c);
+        continue;
+      }
+      if (std::find(kContentFlags.begin(), kContentFlags.end(), code) == kContentFlags.end()) {
+        return Status::InvalidArgument(fmt::format("unknown content flag '{}' (all, none, {})", code,
+                                                   fmt::join(kContentFlags, ", ")));
+      }
+      add(code);
+    }
+  }
+  // In check order, so `reject` lists them as documented.
+  std::vector<std::string> ordered;
+  for (std::string_view c : kContentFlags) {
+    if (std::find(out.begin(), out.end(), c) != out.end()) ordered.emplace_back(c);
+  }
+  return ordered;
 }
 
 const char* ValidateLevelName(ValidateLevel level) {
@@ -237,6 +351,13 @@ const char* ValidateLevelName(ValidateLevel level) {
     case ValidateLevel::kSlow: return "slow";
   }
   return "medium";
+}
+
+Result<ValidateLevel> ParseValidateLevel(std::string_view name) {
+  for (ValidateLevel level : {ValidateLevel::kFast, ValidateLevel::kMedium, ValidateLevel::kSlow}) {
+    if (name == ValidateLevelName(level)) return level;
+  }
+  return Status::InvalidArgument(fmt::format("unknown level '{}' (fast, medium, slow)", name));
 }
 
 Validator::Validator(ValidateOptions options, QualityJudge* judge)
@@ -250,22 +371,32 @@ uint64_t DecodeMemoryEstimate(uint64_t width, uint64_t height, int bit_depth, in
   return pixels * per_pixel + (1 << 20);
 }
 
-void Validator::Count(bool valid, const std::vector<std::string>& reasons) const {
+void Validator::Count(bool valid, const std::vector<std::string>& reasons,
+                      const std::vector<std::string>& flags) const {
   (valid ? valid_ : rejected_).fetch_add(1, std::memory_order_relaxed);
-  if (reasons.empty()) return;
+  if (reasons.empty() && flags.empty()) return;
   std::lock_guard<std::mutex> lock(reasons_mutex_);
   for (const auto& r : reasons) ++reasons_[r];
+  for (const auto& f : flags) ++flags_[f];
 }
+
+namespace {
+// "a: 3, b: 1", commonest first.
+std::string CountList(const std::map<std::string, uint64_t>& counts, std::string_view sep) {
+  std::vector<std::pair<std::string, uint64_t>> sorted(counts.begin(), counts.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<std::string> parts;
+  for (const auto& [code, n] : sorted) parts.push_back(fmt::format("{}{}{}", code, sep, n));
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+}  // namespace
 
 std::string Validator::Summary() const {
   std::string out = fmt::format("{} valid, {} rejected", valid_.load(), rejected_.load());
   std::lock_guard<std::mutex> lock(reasons_mutex_);
-  if (reasons_.empty()) return out;
-  std::vector<std::pair<std::string, uint64_t>> sorted(reasons_.begin(), reasons_.end());
-  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-  std::vector<std::string> parts;
-  for (const auto& [code, n] : sorted) parts.push_back(fmt::format("{}: {}", code, n));
-  return out + " (" + fmt::format("{}", fmt::join(parts, ", ")) + ")";
+  if (!reasons_.empty()) out += " (" + CountList(reasons_, ": ") + ")";
+  if (!flags_.empty()) out += "; flagged: " + CountList(flags_, " ");
+  return out;
 }
 
 Status Validator::Validate(Record* record) const {
@@ -366,7 +497,8 @@ Status Validator::Validate(Record* record) const {
   if (exif.present) WriteExif(record, exif);
   if (info.trailing_bytes > 0) record->SetInt("trailing_bytes", static_cast<int64_t>(info.trailing_bytes));
   if (o.min_jpeg_quality > 0 && info.jpeg_quality > 0 && info.jpeg_quality < o.min_jpeg_quality) {
-    reject.Add("low_jpeg_quality", fmt::format("JPEG quality about {}, below {}", info.jpeg_quality, o.min_jpeg_quality));
+    reject.Flag("low_jpeg_quality", "jpeg_quality", info.jpeg_quality, o.min_jpeg_quality,
+                fmt::format("JPEG quality about {}, below {}", info.jpeg_quality, o.min_jpeg_quality));
   }
 
   // ---- medium: decode and look ---------------------------------------------
@@ -419,17 +551,10 @@ Status Validator::Validate(Record* record) const {
         if (decoded->scale_denom == 1) metrics->blockiness = Blockiness(gray.data(), decoded->width, decoded->height);
         const ImageMetrics& m = *metrics;
         WriteMetrics(record, m);
-        if (m.luma_p99 < o.dark_p99) reject.Add("dark", fmt::format("99th luma percentile {:.3f}", m.luma_p99));
-        if (m.luma_p05 > o.light_p05) {
-          reject.Add("overexposed", fmt::format("5th luma percentile {:.3f}", m.luma_p05));
+        if (m.uniform_fraction >= o.blank_fraction) {
+          reject.Add("blank", fmt::format("{:.1f}% of pixels one colour", 100 * m.uniform_fraction));
         }
-        if (m.contrast < o.min_contrast) reject.Add("low_contrast", fmt::format("RMS contrast {:.4f}", m.contrast));
-        if (m.entropy < o.min_entropy) reject.Add("low_information", fmt::format("entropy {:.2f} bits", m.entropy));
-        if (m.sharpness < o.min_sharpness) reject.Add("blurry", fmt::format("Laplacian variance {:.1f}", m.sharpness));
-        if (m.uniform_fraction >= o.max_uniform_fraction) {
-          reject.Add("near_uniform", fmt::format("{:.1f}% of pixels near one colour", 100 * m.uniform_fraction));
-        }
-        if (o.reject_grayscale && m.grayscale) reject.Add("grayscale", "no colour");
+        AddContentFlags(m, o, &reject);
       }
     }
   }
@@ -442,6 +567,7 @@ Status Validator::Validate(Record* record) const {
     in.metrics = *metrics;
     in.jpeg_quality = info.kind == FileKind::kJpeg ? info.jpeg_quality : 0;
     in.lossless = info.lossless;
+    in.flags = static_cast<int>(reject.flags().size());
     QualityScore q = ComputeQuality(in);
     std::optional<JudgeVerdict> verdict;
     if (judge_ && analysis) {
@@ -458,6 +584,7 @@ Status Validator::Validate(Record* record) const {
     }
   }
 
+  reject.RejectFlags(o.reject_flags);
   const bool valid = reject.codes().empty();
   record->SetBool("valid", valid);
   JsonBuilder codes;
@@ -466,7 +593,8 @@ Status Validator::Validate(Record* record) const {
   codes.EndArray();
   record->SetRaw("reject", codes.str());
   if (!valid) record->SetString("reject_detail", reject.Detail());
-  Count(valid, reject.codes());
+  WriteFlags(record, reject);
+  Count(valid, reject.codes(), reject.flag_codes());
   return Status::Ok();
 }
 

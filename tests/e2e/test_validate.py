@@ -135,35 +135,89 @@ class ValidateTest(TempDirTestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("--level slow", r.stderr)
 
-    def test_metric_rejections(self):
-        subprocess.run([tool("pix-synth"), "-d", self.tmp, "--quality", "95", "x.png:png:300x200:9"],
-                       check=True)
+    def test_content_concerns_are_flags_not_rejections(self):
+        synth(self.tmp, "x.png:png:300x200:9", quality=95)
         base = run("pix-validate", ["--min-sharpness", "0"], records=self.recs("x.png")).records[0]
         self.assertTrue(base["valid"], base)
+        self.assertEqual(base["flags"], [])
+        self.assertNotIn("flag_values", base)
         m = base["metrics"]
-        cases = [("--dark", m["luma_p99"] + 0.01, "dark"), ("--light", m["luma_p05"] - 0.01, "overexposed"),
-                 ("--min-contrast", m["contrast"] + 0.01, "low_contrast"),
-                 ("--min-entropy", m["entropy"] + 0.1, "low_information"),
-                 ("--min-sharpness", m["sharpness"] + 1, "blurry"),
-                 ("--max-uniform", m["uniform_fraction"], "near_uniform")]
-        for flag, value, reason in cases:
+        cases = [("--dark", m["luma_p99"] + 0.01, "dark", "luma_p99"),
+                 ("--light", m["luma_p05"] - 0.01, "overexposed", "luma_p05"),
+                 ("--min-contrast", m["contrast"] + 0.01, "low_contrast", "contrast"),
+                 ("--min-entropy", m["entropy"] + 0.1, "low_information", "entropy"),
+                 ("--min-sharpness", m["sharpness"] + 1, "blurry", "sharpness"),
+                 ("--max-uniform", m["uniform_fraction"], "near_uniform", "uniform_fraction")]
+        for flag, value, code, metric in cases:
             args = ["--min-sharpness", "0", flag, f"{value:.6f}"] if flag != "--min-sharpness" else \
                 [flag, f"{value:.6f}"]
+            # By default a flag marks a valid image, with its measurement.
             out = run("pix-validate", args, records=self.recs("x.png")).records[0]
-            self.assertEqual(out["reject"], [reason], (flag, out))
+            self.assertTrue(out["valid"], (flag, out))
+            self.assertEqual(out["reject"], [])
+            self.assertEqual(out["flags"], [code], (flag, out))
+            self.assertEqual(out["flag_values"][code]["metric"], metric)
+            self.assertAlmostEqual(out["flag_values"][code]["value"], m[metric], delta=0.01)
+            # Asked for, it rejects; "all" and the flag's own name alike.
+            for which in (code, "all", f"dark,{code}"):
+                out = run("pix-validate", [*args, "--reject-flags", which],
+                          records=self.recs("x.png")).records[0]
+                self.assertFalse(out["valid"], (flag, which))
+                self.assertEqual(out["reject"], [code])
+            out = run("pix-validate", [*args, "--reject-flags", "grayscale"],
+                      records=self.recs("x.png")).records[0]
+            self.assertTrue(out["valid"])
         out = run("pix-validate", ["--min-sharpness", "0", "--reject-grayscale"],
                   records=self.recs("x.png")).records[0]
         self.assertTrue(out["valid"])
 
-    def test_flat_image_is_near_uniform_and_gray_is_detected(self):
+    def test_flags_lower_the_quality_score(self):
+        slow = ["--level", "slow", "--min-sharpness", "0"]
+        clean = run("pix-validate", slow, records=self.recs("b.png")).records[0]
+        flagged = run("pix-validate", [*slow, "--dark", "1", "--min-entropy", "8"],
+                      records=self.recs("b.png")).records[0]
+        self.assertEqual(flagged["flags"], ["dark", "low_information"])
+        self.assertAlmostEqual(flagged["quality"]["flag_penalty"], 0.81)
+        self.assertAlmostEqual(flagged["quality"]["score"], clean["quality"]["score"] * 0.81, places=3)
+        self.assertNotIn("flag_penalty", clean["quality"])
+
+    def test_reject_flags_errors(self):
+        r = run("pix-validate", ["--reject-flags", "blurry,truncated"], records=self.recs("b.png"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("'truncated'", r.stderr)
+
+    def test_reject_flags_from_dataset_yaml_and_flags_override(self):
+        config = os.path.join(self.tmp, "dataset.yaml")
+        with open(config, "w") as f:
+            f.write("validate:\n  reject_flags: [blurry]\n  min_sharpness: 1000000\n")
+        out = run("pix-validate", ["--config", config], records=self.recs("b.png")).records[0]
+        self.assertEqual(out["reject"], ["blurry"])
+        self.assertEqual(out["flag_values"]["blurry"]["limit"], 1000000)
+        out = run("pix-validate", ["--config", config, "--reject-flags", "none"],
+                  records=self.recs("b.png")).records[0]
+        self.assertTrue(out["valid"])
+        self.assertEqual(out["flags"], ["blurry"])
+        out = run("pix-validate", ["--config", config, "--min-sharpness", "0"],
+                  records=self.recs("b.png")).records[0]
+        self.assertTrue(out["valid"])
+        self.assertEqual(out["flags"], [])
+        with open(config, "w") as f:
+            f.write("validate:\n  reject_flags: [blury]\n")
+        r = run("pix-validate", ["--config", config], records=self.recs("b.png"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("validate.reject_flags", r.stderr)
+
+    def test_blank_is_rejected_and_flat_photo_is_flagged(self):
         flat = os.path.join(GOLDEN_DIR, "flat.jpg")
         out = run("pix-validate", records=[{"path": flat}]).records[0]
-        for reason in ("near_uniform", "low_information", "low_contrast"):
-            self.assertIn(reason, out["reject"])
+        self.assertEqual(out["reject"], ["blank"], out)
+        for code in ("near_uniform", "low_information", "low_contrast"):
+            self.assertIn(code, out["flags"])
         gray = run("pix-validate", ["--reject-grayscale", "--min-sharpness", "0"],
                    records=[{"path": os.path.join(GOLDEN_DIR, "gray.jpg")}]).records[0]
         self.assertTrue(gray["metrics"]["grayscale"])
         self.assertIn("grayscale", gray["reject"])
+        self.assertIn("grayscale", gray["flags"])
 
     def test_order_kept_with_many_workers(self):
         names = ["a.jpg", "b.png", "c.webp", "tiny.png", "wide.png"] * 8

@@ -38,6 +38,16 @@ int main(int argc, char** argv) {
       ->type_name("BITS")
       ->check(pix::Quiet(CLI::Range(0, 64)))
       ->capture_default_str();
+  app.add_option("--dhash-near", options.dhash_near,
+                 "Also pair images whose dHashes differ in at most BITS (-1: off)...")
+      ->type_name("BITS")
+      ->check(CLI::Range(-1, 32))
+      ->capture_default_str();
+  app.add_option("--phash-loose", options.phash_loose,
+                 "...when their pHashes differ in at most BITS")
+      ->type_name("BITS")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
   app.add_flag("--exact-only", options.exact_only,
                "Exact duplicates only (sha256, pixel_hash); streams record by record");
   app.add_option("--keep", keep, "Which copy of a group to keep")

@@ -1,6 +1,7 @@
 // pix-validate: checks that fetched files are usable images, measures them,
 // hashes them and scores their quality; marks the unusable ones invalid.
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -57,43 +58,60 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--no-metrics", no_metrics, "Decode for hashes only: no metrics and no metric rejections");
 
-  // Size rules.
-  auto number = [&](const char* name, auto& value, const char* help, const char* unit = "N") {
-    return app.add_option(name, value, help)->type_name(unit)->capture_default_str();
+  // Options that dataset.yaml's `validate:` section also sets: `given` copies
+  // those named on the command line over the file's values.
+  std::vector<std::function<void(pix::ValidateOptions*)>> given;
+  auto number = [&](const char* name, auto member, const char* help, const char* unit = "N") {
+    CLI::Option* option = app.add_option(name, o.*member, help)->type_name(unit)->capture_default_str();
+    given.push_back([&o, option, member](pix::ValidateOptions* to) {
+      if (option->count() > 0) to->*member = o.*member;
+    });
+    return option;
   };
-  number("--min-width", o.min_width, "Reject images narrower than N pixels (as displayed)")
+  using V = pix::ValidateOptions;
+  number("--min-width", &V::min_width, "Reject images narrower than N pixels (as displayed)")
       ->check(pix::Quiet(CLI::NonNegativeNumber));
-  number("--min-height", o.min_height, "Reject images lower than N pixels (as displayed)")
+  number("--min-height", &V::min_height, "Reject images lower than N pixels (as displayed)")
       ->check(pix::Quiet(CLI::NonNegativeNumber));
-  number("--max-pixels", o.max_pixels, "Reject images of more than N pixels, before decoding (bomb budget)")
+  number("--max-pixels", &V::max_pixels, "Reject images of more than N pixels, before decoding (bomb budget)")
       ->check(pix::Quiet(CLI::PositiveNumber));
-  number("--max-bytes", o.max_bytes, "Reject files larger than N bytes without reading them")
+  number("--max-bytes", &V::max_bytes, "Reject files larger than N bytes without reading them")
       ->check(pix::Quiet(CLI::PositiveNumber));
-  number("--min-bytes", o.min_bytes, "Reject files smaller than N bytes (0: no rule)");
-  number("--min-aspect", o.min_aspect, "Reject when min(w/h, h/w) is below X", "X")
+  number("--min-bytes", &V::min_bytes, "Reject files smaller than N bytes (0: no rule)");
+  number("--min-aspect", &V::min_aspect, "Reject when min(w/h, h/w) is below X", "X")
       ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
-  number("--max-trailing-bytes", o.max_trailing_bytes, "Reject more than N bytes after the image's end (-1: any)")
+  number("--max-trailing-bytes", &V::max_trailing_bytes, "Reject more than N bytes after the image's end (-1: any)")
       ->check(pix::Quiet(CLI::Range(int64_t{-1}, INT64_MAX)));
   app.add_flag("--allow-animated", o.allow_animated, "Accept animated PNG/WebP (the first frame is examined)");
 
-  // Metric thresholds.
-  number("--dark", o.dark_p99, "Reject as dark when the 99th luma percentile is below X", "X")
+  // Content flags: they mark a valid image and reject it only when listed
+  // in --reject-flags.
+  number("--dark", &V::dark_p99, "Flag as dark when the 99th luma percentile is below X", "X")
       ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
-  number("--light", o.light_p05, "Reject as overexposed when the 5th luma percentile is above X", "X")
+  number("--light", &V::light_p05, "Flag as overexposed when the 5th luma percentile is above X", "X")
       ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
-  number("--min-contrast", o.min_contrast, "Reject when RMS contrast is below X", "X")
+  number("--min-contrast", &V::min_contrast, "Flag as low_contrast when RMS contrast is below X", "X")
       ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
-  number("--min-entropy", o.min_entropy, "Reject as low information below X bits of luma entropy", "X")
+  number("--min-entropy", &V::min_entropy, "Flag as low_information below X bits of luma entropy", "X")
       ->check(pix::Quiet(CLI::Range(0.0, 8.0)));
-  number("--min-sharpness", o.min_sharpness, "Reject as blurry when the Laplacian variance is below X", "X")
+  number("--min-sharpness", &V::min_sharpness, "Flag as blurry when the Laplacian variance is below X", "X")
       ->check(pix::Quiet(CLI::NonNegativeNumber));
-  number("--max-uniform", o.max_uniform_fraction, "Reject as near uniform when this share of pixels is one colour", "X")
+  number("--max-uniform", &V::max_uniform_fraction, "Flag as near_uniform when this share of pixels is one colour", "X")
       ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
-  number("--min-jpeg-quality", o.min_jpeg_quality, "Reject JPEGs whose estimated quality is below N (0: no rule)")
+  number("--min-jpeg-quality", &V::min_jpeg_quality, "Flag JPEGs whose estimated quality is below N (0: no rule)")
       ->check(pix::Quiet(CLI::Range(0, 100)));
-  app.add_flag("--reject-grayscale", o.reject_grayscale, "Reject images without colour");
+  number("--blank", &V::blank_fraction, "Reject as blank when this share of pixels is one colour", "X")
+      ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
+  std::vector<std::string> reject_flags;
+  CLI::Option* reject_flags_option =
+      app.add_option("--reject-flags", reject_flags,
+                     "Reject images with these content flags: LIST of codes, all, or none (default: none)")
+          ->type_name("LIST")
+          ->delimiter(',');
+  bool reject_grayscale = false;
+  app.add_flag("--reject-grayscale", reject_grayscale, "Reject images without colour (adds grayscale to --reject-flags)");
   app.add_flag("--exif-gps", o.exif_gps, "Also write GPS coordinates found in EXIF (off for privacy)");
-  number("--min-quality", o.min_quality, "Reject when the quality score (slow level) is below X", "X")
+  number("--min-quality", &V::min_quality, "Reject when the quality score (slow level) is below X", "X")
       ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
 
   // The AI judge (slow level): a vision model over the --llm-* endpoint.
@@ -103,18 +121,44 @@ int main(int argc, char** argv) {
   pix::NetworkFlags network;
   std::string config_path;
   app.add_flag("--judge", judge, "Slow level: also ask a vision model (--llm-*) for a quality judgement");
-  number("--judge-weight", judge_options.weight, "Share of the quality score given to the judge", "X")
+  app.add_option("--judge-weight", judge_options.weight, "Share of the quality score given to the judge")
+      ->type_name("X")
+      ->capture_default_str()
       ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
   cli.AddConfig(&config_path);
   pix::AddLlmFlags(cli, &llm_flags);
   pix::AddNetworkFlags(cli, &network, judge_options.http);
   if (auto code = cli.Parse(argc, argv)) return *code;
 
-  o.level = levels.at(level);
+  pix::Terminal terminal(cli.name(), common.quiet);
+  pix::DatasetConfig config;
+  if (!config_path.empty()) {
+    auto loaded = pix::LoadDatasetConfig(config_path);
+    if (!loaded.ok()) {
+      terminal.Error(loaded.status().message());
+      return pix::kExitUsage;
+    }
+    config = std::move(loaded).value();
+    pix::ValidateOptions merged = config.validate;
+    for (const auto& copy : given) copy(&merged);
+    merged.base_dir = o.base_dir;
+    merged.exif_gps = o.exif_gps;
+    merged.allow_animated = merged.allow_animated || o.allow_animated;
+    o = std::move(merged);
+  }
+  if (app.count("--level") || config_path.empty()) o.level = levels.at(level);
   o.hash = hashes.at(hash);
   o.metrics = !no_metrics;
   o.max_memory = max_memory == "auto" ? pix::PhysicalMemoryBytes() / 4 : *pix::ParseByteSize(max_memory);
-  pix::Terminal terminal(cli.name(), common.quiet);
+  if (reject_flags_option->count() > 0 || reject_grayscale) {
+    if (reject_grayscale) reject_flags.push_back("grayscale");
+    auto parsed = pix::ParseRejectFlags(reject_flags);
+    if (!parsed.ok()) {
+      terminal.Error("--reject-flags: " + parsed.status().message());
+      return pix::kExitUsage;
+    }
+    o.reject_flags = *parsed;
+  }
   if (o.min_quality > 0 && o.level != pix::ValidateLevel::kSlow) {
     terminal.Error("--min-quality needs --level slow");
     return pix::kExitUsage;
@@ -130,14 +174,7 @@ int main(int argc, char** argv) {
       terminal.Error("--judge needs --level slow");
       return pix::kExitUsage;
     }
-    if (!config_path.empty()) {
-      auto loaded = pix::LoadDatasetConfig(config_path);
-      if (!loaded.ok()) {
-        terminal.Error(loaded.status().message());
-        return pix::kExitUsage;
-      }
-      judge_options.llm = loaded->llm;
-    }
+    if (!config_path.empty()) judge_options.llm = config.llm;
     pix::Status s = llm_flags.ApplyTo(&judge_options.llm, true, pix::ProcessEnv);
     if (s.ok()) s = network.ApplyTo(&judge_options.http);
     if (s.ok() && judge_options.llm.endpoint.model.empty()) s = pix::Status::InvalidArgument("--judge needs --llm-model");
