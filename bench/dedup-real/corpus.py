@@ -37,7 +37,7 @@ SOURCES = [
 OPENCV_SKIP = ("left", "right", "chessboard", "aloeR", "aloeGT", "aloe", "box_in_scene", "tmpl",
                "mask", "_gt", "graf3", "Blender_Suzanne2", "gradient", "pic", "orange",
                "templ", "ela_", "imageTextR", "opencv-logo", "notes", "digits", "licenseplate",
-               "LinuxLogo", "WindowsLogo", "HappyFish", "text_defect", "mser", "board", "apple",
+               "LinuxLogo", "WindowsLogo", "rubberwhale2", "HappyFish", "text_defect", "mser", "board", "apple",
                "basketball2", "stuff", "shape_sample", "detect_blob", "ml", "pca_test1",
                "blox", "building", "sudoku", "pic")
 

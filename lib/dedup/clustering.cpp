@@ -107,7 +107,8 @@ bool KeepBefore(const DedupKeys& x, uint32_t order_a, const DedupKeys& y, uint32
 }
 
 ClusterResult ClusterItems(const std::vector<DedupKeys>& items, uint32_t indexed,
-                           const ClusterOptions& options) {
+                           const ClusterOptions& options,
+                           std::span<const HammingPair> extra_pairs) {
   const uint32_t n = static_cast<uint32_t>(items.size());
   ClusterResult result;
   result.leader.resize(n);
@@ -199,6 +200,40 @@ ClusterResult ClusterItems(const std::vector<DedupKeys>& items, uint32_t indexed
         pairs.push_back({std::min(pa, pb), std::max(pa, pb), static_cast<uint32_t>(pd)});
       }
     }
+    if (!extra_pairs.empty()) {
+      // Between the representatives of the two items' exact groups, unless
+      // a pass above paired them already.
+      std::vector<uint32_t> position(n, UINT32_MAX);
+      for (uint32_t k = 0; k < with_phash.size(); ++k) position[with_phash[k]] = k;
+      std::vector<std::pair<uint32_t, uint32_t>> seen;
+      seen.reserve(pairs.size());
+      for (const HammingPair& p : pairs) seen.emplace_back(p.a, p.b);
+      std::sort(seen.begin(), seen.end());
+      std::vector<HammingPair> added;
+      for (const HammingPair& e : extra_pairs) {
+        const uint32_t ra = rep_of_root[uf.Find(e.a)], rb = rep_of_root[uf.Find(e.b)];
+        if (ra == rb || position[ra] == UINT32_MAX || position[rb] == UINT32_MAX) continue;
+        if (ra < indexed && rb < indexed) continue;
+        const uint32_t pa = std::min(position[ra], position[rb]);
+        const uint32_t pb = std::max(position[ra], position[rb]);
+        if (std::binary_search(seen.begin(), seen.end(), std::make_pair(pa, pb))) continue;
+        added.push_back({pa, pb, PhashDistance(items[ra], items[rb])});
+      }
+      std::sort(added.begin(), added.end(), [](const HammingPair& x, const HammingPair& y) {
+        return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+      });
+      added.erase(std::unique(added.begin(), added.end(),
+                              [](const HammingPair& x, const HammingPair& y) {
+                                return x.a == y.a && x.b == y.b;
+                              }),
+                  added.end());
+      for (const HammingPair& p : added) {
+        ++result.crop_pairs;
+        ++degree[p.a + 1];
+        ++degree[p.b + 1];
+        pairs.push_back(p);
+      }
+    }
     adj_begin.assign(degree.size(), 0);
     std::partial_sum(degree.begin(), degree.end(), adj_begin.begin());
     adj.resize(adj_begin.back());
@@ -207,6 +242,27 @@ ClusterResult ClusterItems(const std::vector<DedupKeys>& items, uint32_t indexed
       adj[cursor[p.a]++] = p.b;
       adj[cursor[p.b]++] = p.a;
     }
+  }
+
+  // Among representatives equal in what the policy ranks first (pixels and
+  // quality), the one paired with the most others is visited first: the copy
+  // in the middle of a group (usually the original) then leads it, instead of
+  // two edits of it that are not paired with each other (a picture turned 2
+  // and 5 degrees, re-encoded into more bytes) each keeping half the group.
+  if (options.keep != KeepPolicy::kFirst && !adj.empty()) {
+    std::vector<uint32_t> degree_of(n, 0);
+    for (uint32_t k = 0; k < with_phash.size(); ++k) {
+      degree_of[with_phash[k]] = adj_begin[k + 1] - adj_begin[k];
+    }
+    std::stable_sort(reps.begin(), reps.end(), [&](uint32_t a, uint32_t b) {
+      const DedupKeys& x = items[a];
+      const DedupKeys& y = items[b];
+      if ((a < indexed) == (b < indexed) && degree_of[a] != degree_of[b] &&
+          std::tie(x.pixels, x.quality) == std::tie(y.pixels, y.quality)) {
+        return degree_of[a] > degree_of[b];
+      }
+      return better(a, b);
+    });
   }
 
   // 4. Greedy leaders, best first.

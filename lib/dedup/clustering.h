@@ -29,10 +29,12 @@
 
 #include <cstdint>
 #include <string_view>
+#include <span>
 #include <vector>
 
 #include "base/status.h"
 #include "dedup/dedup_keys.h"
+#include "hash/hamming_index.h"
 
 namespace pix {
 
@@ -69,6 +71,7 @@ struct ClusterResult {
   uint64_t near_pairs = 0;        // pHash pairs within the threshold
   uint64_t dhash_rejected = 0;    // of those, refused by the dHash check
   uint64_t dhash_pairs = 0;       // pairs added by the dHash pass
+  uint64_t crop_pairs = 0;        // pairs added from `extra_pairs` (the crop pass)
   uint64_t digest_conflicts = 0;  // equal digests with different pHashes
 };
 
@@ -77,7 +80,11 @@ struct ClusterResult {
 bool KeepBefore(const DedupKeys& a, uint32_t order_a, const DedupKeys& b, uint32_t order_b,
                 uint32_t indexed, KeepPolicy policy);
 
+// `extra_pairs` are pairs of items (positions in `items`) found by other
+// means, such as the crop pass of pix-dedup (crop_hashes.h); they join the
+// near pairs of step 3 unless that step found them already.
 ClusterResult ClusterItems(const std::vector<DedupKeys>& items, uint32_t indexed,
-                           const ClusterOptions& options);
+                           const ClusterOptions& options,
+                           std::span<const HammingPair> extra_pairs = {});
 
 }  // namespace pix

@@ -54,6 +54,46 @@ TEST_CASE("ClusterItems: the dHash pass pairs close dHashes within the loose pHa
   CHECK(r.dhash_pairs == 1);
 }
 
+TEST_CASE("ClusterItems: extra pairs (the crop pass) join, and the best-connected copy leads") {
+  // Item 0 is the original; 1 and 2 are two rotations of it, 30 pHash bits
+  // from each other and 16-20 from the original, equal to it in pixels but
+  // larger in bytes; 3 is a resize, 2 bits from the original.
+  const uint64_t base = 0x8f3c5a6b1e2d4c7bull;
+  std::vector<DedupKeys> items = {
+      Image(base, 400),
+      Image(base ^ 0xFFFF, 400),
+      Image(base ^ 0x3FFFC0000000ull, 400),
+      Image(base ^ 0x3, 100),
+  };
+  items[1].bytes = items[2].bytes = 2000;
+  items[0].bytes = 1000;
+  ClusterOptions options;
+  options.threshold = 10;
+  auto r = ClusterItems(items, 0, options);
+  CHECK(r.leader == std::vector<uint32_t>{0, 1, 2, 0});
+  CHECK(r.crop_pairs == 0);
+
+  // The crop pass paired the original with each rotation.
+  const std::vector<HammingPair> extra = {{0, 1, 5}, {0, 2, 6}, {1, 0, 5}};
+  r = ClusterItems(items, 0, options, extra);
+  CHECK(r.crop_pairs == 2);
+  // The original is paired with three others, each rotation with one: it is
+  // visited first although the rotations have more bytes, so the group stays
+  // one cluster.
+  CHECK(r.leader == std::vector<uint32_t>{0, 0, 0, 0});
+  CHECK(r.distance[1] == 16);
+  CHECK(r.kind[2] == DupKind::kPhash);
+
+  // keep first: input order, degrees play no part.
+  options.keep = KeepPolicy::kFirst;
+  std::vector<DedupKeys> reordered = {items[1], items[0], items[2], items[3]};
+  const std::vector<HammingPair> extra2 = {{1, 0, 5}, {1, 2, 6}};
+  r = ClusterItems(reordered, 0, options, extra2);
+  // The first rotation leads; the original joins it; the second rotation and
+  // the resize were paired only with the original, which is not kept.
+  CHECK(r.leader == std::vector<uint32_t>{0, 0, 2, 3});
+}
+
 TEST_CASE("ClusterItems: exact, pixel and near duplicates with each keep policy") {
   const uint64_t base = 0x8f3c5a6b1e2d4c7bull;
   std::vector<DedupKeys> items = {

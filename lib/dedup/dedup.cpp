@@ -13,6 +13,7 @@
 #include "dedup/dup_index.h"
 #include "jsonl/json_text.h"
 #include "jsonl/record_spool.h"
+#include "hash/crop_hashes.h"
 #include "hash/hamming_index.h"
 
 namespace pix {
@@ -132,6 +133,7 @@ class DedupRun {
       s += fmt::format("; {} pHash pairs, {} refused by dHash", near_pairs_, dhash_rejected_);
     }
     if (dhash_pairs_) s += fmt::format("; {} more pairs through dHash", dhash_pairs_);
+    if (crop_pairs_) s += fmt::format("; {} more pairs through crop hashes", crop_pairs_);
     if (t_.not_valid) s += fmt::format("; {} not valid, passed through", t_.not_valid);
     if (index_ && o_.index_update) s += fmt::format("; {} added to the index", t_.added_to_index);
     return s;
@@ -149,6 +151,11 @@ class DedupRun {
           "{} record(s) without phash were matched by sha256/pixel_hash only (--strict rejects "
           "them)",
           t_.no_phash));
+    }
+    if (bad_crop_hashes_) {
+      io_.terminal().Warning(fmt::format(
+          "{} record(s) with a malformed crop_hashes field were matched by their full-frame "
+          "hashes only", bad_crop_hashes_));
     }
     if (digest_conflicts_) {
       io_.terminal().Warning(fmt::format(
@@ -395,6 +402,57 @@ class DedupRun {
     return Status::Ok();
   }
 
+  // The crop pass: every window of a record's crop_hashes is looked up among
+  // the full-frame pHashes of all items (this run's and the indexed ones);
+  // a match whose dHash also agrees is a pair. Records are read back from
+  // the spool, so the windows never sit in memory.
+  Status FindCropPairs(RecordSpool& spool, const std::vector<RecordClass>& classes,
+                       const std::vector<DedupKeys>& items, uint32_t first_new,
+                       std::vector<HammingPair>* out) {
+    std::vector<uint64_t> hashes;
+    std::vector<uint32_t> item_of;  // index position -> item
+    for (uint32_t i = 0; i < items.size(); ++i) {
+      if (!items[i].has_phash || !items[i].has_dhash) continue;
+      hashes.push_back(items[i].phash);
+      item_of.push_back(i);
+    }
+    if (hashes.size() < 2) return Status::Ok();
+    const HammingIndex index(hashes);
+    hashes = {};
+    PIX_RETURN_IF_ERROR(spool.Rewind());
+    RecordParser parser;
+    std::string line;
+    std::vector<HammingMatch> found;
+    uint32_t g = first_new;
+    for (RecordClass cls : classes) {
+      if (InterruptRequested()) return Status::Interrupted();
+      PIX_ASSIGN_OR_RETURN(bool more, spool.Next(&line));
+      if (!more) return Status::Internal("spool ended early");
+      if (cls != RecordClass::kItem) continue;
+      const uint32_t item = g++;
+      if (line.find("\"crop_hashes\"") == std::string::npos) continue;
+      PIX_ASSIGN_OR_RETURN(Record record, Record::Parse(line, parser));
+      const auto text = record.GetString("crop_hashes");
+      if (!text) continue;
+      const auto windows = ParseCropHashes(*text);
+      if (!windows) {
+        ++bad_crop_hashes_;
+        continue;
+      }
+      for (const ImageHashes& w : *windows) {
+        found.clear();
+        index.Query(w.phash, o_.crop_threshold, &found);
+        for (const HammingMatch& m : found) {
+          const uint32_t other = item_of[m.id];
+          if (other == item) continue;
+          if (std::popcount(w.dhash ^ items[other].dhash) > o_.crop_dhash_threshold) continue;
+          out->push_back({std::min(item, other), std::max(item, other), m.distance});
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
   Status RunNear() {
     std::vector<DedupKeys> items;
 
@@ -405,6 +463,7 @@ class DedupRun {
     PIX_ASSIGN_OR_RETURN(auto spool, RecordSpool::Create(o_.temp_dir));
     std::vector<RecordClass> classes;
     std::string line;
+    uint64_t with_crops = 0;  // items whose record has crop_hashes
     Status stopped;  // why reading ended early, if it did
     for (;;) {
       if (InterruptRequested()) {
@@ -420,7 +479,10 @@ class DedupRun {
       Record& record = **next;
       DedupKeys keys;
       const RecordClass cls = Classify(&record, &keys);
-      if (cls == RecordClass::kItem) items.push_back(keys);
+      if (cls == RecordClass::kItem) {
+        items.push_back(keys);
+        with_crops += record.Has("crop_hashes");
+      }
       line.clear();
       record.AppendJson(&line);
       if (Status spooled = spool->Append(line); !spooled.ok()) {
@@ -442,6 +504,12 @@ class DedupRun {
     const uint32_t first_new = static_cast<uint32_t>(index_rowid.size());
     if (items.size() >= UINT32_MAX) return Status::LimitExceeded("more than 4 billion images");
 
+    std::vector<HammingPair> crop_pairs;
+    if (o_.crop_threshold >= 0 && with_crops > 0) {
+      io_.terminal().Progress("matching crops", true);
+      PIX_RETURN_IF_ERROR(FindCropPairs(*spool, classes, items, first_new, &crop_pairs));
+    }
+
     ClusterOptions copts;
     copts.keep = o_.keep;
     copts.threshold = o_.threshold;
@@ -450,7 +518,9 @@ class DedupRun {
     copts.phash_loose = o_.phash_loose;
     copts.threads = o_.threads;
     io_.terminal().Progress("finding duplicates", true);
-    ClusterResult result = ClusterItems(items, first_new, copts);
+    ClusterResult result = ClusterItems(items, first_new, copts, crop_pairs);
+    crop_pairs = {};
+    crop_pairs_ = result.crop_pairs;
     near_pairs_ = result.near_pairs;
     dhash_rejected_ = result.dhash_rejected;
     dhash_pairs_ = result.dhash_pairs;
@@ -556,6 +626,8 @@ class DedupRun {
   uint64_t near_pairs_ = 0;
   uint64_t dhash_rejected_ = 0;
   uint64_t dhash_pairs_ = 0;
+  uint64_t crop_pairs_ = 0;
+  uint64_t bad_crop_hashes_ = 0;
   uint64_t digest_conflicts_ = 0;
   std::unordered_map<int64_t, std::string> index_ids_;
   // Exact mode.

@@ -69,6 +69,24 @@ void PillowCmykToRgb(const uint8_t* cmyk, uint8_t* rgb) {
 }
 
 LanczosResizer::Coefficients LanczosResizer::Precompute(int in_size, int out_size) {
+  // The weights cost a sin() pair per tap, more than resizing to 32x32 or
+  // 9x8 itself; a worker meets the same few sizes again and again (every
+  // picture's 32 and 8 outputs, pix-validate's crop windows), so each thread
+  // keeps the last few. A pure function of the sizes: results do not change.
+  struct Cached {
+    int in_size, out_size;
+    Coefficients c;
+  };
+  thread_local std::vector<Cached> cache;
+  for (const Cached& e : cache) {
+    if (e.in_size == in_size && e.out_size == out_size) return e.c;
+  }
+  if (cache.size() >= 32) cache.erase(cache.begin());
+  cache.push_back({in_size, out_size, ComputeCoefficients(in_size, out_size)});
+  return cache.back().c;
+}
+
+LanczosResizer::Coefficients LanczosResizer::ComputeCoefficients(int in_size, int out_size) {
   // Resample.c precompute_coeffs() with box (0, in_size) and the Lanczos
   // filter (support 3), then normalize_coeffs_8bpc().
   Coefficients c;

@@ -55,7 +55,8 @@ class LanczosResizer {
     std::vector<int> bounds;     // (min, count) per output sample
     std::vector<int32_t> kk;     // ksize fixed-point weights per output sample
   };
-  static Coefficients Precompute(int in_size, int out_size);
+  static Coefficients Precompute(int in_size, int out_size);  // cached per thread
+  static Coefficients ComputeCoefficients(int in_size, int out_size);
 
   int in_width_, out_width_, out_height_;
   bool horizontal_, vertical_;

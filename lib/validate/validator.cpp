@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "base/files.h"
+#include "hash/crop_hashes.h"
 #include "hash/perceptual.h"
 #include "image/decode.h"
 #include "image/exif.h"
@@ -34,7 +35,7 @@ constexpr std::string_view kOwnedFields[] = {
     "icc",     "progressive", "animated", "frames",           "jpeg_quality", "exif",
     "trailing_bytes", "content_type_mismatch", "valid", "reject", "reject_detail", "flags",
     "flag_values", "metrics",
-    "phash",   "dhash",   "phash_fast",   "dhash_fast",       "pixel_hash", "quality",
+    "phash",   "dhash",   "phash_fast",   "dhash_fast",       "crop_hashes", "pixel_hash", "quality",
     "validate_level"};
 
 double Round(double v, int decimals) {
@@ -542,6 +543,10 @@ Status Validator::Validate(Record* record) const {
         const ImageHashes h = ImageHashesOfGray(gray.data(), decoded->width, decoded->height);
         record->SetString(exact ? "phash" : "phash_fast", HashHex(h.phash));
         record->SetString(exact ? "dhash" : "dhash_fast", HashHex(h.dhash));
+        if (o.crop_hashes) {
+          record->SetString("crop_hashes",
+                            FormatCropHashes(CropHashesOfGray(gray.data(), decoded->width, decoded->height)));
+        }
       }
       record->SetString("pixel_hash", PixelHash(*decoded));
       if (o.metrics) {

@@ -48,6 +48,16 @@ int main(int argc, char** argv) {
       ->type_name("BITS")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
+  app.add_option("--crop-threshold", options.crop_threshold,
+                 "Pair when a crop_hashes window's pHash is within BITS of another image's (-1: off)...")
+      ->type_name("BITS")
+      ->check(CLI::Range(-1, 32))
+      ->capture_default_str();
+  app.add_option("--crop-dhash-threshold", options.crop_dhash_threshold,
+                 "...and the window's dHash within BITS of that image's")
+      ->type_name("BITS")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
   app.add_flag("--exact-only", options.exact_only,
                "Exact duplicates only (sha256, pixel_hash); streams record by record");
   app.add_option("--keep", keep, "Which copy of a group to keep")

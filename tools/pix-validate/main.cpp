@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
                  "from a DCT-scaled decode, not imagehash-identical), none")
       ->check(CLI::IsMember({"exact", "fast", "none"}))
       ->capture_default_str();
+  bool no_crop_hashes = false;
+  app.add_flag("--no-crop-hashes", no_crop_hashes,
+               "Do not write crop_hashes (the window hashes pix-dedup finds crops with)");
   app.add_flag("--no-metrics", no_metrics, "Decode for hashes only: no metrics and no metric rejections");
 
   // Options that dataset.yaml's `validate:` section also sets: `given` copies
@@ -149,6 +152,7 @@ int main(int argc, char** argv) {
   if (app.count("--level") || config_path.empty()) o.level = levels.at(level);
   o.hash = hashes.at(hash);
   o.metrics = !no_metrics;
+  if (no_crop_hashes) o.crop_hashes = false;
   o.max_memory = max_memory == "auto" ? pix::PhysicalMemoryBytes() / 4 : *pix::ParseByteSize(max_memory);
   if (reject_flags_option->count() > 0 || reject_grayscale) {
     if (reject_grayscale) reject_flags.push_back("grayscale");

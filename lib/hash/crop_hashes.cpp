@@ -1,0 +1,95 @@
+#include "hash/crop_hashes.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "image/pillow_compat.h"
+
+namespace pix {
+namespace {
+
+// Long side of the reduced picture the windows are cut from: at least this,
+// below twice this (whole-pixel box averaging).
+constexpr int kReducedSide = 128;
+
+std::optional<uint64_t> Hex64(std::string_view hex) {
+  if (hex.size() != 16) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : hex) {
+    int d;
+    if (c >= '0' && c <= '9') {
+      d = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      d = c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+      d = c - 'A' + 10;
+    } else {
+      return std::nullopt;
+    }
+    v = v << 4 | static_cast<uint64_t>(d);
+  }
+  return v;
+}
+
+}  // namespace
+
+CropHashes CropHashesOfGray(const uint8_t* gray, int width, int height) {
+  const int factor = std::max(1, std::max(width, height) / kReducedSide);
+  const int w = std::max(1, width / factor), h = std::max(1, height / factor);
+  std::vector<uint8_t> reduced(static_cast<size_t>(w) * h);
+  std::vector<uint32_t> sums(static_cast<size_t>(w));
+  const uint32_t area = static_cast<uint32_t>(factor * factor);
+  for (int y = 0; y < h; ++y) {
+    std::fill(sums.begin(), sums.end(), 0u);
+    for (int dy = 0; dy < factor; ++dy) {
+      const uint8_t* row = gray + static_cast<size_t>(y * factor + dy) * width;
+      for (int x = 0; x < w; ++x) {
+        const uint8_t* p = row + static_cast<size_t>(x) * factor;
+        uint32_t s = 0;
+        for (int dx = 0; dx < factor; ++dx) s += p[dx];
+        sums[x] += s;
+      }
+    }
+    for (int x = 0; x < w; ++x) {
+      reduced[static_cast<size_t>(y) * w + x] = static_cast<uint8_t>((sums[x] + area / 2) / area);
+    }
+  }
+  CropHashes out;
+  std::vector<uint8_t> window;
+  for (int k = 0; k < kCropWindows; ++k) {
+    const CropWindow& f = kCropWindowFrames[k];
+    const int x0 = static_cast<int>(std::lround(f.x * w)), y0 = static_cast<int>(std::lround(f.y * h));
+    const int x1 = std::max(x0 + 1, static_cast<int>(std::lround((f.x + f.w) * w)));
+    const int y1 = std::max(y0 + 1, static_cast<int>(std::lround((f.y + f.h) * h)));
+    const int cw = std::min(x1, w) - x0, ch = std::min(y1, h) - y0;
+    window.resize(static_cast<size_t>(cw) * ch);
+    for (int y = 0; y < ch; ++y) {
+      std::copy_n(reduced.data() + static_cast<size_t>(y0 + y) * w + x0, cw,
+                  window.data() + static_cast<size_t>(y) * cw);
+    }
+    out[k] = ImageHashesOfGray(window.data(), cw, ch);
+  }
+  return out;
+}
+
+std::string FormatCropHashes(const CropHashes& hashes) {
+  std::string out;
+  out.reserve(kCropWindows * 32);
+  for (const ImageHashes& h : hashes) out += HashHex(h.phash) + HashHex(h.dhash);
+  return out;
+}
+
+std::optional<CropHashes> ParseCropHashes(std::string_view text) {
+  if (text.size() != kCropWindows * 32) return std::nullopt;
+  CropHashes out;
+  for (int k = 0; k < kCropWindows; ++k) {
+    auto p = Hex64(text.substr(k * 32, 16));
+    auto d = Hex64(text.substr(k * 32 + 16, 16));
+    if (!p || !d) return std::nullopt;
+    out[k] = {*p, *d};
+  }
+  return out;
+}
+
+}  // namespace pix
