@@ -155,6 +155,35 @@ class DedupTest(harness.TempDirTestCase):
             for b in kept[i + 1:]:
                 self.assertGreater(bin(phash[a] ^ phash[b]).count("1"), threshold, (a, b))
 
+    def test_crop_pass_pairs_a_window_with_a_full_frame(self):
+        # A cropped copy: its full-frame hashes are far from the original's
+        # (32 pHash bits) but equal, within a few bits, to window 8 of the
+        # original's crop_hashes. An unrelated image's window matches nothing.
+        dh = 0x0F0F33CC5A5A9696
+        copy_p = BASE ^ 0xFFFFFFFF000
+        windows = [(flip(BASE, k), flip(dh, k)) for k in range(14)]
+        windows[8] = (flip(copy_p, 1, 2, 3), flip(dh ^ 0xFF00, 4))
+        crops = "".join(f"{p:016x}{d:016x}" for p, d in windows)
+        original = rec("https://a.example/orig.jpg", BASE, w=1000, h=800, dhash=f"{dh:016x}",
+                       crop_hashes=crops)
+        copy = rec("https://b.example/crop.jpg", copy_p, w=900, h=720, dhash=f"{dh ^ 0xFF00:016x}")
+        other = rec("https://c.example/other.jpg", ~BASE & (2**64 - 1), w=900, h=720,
+                    dhash=f"{~dh & (2**64 - 1):016x}", crop_hashes="0" * 448)
+        r = dedup(["--mark"], records=[original, copy, other])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.records
+        self.assertEqual(out[1]["dup_of"], original["url"])
+        self.assertEqual(out[1]["dup_distance"], 32)
+        self.assertNotIn("dup_of", out[2])
+        r = dedup(["--mark", "--crop-threshold", "-1"], records=[original, copy, other])
+        self.assertTrue(all("dup_of" not in x for x in r.records))
+        # A malformed crop_hashes is a warning, not a failure.
+        original["crop_hashes"] = "xyz"
+        r = harness.run("pix-dedup", ["--mark"], records=[original, copy])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("malformed crop_hashes", r.stderr)
+        self.assertTrue(all("dup_of" not in x for x in r.records))
+
     def test_dhash_check_and_threshold(self):
         a = rec("a", BASE, 1000, 1000, dhash="0000000000000000")
         b = rec("b", flip(BASE, 1, 2), 500, 500, dhash="00000000ffffffff")  # dHash 32 bits off

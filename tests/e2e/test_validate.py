@@ -82,8 +82,16 @@ class ValidateTest(TempDirTestCase):
         self.assertRegex(fast["phash_fast"], "^[0-9a-f]{16}$")
         distance = bin(int(exact["phash"], 16) ^ int(fast["phash_fast"], 16)).count("1")
         self.assertLessEqual(distance, 12)
+        # crop_hashes: 14 windows, pHash then dHash each; the full frame's
+        # hashes are close to the centred 95% window's.
+        self.assertRegex(exact["crop_hashes"], "^[0-9a-f]{448}$")
+        centre = exact["crop_hashes"][13 * 32:13 * 32 + 16]
+        self.assertLessEqual(bin(int(exact["phash"], 16) ^ int(centre, 16)).count("1"), 16)
+        no_crops = run("pix-validate", ["--no-crop-hashes"], records=self.recs("a.jpg")).records[0]
+        self.assertNotIn("crop_hashes", no_crops)
+        self.assertEqual(no_crops["phash"], exact["phash"])
         none = run("pix-validate", ["--hash", "none"], records=self.recs("a.jpg")).records[0]
-        self.assertFalse({"phash", "dhash", "phash_fast"} & set(none))
+        self.assertFalse({"phash", "dhash", "phash_fast", "crop_hashes"} & set(none))
         self.assertIn("metrics", none)
 
     def test_pixel_hash_ignores_metadata(self):
