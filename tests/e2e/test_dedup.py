@@ -169,17 +169,17 @@ class DedupTest(harness.TempDirTestCase):
         copy = rec("https://b.example/crop.jpg", copy_p, w=900, h=720, dhash=f"{dh ^ 0xFF00:016x}")
         other = rec("https://c.example/other.jpg", ~BASE & (2**64 - 1), w=900, h=720,
                     dhash=f"{~dh & (2**64 - 1):016x}", crop_hashes="0" * 448)
-        r = dedup(["--mark"], records=[original, copy, other])
+        r = dedup(["--mark", "--crop-threshold", "12"], records=[original, copy, other])
         self.assertEqual(r.returncode, 0, r.stderr)
         out = r.records
         self.assertEqual(out[1]["dup_of"], original["url"])
         self.assertEqual(out[1]["dup_distance"], 32)
         self.assertNotIn("dup_of", out[2])
-        r = dedup(["--mark", "--crop-threshold", "-1"], records=[original, copy, other])
+        r = dedup(["--mark"], records=[original, copy, other])  # off by default
         self.assertTrue(all("dup_of" not in x for x in r.records))
         # A malformed crop_hashes is a warning, not a failure.
         original["crop_hashes"] = "xyz"
-        r = harness.run("pix-dedup", ["--mark"], records=[original, copy])
+        r = harness.run("pix-dedup", ["--mark", "--crop-threshold", "12"], records=[original, copy])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("malformed crop_hashes", r.stderr)
         self.assertTrue(all("dup_of" not in x for x in r.records))
