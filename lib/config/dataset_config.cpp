@@ -24,6 +24,13 @@ constexpr Section kSections[] = {
     {"llm", ParseLlmSection},
     {"keywords", ParseKeywordsSection},
     {"search", ParseSearchSection},
+    {"targets", ParseTargetsSection},
+    {"network", ParseNetworkSection},
+    {"download", ParseDownloadSection},
+    {"validation", ParseValidationSection},
+    {"dedup", ParseDedupSection},
+    {"labelling", ParseLabellingSection},
+    {"output", ParseOutputSection},
 };
 
 }  // namespace

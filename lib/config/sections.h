@@ -14,6 +14,17 @@ Status ParseClassesSection(const YamlMap& top, DatasetConfig* config);
 Status ParseLlmSection(const YamlMap& top, DatasetConfig* config);
 Status ParseKeywordsSection(const YamlMap& top, DatasetConfig* config);
 Status ParseSearchSection(const YamlMap& top, DatasetConfig* config);
+// pix-run's sections (stage_flag_sections.cpp, run_sections.cpp).
+Status ParseTargetsSection(const YamlMap& top, DatasetConfig* config);
+Status ParseNetworkSection(const YamlMap& top, DatasetConfig* config);
+Status ParseDownloadSection(const YamlMap& top, DatasetConfig* config);
+Status ParseValidationSection(const YamlMap& top, DatasetConfig* config);
+Status ParseDedupSection(const YamlMap& top, DatasetConfig* config);
+Status ParseLabellingSection(const YamlMap& top, DatasetConfig* config);
+Status ParseOutputSection(const YamlMap& top, DatasetConfig* config);
+// pix-pack's keys in `output:` (stage_flag_sections.cpp), for ParseOutputSection.
+Status ParsePackKeys(const YamlMap& output, DatasetConfig* config);
+std::vector<std::string_view> PackKeyNames();
 
 // Reads a WordNet sense ("auto" or a number from 1) at `key`.
 Status GetWordNetSense(const YamlMap& section, std::string_view key, int* sense);
