@@ -179,6 +179,7 @@ class JobRunner {
   bool stopping_ = false;
   bool interrupted_ = false;
   std::string failure_;  // the first stage failure
+  std::string source_date_epoch_;
   Clock::time_point stop_sent_{};
   Clock::time_point last_progress_{}, last_metrics_{};
 };
@@ -192,6 +193,9 @@ Status JobRunner::Prepare() {
   PIX_RETURN_IF_ERROR(MakeDirs(JoinPath(plan_.state_dir, "tmp")));
   PIX_ASSIGN_OR_RETURN(JobInfo info, store_.GetJob(job_));
   PIX_RETURN_IF_ERROR(WriteFileAtomic(plan_.config_copy, info.config_text));
+  source_date_epoch_ = options_.source_date_epoch.empty()
+                           ? fmt::format("{}", static_cast<int64_t>(info.created_at))
+                           : options_.source_date_epoch;
   int position = 0;
   for (const PlannedStage& p : plan_.stages) {
     PIX_RETURN_IF_ERROR(store_.AddStage(job_, p.name, position++, CommandJson(p.argv)));
@@ -260,6 +264,7 @@ Status JobRunner::Start(StageRun& s) {
   o.pipe_stderr = true;
   o.new_process_group = true;
   o.cwd = plan_.output_dir;
+  o.env = {"SOURCE_DATE_EPOCH=" + source_date_epoch_};
   auto proc = Subprocess::Start(o);
   if (!proc.ok()) return proc.status().WithContext("stage " + s.plan->name);
   s.proc = std::move(proc).value();
@@ -592,8 +597,12 @@ Result<RunOutcome> JobRunner::Finish() {
   PIX_ASSIGN_OR_RETURN(JobInfo info, store_.GetJob(job_));
   if (all_done) {
     PIX_RETURN_IF_ERROR(WriteDatasetFiles(store_, plan_, job_));
+    // A collecting end stage holds every record's last state, earlier
+    // failures included; otherwise each stage's failures are its own.
     int64_t failed = 0;
+    const PlannedStage& end = plan_.LastRecordStage();
     for (auto& s : stages_) {
+      if (s->plan->sink || (end.feed == FeedKind::kCollect && s->plan != &end)) continue;
       PIX_ASSIGN_OR_RETURN(StageCounts counts, store_.CountItems(job_, s->plan->name));
       failed += counts.Count("failed") + counts.Count("lost");
     }

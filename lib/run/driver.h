@@ -39,6 +39,9 @@ struct RunOptions {
   std::chrono::milliseconds metrics_interval{5000};
   // How long children get to wind down after SIGTERM before SIGKILL.
   std::chrono::milliseconds stop_grace{15000};
+  // SOURCE_DATE_EPOCH for the stages (pix-pack's `added` times); empty: the
+  // job's start, so a resumed job packs what an uninterrupted one would.
+  std::string source_date_epoch;
 };
 
 struct RunObserver {

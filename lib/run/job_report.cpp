@@ -72,7 +72,8 @@ Result<JobStatus> LoadJobStatus(JobStore& store, const std::string& store_path, 
     double seconds = info.seconds;
     if (info.state == "running" && info.started_at > 0) seconds += now - info.started_at;
     if (seconds > 0) s.rate = static_cast<double>(s.answered) / seconds;
-    if (upstream_ok >= 0 && info.name != "search" && info.name != "keywords") {
+    if (upstream_ok >= 0 && info.state != "done" && info.name != "search" &&
+        info.name != "keywords") {
       s.waiting = std::max<int64_t>(0, upstream_ok - s.answered);
       if (info.state == "running" && s.rate > 0) s.eta_seconds = s.waiting / s.rate;
     }

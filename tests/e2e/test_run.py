@@ -34,7 +34,9 @@ targets: {images_per_class: 25}
 
 
 def engine_env(server):
-    env = {}
+    # One pack time for every run, so separate runs write identical label
+    # files and MANIFEST (pix-run sets it per job otherwise).
+    env = {"SOURCE_DATE_EPOCH": "1796000000"}
     for engine in ("duckduckgo", "bing"):
         e = engine.upper()
         env[f"PIX_ENGINE_{e}_BASE_URL"] = server.url(f"/eng/{engine}")

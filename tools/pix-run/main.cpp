@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   if (auto code = cli.Parse(argc, argv)) return *code;
 
   if (o.tools_dir.empty()) o.tools_dir = pix::GetEnv("PIX_RUN_TOOLS_DIR");
+  o.run.source_date_epoch = pix::GetEnv("SOURCE_DATE_EPOCH");
   if (o.tools_dir.empty()) o.tools_dir = OwnDir(argv[0]);
   o.run.metrics_interval = std::chrono::milliseconds(static_cast<int64_t>(metrics_interval * 1000));
 
