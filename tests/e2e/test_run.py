@@ -231,8 +231,8 @@ class RunTest(harness.FixtureServerTestCase):
         self.assertIn(r.returncode, (0, 1), r.stderr)
         first = dataset_view(out)
         self.assertGreater(len(first[0]), 0)
-        with open(os.path.join(out, "dataset", "MANIFEST"), "rb") as f:
-            manifest = f.read()
+        with open(os.path.join(out, "dataset", "labels.json"), "rb") as f:
+            labels = f.read()
         images = {p: os.stat(os.path.join(out, p)).st_ino for _, p, _ in first[0]}
         self.server.reset()
         r = self.pix_run("run", self.yaml, "-o", out, "-q")
@@ -246,8 +246,12 @@ class RunTest(harness.FixtureServerTestCase):
         self.assertEqual([(j["job"], j["state"]) for j in jobs], [(1, "done"), (2, "done")])
         # Every image is one the first run kept: nothing new to add.
         self.assertEqual(dataset_view(out)[0], [])
-        with open(os.path.join(out, "dataset", "MANIFEST"), "rb") as f:
-            self.assertEqual(f.read(), manifest)
+        # The packed dataset keeps its images and their labels (its report
+        # and metadata.json count the new run).
+        with open(os.path.join(out, "dataset", "labels.json"), "rb") as f:
+            self.assertEqual(f.read(), labels)
+        r = harness.run("pix-pack", ["verify", "-q", os.path.join(out, "dataset")])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         for path, inode in images.items():
             self.assertEqual(os.stat(os.path.join(out, path)).st_ino, inode, path)
 
@@ -297,6 +301,10 @@ class RunTest(harness.FixtureServerTestCase):
     def test_kill_9_in_every_stage_then_resume_gives_the_same_dataset(self):
         ref = self.reference()
         tools = self.slow_tools()
+        # Downloads paced so that fetch and validate run long enough to be
+        # caught running (the dataset does not depend on the pace).
+        with open(self.yaml, "w") as f:
+            f.write(DATASET.replace("host_delay: 0.03", "host_delay: 0.15"))
         for stage, min_items in (("keywords", 0), ("search", 0), ("fetch", 4), ("validate", 2),
                                  ("dedup", 0), ("label", 0), ("pack", 0)):
             with self.subTest(stage=stage):
