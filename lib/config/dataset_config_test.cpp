@@ -101,6 +101,21 @@ keywords:
   CHECK(k.llm.client.cache_dir == "/tmp/llm-cache");
 }
 
+TEST_CASE("config: model options per provider") {
+  DatasetConfig c = MustParse(
+      "llm:\n  model: m\n  token_field: max_completion_tokens\n  reasoning_effort: low\n"
+      "  temperature: 1.5\n");
+  CHECK(c.llm.endpoint.token_limit_field == TokenLimitField::kMaxCompletionTokens);
+  CHECK(c.llm.endpoint.reasoning_effort == "low");
+  CHECK(*c.llm.endpoint.temperature == 1.5);
+  CHECK_FALSE(MustParse("llm:\n  model: m\n").llm.endpoint.temperature.has_value());
+  CHECK(ErrorOf("llm:\n  token_field: tokens\n").find("dataset.yaml:2") != std::string::npos);
+  CHECK(ErrorOf("llm:\n  provider: anthropic\n  temperature: 1.5\n").find("temperature") !=
+        std::string::npos);
+  CHECK(ErrorOf("llm:\n  provider: anthropic\n  reasoning_effort: low\n")
+            .find("reasoning_effort") != std::string::npos);
+}
+
 TEST_CASE("config: empty template list disables templates") {
   CHECK(MustParse("keywords:\n  templates: []\n").keywords.templates.empty());
   CHECK(MustParse("keywords:\n  templates:\n").keywords.templates.empty());
