@@ -242,6 +242,25 @@ class VlmTest(FixtureServerTestCase):
         self.assertIn("llm_unauthorized", r.stderr)
         self.assertIn("--llm-key-env", r.stderr)
 
+    def test_server_without_image_support_stops_at_once(self):
+        # A llama.cpp server started without --mmproj answers 500 "image
+        # input is not supported": not retried, and no further image is sent.
+        r = self.label("noimage", extra=["--no-llm-cache", "-c", "1"], retries=3)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(r.stdout, "")
+        self.assertIn("llm_unsupported_input", r.stderr)
+        self.assertIn("--mmproj", r.stderr)
+        self.assertEqual(self.asked()["count"], 1)  # no retry, no second image
+
+    def test_image_goes_before_the_text(self):
+        for protocol in ("openai", "anthropic"):
+            r = self.label("good", protocol=protocol, env={"KEY": "k"},
+                           extra=["--no-llm-cache", "--llm-key-env", "KEY"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+        firsts = self.asked()["image_first"]
+        self.assertEqual(len(firsts), 6)
+        self.assertTrue(all(firsts), firsts)
+
     def test_rate_limits_max_requests_and_concurrency(self):
         r = self.label("ratelimit-once", extra=["--no-llm-cache"])
         self.assertEqual(r.records[1]["label_evidence"]["vlm"]["label"], "jaguar")

@@ -3,7 +3,8 @@ protocols:
 
     POST /vlm/openai/<anything>/chat/completions
     POST /vlm/anthropic/<anything>/messages
-    GET  /vlm/_requests      JSON {"count": N, "sizes": [[w, h], ...], "concurrent_peak": P}
+    GET  /vlm/_requests      JSON {"count": N, "sizes": [[w, h], ...], "concurrent_peak": P,
+                             "image_first": [true|false, ...]}
 
 The request must carry one JPEG (OpenAI data: URL, or Anthropic base64
 source) and the candidate labels in the user text as `Candidate labels: a, b,
@@ -20,6 +21,8 @@ behaviour is chosen by the model name:
     unauthorized    401, always
     ratelimit-once  429 with Retry-After: 1 on each image's first request, then good
     ratelimit       429 with Retry-After: 1, always
+    noimage         a llama.cpp server started without --mmproj: 500 "image
+                    input is not supported", always
 """
 import base64
 import hashlib
@@ -36,8 +39,8 @@ _active_lock = threading.Lock()
 
 
 def _parts(req, protocol):
-    """(jpeg bytes, user text) from a request."""
-    image, texts = None, []
+    """(jpeg bytes, user text, whether the image came before the text)."""
+    image, texts, image_first = None, [], None
     for m in req.get("messages", []):
         content = m.get("content")
         if isinstance(content, str):
@@ -48,6 +51,7 @@ def _parts(req, protocol):
                 continue
             if p.get("type") == "text":
                 texts.append(p.get("text", ""))
+                image_first = image_first if image_first is not None else False
             if protocol == "openai":
                 url = (p.get("image_url") or {}).get("url", "")
                 if url.startswith("data:image/jpeg;base64,"):
@@ -56,7 +60,9 @@ def _parts(req, protocol):
                 src = p.get("source") or {}
                 if src.get("media_type") == "image/jpeg":
                     image = base64.b64decode(src.get("data", ""))
-    return image, "\n".join(texts)
+            if image is not None and image_first is None:
+                image_first = True
+    return image, "\n".join(texts), bool(image_first)
 
 
 def _answer(model, size, candidates):
@@ -89,7 +95,7 @@ def _serve(protocol_name, endpoint):
             protocol.error(h, 400, "invalid_request_error", "body is not JSON")
             return
         problem = protocol.check(h, req)
-        image, text = (None, "") if problem else _parts(req, protocol_name)
+        image, text, image_first = (None, "", False) if problem else _parts(req, protocol_name)
         match = re.search(r"Candidate labels: (.*?)\.(\n|$)", text)
         if not problem and (image is None or not match):
             problem = (400, "invalid_request_error", "expected one JPEG and 'Candidate labels: ...'")
@@ -99,6 +105,7 @@ def _serve(protocol_name, endpoint):
         size = _jpeg_size(image) or (1, 1)
         with h.state.lock:
             h.state.keys.setdefault("vlm_sizes", []).append(list(size))
+            h.state.keys.setdefault("vlm_image_first", []).append(image_first)
         with _active_lock:
             _active["now"] += 1
             _active["peak"] = max(_active["peak"], _active["now"])
@@ -106,6 +113,12 @@ def _serve(protocol_name, endpoint):
             model = req["model"]
             if model == "unauthorized":
                 protocol.error(h, 401, "authentication_error", "Incorrect API key provided")
+                return
+            if model == "noimage":
+                h.send_body(500, json.dumps({"error": {
+                    "code": 500, "type": "server_error",
+                    "message": "image input is not supported - hint: if this is unexpected, you "
+                               "may need to provide the mmproj"}}), "application/json")
                 return
             key = "vlm-429:" + hashlib.sha256(image).hexdigest()
             if model == "ratelimit" or (model == "ratelimit-once" and h.state.bump(key) == 1):
@@ -128,11 +141,13 @@ def _serve(protocol_name, endpoint):
 def requests(h, url):
     with h.state.lock:
         sizes = list(h.state.keys.get("vlm_sizes", []))
+        image_first = list(h.state.keys.get("vlm_image_first", []))
     with _active_lock:
         peak = _active["peak"]
         if "reset" in url.query:
             _active["peak"] = 0
-    h.send_body(200, json.dumps({"count": len(sizes), "sizes": sizes, "concurrent_peak": peak}),
+    h.send_body(200, json.dumps({"count": len(sizes), "sizes": sizes, "concurrent_peak": peak,
+                                  "image_first": image_first}),
                 "application/json")
 
 
