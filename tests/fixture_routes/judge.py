@@ -77,6 +77,14 @@ def _verdict(size, behaviour):
     }.get(behaviour)
 
 
+def send_no_image_support(h):
+    """What a llama.cpp server started without --mmproj answers to an image."""
+    h.send_body(500, json.dumps({"error": {
+        "code": 500, "type": "server_error",
+        "message": "image input is not supported - hint: if this is unexpected, you may "
+                   "need to provide the mmproj"}}), "application/json")
+
+
 def completions(h, url):
     if url.path == "/judge/_requests":
         with h.state.lock:
@@ -106,10 +114,7 @@ def completions(h, url):
         _hang(h)
         return
     if model == "noimage":
-        h.send_body(500, json.dumps({"error": {
-            "code": 500, "type": "server_error",
-            "message": "image input is not supported - hint: if this is unexpected, you may "
-                       "need to provide the mmproj"}}), "application/json")
+        send_no_image_support(h)
         return
     if model == "unauthorized":
         OPENAI.error(h, 401, "invalid_request_error", "Incorrect API key provided")

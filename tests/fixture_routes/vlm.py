@@ -31,7 +31,7 @@ import re
 import threading
 import time
 
-from fixture_routes.judge import _jpeg_size
+from fixture_routes.judge import _jpeg_size, send_no_image_support
 from fixture_routes.llm import _Protocol
 
 _active = {"now": 0, "peak": 0}
@@ -115,10 +115,7 @@ def _serve(protocol_name, endpoint):
                 protocol.error(h, 401, "authentication_error", "Incorrect API key provided")
                 return
             if model == "noimage":
-                h.send_body(500, json.dumps({"error": {
-                    "code": 500, "type": "server_error",
-                    "message": "image input is not supported - hint: if this is unexpected, you "
-                               "may need to provide the mmproj"}}), "application/json")
+                send_no_image_support(h)
                 return
             key = "vlm-429:" + hashlib.sha256(image).hexdigest()
             if model == "ratelimit" or (model == "ratelimit-once" and h.state.bump(key) == 1):
