@@ -220,7 +220,7 @@ Status VlmBackend::Run(const std::vector<LabelItem>& items, const std::vector<st
   std::atomic<size_t> next{0};
   const int threads = std::max(1, std::min<int>(options_.concurrency, static_cast<int>(items.size())));
   auto work = [&] {
-    ChatClient client(options_.llm, options_.http);
+    ChatClient client(options_.llm, options_.http, quirks_);
     for (;;) {
       const size_t i = next.fetch_add(1);
       if (i >= items.size()) return;
@@ -250,6 +250,7 @@ std::string VlmBackend::Summary() const {
                               cached_.load(), refused_.load(), failed);
   if (!parts.empty()) s += fmt::format(" ({})", fmt::join(parts, ", "));
   if (skipped_) s += fmt::format(", {} skipped (--max-requests)", skipped_.load());
+  if (const std::string learned = quirks_->Describe(); !learned.empty()) s += "; learned: " + learned;
   return s;
 }
 

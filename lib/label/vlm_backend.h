@@ -33,6 +33,7 @@
 
 #include <atomic>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -85,6 +86,9 @@ class VlmBackend : public ImageLabelBackend {
   mutable std::mutex mutex_;
   Status fatal_;
   std::map<std::string, uint64_t> failures_;
+  // What the threads' clients learned about the server (a refused token
+  // field or temperature), shared so that one refusal teaches them all.
+  std::shared_ptr<ChatServerQuirks> quirks_ = std::make_shared<ChatServerQuirks>();
 };
 
 }  // namespace pix

@@ -252,6 +252,15 @@ class VlmTest(FixtureServerTestCase):
         self.assertIn("--mmproj", r.stderr)
         self.assertEqual(self.asked()["count"], 1)  # no retry, no second image
 
+    def test_reasoning_model_is_learned_and_reported(self):
+        # An OpenAI reasoning model refuses max_tokens: the label still comes
+        # back, and the summary says what the run learned about the server.
+        r = self.label("reasoning", extra=["--no-llm-cache", "-c", "1"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.records[1]["label_evidence"]["vlm"]["label"], "jaguar")
+        self.assertIn("learned: the server takes max_completion_tokens (not max_tokens)", r.stderr)
+        self.assertEqual(self.asked()["count"], 4)  # one refusal, then three answers
+
     def test_image_goes_before_the_text(self):
         for protocol in ("openai", "anthropic"):
             r = self.label("good", protocol=protocol, env={"KEY": "k"},

@@ -23,6 +23,8 @@ behaviour is chosen by the model name:
     ratelimit       429 with Retry-After: 1, always
     noimage         a llama.cpp server started without --mmproj: 500 "image
                     input is not supported", always
+    reasoning       an OpenAI reasoning model: refuses max_tokens and a
+                    temperature other than 1 (as the LLM fake), else good
 """
 import base64
 import hashlib
@@ -32,7 +34,7 @@ import threading
 import time
 
 from fixture_routes.judge import _jpeg_size, send_no_image_support
-from fixture_routes.llm import _Protocol
+from fixture_routes.llm import _Protocol, _live_refusal
 
 _active = {"now": 0, "peak": 0}
 _active_lock = threading.Lock()
@@ -69,7 +71,7 @@ def _answer(model, size, candidates):
     w, h = size
     seen = candidates[0] if w > h else candidates[1] if h > w and len(candidates) > 1 else "none"
     good = json.dumps({"label": seen, "confidence": 0.9})
-    if model in ("good", "slow", "ratelimit-once"):
+    if model in ("good", "slow", "ratelimit-once", "reasoning"):
         return good
     if model == "prose":
         return f"Let me look.\n```json\n{good}\n```\nI hope that helps."
@@ -113,6 +115,10 @@ def _serve(protocol_name, endpoint):
             model = req["model"]
             if model == "unauthorized":
                 protocol.error(h, 401, "authentication_error", "Incorrect API key provided")
+                return
+            refusal = _live_refusal(protocol, h, req, model, "") if model == "reasoning" else None
+            if refusal:
+                protocol.error(h, *refusal)
                 return
             if model == "noimage":
                 send_no_image_support(h)
