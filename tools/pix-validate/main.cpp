@@ -105,6 +105,9 @@ int main(int argc, char** argv) {
   app.add_flag("--judge", judge, "Slow level: also ask a vision model (--llm-*) for a quality judgement");
   number("--judge-weight", judge_options.weight, "Share of the quality score given to the judge", "X")
       ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
+  number("--judge-concurrency", judge_options.concurrency,
+         "Judge requests in flight at once, across all threads")
+      ->check(pix::Quiet(CLI::Range(1, 64)));
   cli.AddConfig(&config_path);
   pix::AddLlmFlags(cli, &llm_flags);
   pix::AddNetworkFlags(cli, &network, judge_options.http);
