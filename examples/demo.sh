@@ -11,6 +11,7 @@
 #   demo-output/images/<label>/...   the downloaded files
 #   demo-output/dataset/             the packed dataset (pix-pack), with report.html
 #   demo-output/dataset.zip          its hot-tier archive
+#   demo-output/.pix-run/jobs.sqlite the job store (pix-run status, logs)
 # Usage: sh examples/demo.sh [BUILD_DIR]
 set -eu
 . "$(dirname "$0")/fixture.sh"
@@ -45,41 +46,25 @@ for engine in duckduckgo bing wikimedia; do
 done
 export PIX_ENGINE_WIKIMEDIA_CONTACT=demo@pixcrawler.invalid
 
-echo "== pix-keywords | pix-search | pix-fetch | pix-validate | pix-dedup"
-echo "   (search engines and image hosts: the fixture server on 127.0.0.1:$FIXTURE_PORT)"
+echo "== pix-run run examples/demo.yaml -o demo-output"
+echo "   (keywords | search | fetch | validate | dedup | label | pack, with a job store;"
+echo "    search engines and image hosts: the fixture server on 127.0.0.1:$FIXTURE_PORT)"
+status=0
+pix-run run "$PIX_SOURCE_DIR/examples/demo.yaml" -o "$out" || status=$?
+# 1: finished, some records failed (the demo's web has broken downloads).
+if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
+  echo "demo: pix-run failed (exit $status)" >&2
+  exit "$status"
+fi
 cd "$out"
-pix-keywords -k cat -k dog -k "red fox" --max-queries-per-label 3 \
-  | pix-search --allow-private --engines duckduckgo,bing,wikimedia --every-engine --max 8 \
-  | pix-fetch --allow-private -d images \
-  | pix-validate --level slow \
-  | pix-dedup --keep best-quality --rejects duplicates.jsonl >records.jsonl
-
-# pix-dedup passes on what it cannot judge (failed downloads, rejected images,
-# which carry no hashes); split those off so dataset.jsonl is the dataset.
-python3 - <<'PY'
-import json
-kept = rejected = 0
-with open("records.jsonl") as src, open("dataset.jsonl", "w") as ok, \
-        open("rejected.jsonl", "w") as bad:
-    for line in src:
-        r = json.loads(line)
-        good = "error" not in r and r.get("valid") is True
-        (ok if good else bad).write(line)
-        kept += good
-        rejected += not good
-print(f"== {kept} images kept in dataset.jsonl, {rejected} in rejected.jsonl")
-if kept == 0:
-    raise SystemExit("demo: no image made it into the dataset")
-PY
-rm records.jsonl
+kept=$(wc -l <dataset.jsonl)
+echo "== $kept images kept in dataset.jsonl, $(wc -l <duplicates.jsonl) duplicates," \
+  "$(wc -l <rejected.jsonl) rejected"
+if [ "$kept" -eq 0 ]; then echo "demo: no image made it into the dataset" >&2; exit 1; fi
 python3 "$PIX_SOURCE_DIR/examples/gallery.py" index.html dataset.jsonl duplicates.jsonl rejected.jsonl
 
-echo "== pix-label | pix-pack: labels with confidence, then the dataset folder with splits,"
-echo "   label files, report, and a hot (zip) archive"
-cat dataset.jsonl duplicates.jsonl rejected.jsonl \
-  | pix-label --report label-report.json \
-  | pix-pack -o dataset --split train=0.8,val=0.1,test=0.1 --tier hot
 pix-pack verify -q dataset.zip
+echo "   pix-pack verify dataset.zip: every file matches its MANIFEST"
 
 echo "== pix-serve: a signed, expiring link to the archive, downloaded with curl"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$web/secret"
@@ -107,3 +92,4 @@ echo "  $out/images/            (the files, one folder per label)"
 echo "  $out/dataset/           (the packed dataset: train/val/test, labels.*, MANIFEST, report.html)"
 echo "  $out/dataset.zip        (the same as a stored zip, with dataset.zip.sha256)"
 echo "  $out/label-report.json  (pix-label: per label, confidence bands and images to review)"
+echo "  pix-run status --store $out/.pix-run/jobs.sqlite   (stages, classes, failures)"

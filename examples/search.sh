@@ -3,7 +3,8 @@
 # DuckDuckGo, Bing and Wikimedia Commons (their base URLs are overridden
 # through the environment, as a user would point them at a proxy or mirror).
 # Shows fallback when an engine blocks us, de-duplication across engines
-# with found_by, a licence filter, a dry run, and pix-search | pix-fetch.
+# with found_by, a licence filter, a dry run, pix-search | pix-fetch,
+# --probe (which engines work from here) and --capture (raw responses).
 #   Usage: sh examples/search.sh [BUILD_DIR]
 set -eu
 . "$(dirname "$0")/fixture.sh"
@@ -56,4 +57,11 @@ pix-search --allow-private --engines bing,wikimedia --max 8 -q < "$work/queries.
   | pix-fetch --allow-private -d "$work/images" -q > "$work/fetched.jsonl"
 grep -c '"sha256"' "$work/fetched.jsonl" | grep -qx 16
 ls "$work/images/red fox" | head -n 3
+# Which engines work from here? One small query each; 0 when one works.
+pix-search --probe --allow-private --engines duckduckgo,bing,wikimedia
+
+# Keep the raw responses (keys masked) to turn a changed page into a fixture.
+pix-search --allow-private --engines bing --max 3 --capture "$work/capture" -q \
+  < "$work/queries.jsonl" > /dev/null
+ls "$work/capture" | head -n 3
 echo "search example: OK"

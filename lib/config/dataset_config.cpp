@@ -25,6 +25,12 @@ constexpr Section kSections[] = {
     {"keywords", ParseKeywordsSection},
     {"search", ParseSearchSection},
     {"validate", ParseValidateSection},
+    {"targets", ParseTargetsSection},
+    {"network", ParseNetworkSection},
+    {"download", ParseDownloadSection},
+    {"dedup", ParseDedupSection},
+    {"labelling", ParseLabellingSection},
+    {"output", ParseOutputSection},
 };
 
 }  // namespace

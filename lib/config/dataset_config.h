@@ -22,6 +22,7 @@
 
 #include "base/status.h"
 #include "config/dataset_class.h"
+#include "config/stage_settings.h"
 #include "engines/search_stage.h"
 #include "keywords/keyword_options.h"
 #include "llm/chat_client.h"
@@ -43,6 +44,13 @@ struct DatasetConfig {
   SearchOptions search;
   // pix-validate.
   ValidateOptions validate;
+  // pix-run: what to aim for, the stages' flags, where the dataset goes.
+  TargetsConfig targets;
+  StageFlags network;     // every stage that goes on the network
+  StageFlags download;    // pix-fetch
+  DedupRunConfig dedup;   // pix-dedup
+  StageFlags labelling;   // pix-label
+  OutputConfig output;
 
   // The class whose label folds to `label`'s, or nullptr.
   const DatasetClass* FindClass(std::string_view label) const;

@@ -46,7 +46,7 @@ classes:
     wordnet_sense: 2
 llm:
   provider: anthropic
-  model: claude-3-5-haiku-latest
+  model: claude-haiku-4-5
   api_key_env: MY_KEY
   timeout: 30
   temperature: ~
@@ -60,7 +60,7 @@ keywords:
   llm:
     enabled: true
     count: 5
-    model: claude-3-5-sonnet-latest
+    model: claude-sonnet-4-5
     prompt: "Queries for {label}"
 )");
   CHECK(c.name == "foxes");
@@ -75,7 +75,7 @@ keywords:
   CHECK(c.FindClass("fox") == nullptr);
 
   CHECK(c.llm.endpoint.protocol == LlmProtocol::kAnthropic);
-  CHECK(c.llm.endpoint.model == "claude-3-5-haiku-latest");
+  CHECK(c.llm.endpoint.model == "claude-haiku-4-5");
   CHECK(c.llm.endpoint.api_key_env == "MY_KEY");
   CHECK(c.llm.endpoint.timeout == std::chrono::seconds(30));
   CHECK_FALSE(c.llm.endpoint.temperature.has_value());
@@ -95,10 +95,25 @@ keywords:
   CHECK(k.llm.count == 5);
   CHECK(k.llm.prompt == "Queries for {label}");
   // keywords.llm starts from llm and overrides only what it names.
-  CHECK(k.llm.client.endpoint.model == "claude-3-5-sonnet-latest");
+  CHECK(k.llm.client.endpoint.model == "claude-sonnet-4-5");
   CHECK(k.llm.client.endpoint.protocol == LlmProtocol::kAnthropic);
   CHECK(k.llm.client.endpoint.api_key_env == "MY_KEY");
   CHECK(k.llm.client.cache_dir == "/tmp/llm-cache");
+}
+
+TEST_CASE("config: model options per provider") {
+  DatasetConfig c = MustParse(
+      "llm:\n  model: m\n  token_field: max_completion_tokens\n  reasoning_effort: low\n"
+      "  temperature: 1.5\n");
+  CHECK(c.llm.endpoint.token_limit_field == TokenLimitField::kMaxCompletionTokens);
+  CHECK(c.llm.endpoint.reasoning_effort == "low");
+  CHECK(*c.llm.endpoint.temperature == 1.5);
+  CHECK_FALSE(MustParse("llm:\n  model: m\n").llm.endpoint.temperature.has_value());
+  CHECK(ErrorOf("llm:\n  token_field: tokens\n").find("dataset.yaml:2") != std::string::npos);
+  CHECK(ErrorOf("llm:\n  provider: anthropic\n  temperature: 1.5\n").find("temperature") !=
+        std::string::npos);
+  CHECK(ErrorOf("llm:\n  provider: anthropic\n  reasoning_effort: low\n")
+            .find("reasoning_effort") != std::string::npos);
 }
 
 TEST_CASE("config: empty template list disables templates") {

@@ -15,6 +15,16 @@ Status ParseLlmSection(const YamlMap& top, DatasetConfig* config);
 Status ParseKeywordsSection(const YamlMap& top, DatasetConfig* config);
 Status ParseSearchSection(const YamlMap& top, DatasetConfig* config);
 Status ParseValidateSection(const YamlMap& top, DatasetConfig* config);
+// pix-run's sections (stage_flag_sections.cpp, run_sections.cpp).
+Status ParseTargetsSection(const YamlMap& top, DatasetConfig* config);
+Status ParseNetworkSection(const YamlMap& top, DatasetConfig* config);
+Status ParseDownloadSection(const YamlMap& top, DatasetConfig* config);
+Status ParseDedupSection(const YamlMap& top, DatasetConfig* config);
+Status ParseLabellingSection(const YamlMap& top, DatasetConfig* config);
+Status ParseOutputSection(const YamlMap& top, DatasetConfig* config);
+// pix-pack's keys in `output:` (stage_flag_sections.cpp), for ParseOutputSection.
+Status ParsePackKeys(const YamlMap& output, DatasetConfig* config);
+std::vector<std::string_view> PackKeyNames();
 
 // Reads a WordNet sense ("auto" or a number from 1) at `key`.
 Status GetWordNetSense(const YamlMap& section, std::string_view key, int* sense);
@@ -24,7 +34,7 @@ Status GetWordNetSense(const YamlMap& section, std::string_view key, int* sense)
 Status ParseLlmEndpointKeys(const YamlMap& section, LlmConfig* config);
 // The endpoint keys, for CheckKeys() of sections that embed them.
 #define PIX_LLM_ENDPOINT_KEYS                                                              \
-  "provider", "base_url", "model", "api_key_env", "max_tokens", "temperature", "json_mode", \
-      "timeout", "cache_dir"
+  "provider", "base_url", "model", "api_key_env", "max_tokens", "token_field", "temperature", \
+      "reasoning_effort", "json_mode", "timeout", "cache_dir"
 
 }  // namespace pix

@@ -3,10 +3,16 @@
 // attribute (murl, turl, purl, t). The size is not in `m`: it comes from the
 // anchor's href (expw/exph) or the "3442 x 2972 · png" caption. `first` is an
 // item offset; past the end Bing repeats its last page, which the search
-// stage notices (a page with nothing new ends the search). ENGINES.md section 2.
+// stage notices (a page with nothing new ends the search). Bing's own filters
+// go in `qft` (+filterui:...): age (bing.time), size (bing.size, or the
+// smallest size asked for with --min-width/--min-height), type (bing.type)
+// and licence (bing.license: Bing's Creative Commons filter; its results
+// carry no licence, so --license cannot check them). ENGINES.md section 2.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 
 #include "engines/page_parsing.h"
 #include "engines/registry.h"
@@ -115,6 +121,79 @@ PageResult ParsePage(std::string_view body) {
   return page;
 }
 
+// Bing's filter values by our setting values; the first entry of each is
+// the setting's key.
+struct QftChoice {
+  const char* value;
+  const char* filter;
+};
+constexpr QftChoice kTimes[] = {{"day", "age-lt1440"},
+                                {"week", "age-lt10080"},
+                                {"month", "age-lt44640"},
+                                {"year", "age-lt525600"}};
+constexpr QftChoice kSizes[] = {{"small", "imagesize-small"},
+                                {"medium", "imagesize-medium"},
+                                {"large", "imagesize-large"},
+                                {"wallpaper", "imagesize-wallpaper"}};
+constexpr QftChoice kTypes[] = {{"photo", "photo-photo"},
+                                {"clipart", "photo-clipart"},
+                                {"linedrawing", "photo-linedrawing"},
+                                {"transparent", "photo-transparent"},
+                                {"animatedgif", "photo-animatedgif"}};
+constexpr QftChoice kLicenses[] = {{"any", "licenseType-Any"},
+                                   {"public", "license-L1"},
+                                   {"share", "license-L2_L3_L4_L5_L6_L7"},
+                                   {"sharecommercially", "license-L2_L3_L4"},
+                                   {"modify", "license-L2_L3_L5_L6"},
+                                   {"modifycommercially", "license-L2_L3"}};
+
+struct QftSetting {
+  const char* key;
+  const QftChoice* begin;
+  const QftChoice* end;
+};
+constexpr QftSetting kQftSettings[] = {{"time", std::begin(kTimes), std::end(kTimes)},
+                                       {"size", std::begin(kSizes), std::end(kSizes)},
+                                       {"type", std::begin(kTypes), std::end(kTypes)},
+                                       {"license", std::begin(kLicenses), std::end(kLicenses)}};
+
+const char* QftFilter(const QftSetting& setting, std::string_view value) {
+  for (const QftChoice* c = setting.begin; c != setting.end; ++c) {
+    if (value == c->value) return c->filter;
+  }
+  return nullptr;
+}
+
+// "+filterui:age-lt10080+filterui:photo-photo" from the settings and filters.
+std::string FilterQft(const EngineConfig& config, const SearchFilters& filters) {
+  std::string qft;
+  for (const QftSetting& setting : kQftSettings) {
+    if (const char* filter = QftFilter(setting, config.Param(setting.key))) {
+      qft += std::string("+filterui:") + filter;
+    }
+  }
+  if (config.Param("size").empty() && (filters.min_width > 0 || filters.min_height > 0)) {
+    // At least this size (Bing's custom size filter is a minimum).
+    qft += fmt::format("+filterui:imagesize-custom_{}_{}", std::max(filters.min_width, 1),
+                       std::max(filters.min_height, 1));
+  }
+  return qft;
+}
+
+Status Validate(const EngineConfig& config) {
+  for (const QftSetting& setting : kQftSettings) {
+    const std::string value = config.Param(setting.key);
+    if (value.empty() || QftFilter(setting, value)) continue;
+    std::string allowed;
+    for (const QftChoice* c = setting.begin; c != setting.end; ++c) {
+      allowed += std::string(allowed.empty() ? "" : ", ") + c->value;
+    }
+    return Status::InvalidArgument(
+        fmt::format("bing.{}: '{}' is not one of {}", setting.key, value, allowed));
+  }
+  return Status::Ok();
+}
+
 class BingSearch : public BasicSearch {
  public:
   using BasicSearch::BasicSearch;
@@ -124,6 +203,7 @@ class BingSearch : public BasicSearch {
     QueryBuilder q;
     q.Add("q", query_).Add("async", "1").Add("first", first_).Add("count", kPageSize);
     q.Add("mmasync", "1");
+    if (std::string qft = FilterQft(config_, filters_); !qft.empty()) q.Add("qft", qft);
     const std::string market = config_.Param("market");
     if (!market.empty()) q.Add("mkt", market);
     if (filters_.safe == SafeSearch::kOff) q.Add("adlt", "off");
@@ -167,9 +247,16 @@ const EngineDef kBingEngine = {
     .interval_s = 1.5,
     .max_results = kMaxResults,
     .reports_license = false,
-    .params = {{"market", "market code, e.g. en-US, de-DE (sent as mkt and Accept-Language)"}},
-    .validate = nullptr,
+    .params = {{"market", "market code, e.g. en-US, de-DE (sent as mkt and Accept-Language)"},
+               {"time", "only images from the last day, week, month or year"},
+               {"size", "small, medium, large or wallpaper (default: from --min-width/height)"},
+               {"type", "photo, clipart, linedrawing, transparent or animatedgif"},
+               {"license",
+                "Bing's licence filter: any (Creative Commons), public, share, "
+                "sharecommercially, modify or modifycommercially (results carry no licence)"}},
+    .validate = &Validate,
     .advice = nullptr,
+    .unavailable = nullptr,
     .create = &CreateSearch<BingSearch>,
     .parsers = {{"bing", &ParsePage}},
 };

@@ -1,7 +1,12 @@
 // DuckDuckGo images: a landing page that carries the vqd token, then the
 // i.js JSON endpoint with that token, paged by the offset `s` (100 a page).
 // The token is bound to the query and the User-Agent, so both stay fixed
-// for the whole search. Formats: ENGINES.md section 1.
+// for the whole search. Since DuckDuckGo rebuilt its bot protection in
+// February 2026, i.js wants what the maintained clients now send: the
+// country (`ct`) and `a=h_`, no empty filter slot list (`f`), the region and
+// safe-search cookies (`ah`, `l`, `p`) and a current browser agent; pages
+// after the first often end in a CAPTCHA, which ends the search with
+// `captcha` (the next engine takes over). Formats: ENGINES.md section 1.
 #include <fmt/format.h>
 
 #include "engines/page_parsing.h"
@@ -82,6 +87,14 @@ PageResult ParseResults(std::string_view body) {
   return page;
 }
 
+// "us-en" -> "US"; "wt-wt" (no region) -> "EN", as SearXNG sends.
+std::string CountryOf(std::string_view region) {
+  std::string country(region.substr(0, region.find('-')));
+  if (country.empty() || country == "wt") country = "en";
+  for (char& c : country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return country;
+}
+
 class DuckDuckGoSearch : public BasicSearch {
  public:
   using BasicSearch::BasicSearch;
@@ -99,17 +112,18 @@ class DuckDuckGoSearch : public BasicSearch {
                   .str();
       r.headers.emplace_back("Accept", "text/html,application/xhtml+xml");
     } else {
+      const std::string region = config_.Param("region", "us-en");
+      const char* safe = filters_.safe == SafeSearch::kOff      ? "-2"
+                         : filters_.safe == SafeSearch::kStrict ? "1"
+                                                                : "-1";
       QueryBuilder q;
-      q.Add("o", "json")
-          .Add("q", query_)
-          .Add("l", config_.Param("region", "us-en"))
-          .Add("vqd", vqd_);
-      if (filters_.safe == SafeSearch::kOff) q.Add("p", "-2");
-      if (filters_.safe == SafeSearch::kStrict) q.Add("p", "1");
+      q.Add("o", "json").Add("q", query_).Add("l", region).Add("vqd", vqd_);
+      if (filters_.safe != SafeSearch::kModerate) q.Add("p", safe);
       if (!offset_.empty() && offset_ != "0") q.Add("s", offset_);
-      q.Add("u", "bing").Add("f", ",,,,,").Add("bpia", "1");
+      q.Add("u", "bing").Add("bpia", "1").Add("a", "h_").Add("ct", CountryOf(region));
       r.url = config_.base_url + "/i.js?" + q.str();
       r.headers.emplace_back("Accept", "*/*");
+      r.headers.emplace_back("Cookie", fmt::format("ah={}; l={}; p={}", region, region, safe));
       // Pages after the first are refused without it.
       r.referer = config_.base_url + "/";
     }
@@ -158,6 +172,7 @@ const EngineDef kDuckDuckGoEngine = {
     .params = {{"region", "results region, e.g. us-en, de-de, wt-wt (no region); default us-en"}},
     .validate = nullptr,
     .advice = nullptr,
+    .unavailable = nullptr,
     .create = &CreateSearch<DuckDuckGoSearch>,
     .parsers = {{"duckduckgo", &ParseResults}},
 };

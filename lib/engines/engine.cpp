@@ -9,7 +9,14 @@
 namespace pix {
 
 const char kBrowserUserAgent[] =
-    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    "Mozilla/5.0 (X11; Linux x86_64; rv:146.0) Gecko/20100101 Firefox/146.0";
+
+std::string AcceptLanguage(std::string_view language) {
+  if (language.empty() || language == "en-US" || language == "en-us" || language == "en") {
+    return "en-US,en;q=0.9";
+  }
+  return fmt::format("{},en;q=0.5", language);
+}
 
 std::string EngineConfig::Param(const std::string& key, std::string fallback) const {
   auto it = params.find(key);
@@ -48,6 +55,13 @@ std::string BodyExcerpt(std::string_view body, size_t n) {
   }
   if (body.size() > n) out += "...";
   return out;
+}
+
+std::string BodyText(std::string_view body, size_t n) {
+  const size_t start = body.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || body[start] != '<') return BodyExcerpt(body, n);
+  const std::string text = HtmlToText(body);
+  return text.empty() ? BodyExcerpt(body, n) : BodyExcerpt(text, n);
 }
 
 PageResult FailureForStatus(long status, std::string_view body) {

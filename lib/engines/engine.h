@@ -131,6 +131,11 @@ struct EngineDef {
   // Advice on settings that work but go against the source's wishes (a
   // missing contact address); empty when none. May be nullptr.
   std::string (*advice)(const EngineConfig& config);
+  // Why the engine is left out of a run with these settings (e.g. Google
+  // without an API key and without the opt-in HTML mode), "" when it takes
+  // part. The stage then warns and goes on with the other engines. May be
+  // nullptr.
+  std::string (*unavailable)(const EngineConfig& config);
   // REQUIRES: validate(config) is OK; config has base_url filled in;
   // `config` and `filters` outlive the search.
   std::unique_ptr<EngineSearch> (*create)(const std::string& query, const EngineConfig& config,
@@ -175,9 +180,14 @@ std::optional<PageResult> ParseJsonList(std::string_view body, std::string_view 
                                         std::string_view source, simdjson::dom::element* root,
                                         simdjson::dom::element* list);
 
-// A browser's User-Agent, for the sources that serve browsers only (and bind
-// tokens to the agent: it must not change between requests).
+// A current browser's User-Agent (Firefox on Linux), for the sources that
+// serve browsers only (and bind tokens to the agent: it must not change
+// between requests). Kept current: bot protection treats old versions as
+// bots. Users override it per engine with the user_agent setting.
 extern const char kBrowserUserAgent[];
+// The Accept-Language browsers send, "en-US,en;q=0.9" for "en-US" (or
+// "<lang>,en;q=0.5" for other languages); "en-US,en;q=0.9" when empty.
+std::string AcceptLanguage(std::string_view language);
 // "PixCrawler/<version> (<contact>; image dataset builder) libcurl/<version>",
 // the descriptive agent API etiquette asks for.
 std::string DescriptiveUserAgent(std::string_view contact);
@@ -191,5 +201,8 @@ PageResult FailureForStatus(long status, std::string_view body);
 PageResult DeepMarkupFailure();
 // The first `n` bytes of a body, for messages, with control characters blanked.
 std::string BodyExcerpt(std::string_view body, size_t n = 120);
+// Like BodyExcerpt, but an HTML error page is reduced to its text first
+// (without scripts and styles), so the message says what the page says.
+std::string BodyText(std::string_view body, size_t n = 200);
 
 }  // namespace pix

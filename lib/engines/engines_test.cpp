@@ -2,8 +2,13 @@
 // ENGINES.md there) and the failure pages each source is known to send.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "base/files.h"
+#include "engines/capture.h"
 #include "engines/page_parsing.h"
+#include "engines/probe.h"
 #include "engines/registry.h"
 #include "http/url.h"
 
@@ -666,6 +671,163 @@ TEST_CASE("deeply nested markup is refused before gumbo, whose time grows with t
   CHECK(Drive("google").Parse(deep, "google-html").error_code == "malformed_response");
   CHECK(HtmlToText(deep).empty());
   CHECK(HtmlToText("<a href=\"//x\">Jane</a> from  Qatar") == "Jane from Qatar");
+}
+
+// The services as they behave today (issue 15).
+
+TEST_CASE("duckduckgo: i.js as the February 2026 bot protection wants it") {
+  Drive d("duckduckgo");
+  d.Request();
+  d.Feed(200, Capture("duckduckgo_landing_vqd_RECONSTRUCTED.html"));
+  HttpRequest ijs = d.Request();
+  CHECK(ijs.url.find("&a=h_") != std::string::npos);
+  CHECK(ijs.url.find("&ct=US") != std::string::npos);
+  CHECK(ijs.url.find("&f=") == std::string::npos);  // no empty filter list
+  CHECK(Header(ijs, "Cookie") == "ah=us-en; l=us-en; p=-1");
+  CHECK(Header(ijs, "User-Agent").find("Firefox/128") == std::string::npos);
+  // A CAPTCHA on a later page ends the search with a failure, not an empty page.
+  d.Feed(200, Capture("duckduckgo_i_js_RECONSTRUCTED.json"));
+  d.Request();
+  PageResult captcha = d.Feed(200, "<html><form id=\"challenge-form\"></form></html>");
+  CHECK(captcha.error_code == "captcha");
+  CHECK(ProbeVerdict(captcha.error_code) == "blocked");
+
+  EngineConfig world;
+  world.params["region"] = "wt-wt";
+  SearchFilters off;
+  off.safe = SafeSearch::kOff;
+  Drive w("duckduckgo", "x", world, off);
+  w.Request();
+  w.Feed(200, Capture("duckduckgo_landing_vqd_RECONSTRUCTED.html"));
+  HttpRequest r = w.Request();
+  CHECK(r.url.find("&ct=EN") != std::string::npos);
+  CHECK(r.url.find("&p=-2") != std::string::npos);
+  CHECK(Header(r, "Cookie") == "ah=wt-wt; l=wt-wt; p=-2");
+}
+
+TEST_CASE("google: HTML results are opt-in; a page without result links is blocked") {
+  const EngineDef& google = kGoogleEngine;
+  REQUIRE(static_cast<bool>(google.unavailable));
+  EngineConfig plain;
+  CHECK(google.unavailable(plain).find("Custom Search JSON API") != std::string::npos);
+  EngineConfig html;
+  html.params["mode"] = "html";
+  CHECK(google.unavailable(html).empty());
+  EngineConfig api;
+  api.api_key = "k";
+  api.params["cx"] = "cx1";
+  CHECK(google.unavailable(api).empty());
+
+  Drive d("google", "red fox", html);
+  d.Request();
+  PageResult blocked = d.Feed(
+      200, "<?xml version=\"1.0\"?>\n<html><body><a href=\"/\">Google</a></body></html>");
+  CHECK(blocked.error_code == "blocked");
+  CHECK(blocked.error_message.find("2027-01-01") != std::string::npos);
+  CHECK_FALSE(d.Next().has_value());
+}
+
+TEST_CASE("searxng: what the limiter wants, and what to do on its 429") {
+  EngineConfig config;
+  config.base_url = "http://127.0.0.1:8888";
+  Drive d("searxng", "fox", config);
+  HttpRequest r = d.Request();
+  CHECK(Header(r, "Accept").find("text/html") != std::string::npos);
+  CHECK_FALSE(Header(r, "Accept-Language").empty());
+  CHECK(r.decode_content);
+  // The limiter matches bot agents at the start ("curl...", "python-requests...").
+  CHECK(Header(r, "User-Agent").rfind("PixCrawler/", 0) == 0);
+  PageResult limited = d.Feed(429, "Too Many Requests");
+  CHECK(limited.error_code == "rate_limited");
+  CHECK(limited.error_message.find("pass_ip") != std::string::npos);
+  CHECK(limited.error_message.find("limiter.toml") != std::string::npos);
+}
+
+TEST_CASE("wikimedia: the User-Agent policy's HTML error pages are read as text") {
+  const std::string page =
+      "<!DOCTYPE html>\n<html lang=\"en\"><meta charset=\"utf-8\"><title>Wikimedia Error</title>"
+      "<style>body { color: #333; }</style><div class=\"content\"><h1>Error</h1><p>Please set a "
+      "user-agent and respect our robot policy https://w.wiki/4wJS.</p></div></html>";
+  Drive d("wikimedia");
+  d.Request();
+  PageResult forbidden = d.Feed(403, page);
+  CHECK(forbidden.error_code == "blocked");
+  CHECK(forbidden.error_message.find("Please set a user-agent") != std::string::npos);
+  CHECK(forbidden.error_message.find('<') == std::string::npos);
+  CHECK(forbidden.error_message.find("color") == std::string::npos);
+  Drive again("wikimedia");
+  again.Request();
+  PageResult limited = again.Feed(429, page);
+  CHECK(limited.error_code == "rate_limited");
+  CHECK(limited.error_message.find("wikimedia.contact") != std::string::npos);
+}
+
+TEST_CASE("openverse: a refused token is explained as expiry") {
+  EngineConfig config;
+  config.api_key = "old-token";
+  Drive d("openverse", "fox", config);
+  d.Request();
+  PageResult r = d.Feed(401, R"({"detail": "Authentication credentials were not provided."})");
+  CHECK(r.error_code == "unauthorized");
+  CHECK(r.error_message.find("expire 12 hours") != std::string::npos);
+  CHECK(ProbeVerdict(r.error_code) == "bad_key");
+  Drive anonymous("openverse");
+  anonymous.Request();
+  CHECK(anonymous.Feed(401, "{}").error_message.find("at most 20") != std::string::npos);
+}
+
+TEST_CASE("bing: qft filters") {
+  EngineConfig config;
+  config.params = {{"time", "week"}, {"type", "photo"}, {"license", "public"}};
+  SearchFilters filters;
+  filters.min_width = 800;
+  Drive d("bing", "fox", config, filters);
+  const std::string url = d.Request().url;
+  CHECK(url.find("&qft=%2Bfilterui%3Aage-lt10080%2Bfilterui%3Aphoto-photo%2Bfilterui%3Alicense-"
+                 "L1%2Bfilterui%3Aimagesize-custom_800_1") != std::string::npos);
+  config.params = {{"time", "decade"}};
+  CHECK(ResolveEngineConfig(kBingEngine, config).status().message().find("bing.time") !=
+        std::string::npos);
+  CHECK(Drive("bing").Request().url.find("qft") == std::string::npos);
+}
+
+TEST_CASE("capture: requests and responses saved with keys masked") {
+  char tmpl[] = "/tmp/pix-capture-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  auto capture = ResponseCapture::Open(dir + "/cap");
+  REQUIRE(capture.ok());
+  HttpRequest request;
+  request.url = "https://www.googleapis.com/customsearch/v1?key=SECRET1&cx=c&q=fox";
+  request.headers = {{"Authorization", "Bearer SECRET2"}, {"Accept", "application/json"}};
+  HttpResponse response;
+  response.status = 200;
+  response.headers = {{"content-type", "application/json; charset=UTF-8"}};
+  REQUIRE((*capture)->Save("google", "fox", request, response, R"({"items": []})").ok());
+  auto req = ReadFile(dir + "/cap/0001-google.request.json");
+  REQUIRE(req.ok());
+  CHECK(req->find("SECRET") == std::string::npos);
+  CHECK(req->find("key=***") != std::string::npos);
+  CHECK(req->find(R"("Authorization":"***")") != std::string::npos);
+  auto res = ReadFile(dir + "/cap/0001-google.response.json");
+  REQUIRE(res.ok());
+  CHECK(res->find(R"("body_file":"0001-google.body.json")") != std::string::npos);
+  CHECK(*ReadFile(dir + "/cap/0001-google.body.json") == R"({"items": []})");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("probe: verdicts and table") {
+  CHECK(ProbeVerdict("") == "ok");
+  CHECK(ProbeVerdict("consent") == "blocked");
+  CHECK(ProbeVerdict("tls_error") == "blocked");
+  CHECK(ProbeVerdict("rate_limited") == "blocked");
+  CHECK(ProbeVerdict("bad_key") == "bad_key");
+  CHECK(ProbeVerdict("no_results") == "no_results");
+  CHECK(ProbeVerdict("timeout") == "failed");
+  ProbeResult ok{"bing", "ok", "", "35 results on the first page", 35, 200, 1.25};
+  ProbeResult no{"google", "blocked", "blocked", "no links", 0, 200, 0.5};
+  const std::string table = ProbeTable({ok, no});
+  CHECK(table.find("bing    ok") != std::string::npos);
+  CHECK(table.find("blocked: no links [HTTP 200]") != std::string::npos);
 }
 
 }  // namespace pix

@@ -127,6 +127,7 @@ const EngineDef kFlickrEngine = {
     .params = {},
     .validate = &Validate,
     .advice = nullptr,
+    .unavailable = nullptr,
     .create = &CreateSearch<FlickrSearch>,
     .parsers = {{"flickr", &ParsePage}},
 };

@@ -1,11 +1,16 @@
 // Google images, two ways. With an API key and a search engine id (cx), the
 // official Custom Search JSON API (searchType=image, at most 100 results a
 // query; closed to new customers, and existing ones must leave it by
-// 2027-01-01). Without, the no-JavaScript image results that Google serves to
-// WAP phones (/wml/search?tbm=isch), whose /imgres?imgurl=... links carry the
-// image, its page and its size. Google's walls are recognised: the /sorry/
-// CAPTCHA (redirect or short page), the "enablejs" JavaScript wall and the
-// consent interstitial. ENGINES.md section 3.
+// 2027-01-01). Opt-in only (mode=html), the no-JavaScript image results that
+// Google serves to WAP phones (/wml/search?tbm=isch), whose /imgres?imgurl=...
+// links carry the image, its page and its size: since 2026 Google blocks
+// non-browser clients from them by TLS fingerprint (SearXNG ships its Google
+// Images engine disabled), so a first page without result links is
+// `blocked`, never an empty result, and the next engine takes over. Without
+// a key and without the opt-in, Google is left out of the run with a
+// warning that says what to do instead. Google's walls are recognised: the
+// /sorry/ CAPTCHA (redirect or short page), the "enablejs" JavaScript wall
+// and the consent interstitial. ENGINES.md section 3.
 #include <fmt/format.h>
 
 #include <charconv>
@@ -44,6 +49,17 @@ std::optional<PageResult> HtmlWall(std::string_view final_url, std::string_view 
   }
   return std::nullopt;
 }
+
+// Google's own "no results" sentence (present on a real empty result page,
+// absent from the pages it serves to clients it blocks).
+bool SaysNoResults(std::string_view body) {
+  return body.find("did not match any") != std::string_view::npos;
+}
+
+constexpr const char* kInsteadOfHtml =
+    "use the Custom Search JSON API instead (google.api_key and google.cx; closed to new "
+    "customers and ending on 2027-01-01), or other engines (duckduckgo, bing, wikimedia, "
+    "openverse, flickr, searxng)";
 
 PageResult ParseHtmlPage(std::string_view body) {
   if (auto wall = HtmlWall("", body)) return *wall;
@@ -153,6 +169,17 @@ bool UseApi(const EngineConfig& config) {
          (mode == "auto" && !config.api_key.empty() && !config.Param("cx").empty());
 }
 
+std::string Unavailable(const EngineConfig& config) {
+  if (UseApi(config) || config.Param("mode", "auto") == "html") return "";
+  return std::string(
+             "google is left out: it needs an API key and a search engine id for the Custom "
+             "Search JSON API (PIX_ENGINE_GOOGLE_API_KEY and google.cx; closed to new "
+             "customers, ending on 2027-01-01); its HTML results are opt-in "
+             "(--engine-opt google.mode=html) because Google blocks non-browser clients from "
+             "them. Otherwise ") +
+         "use other engines (duckduckgo, bing, wikimedia, openverse, flickr, searxng)";
+}
+
 class GoogleSearch : public BasicSearch {
  public:
   GoogleSearch(const std::string& query, const EngineConfig& config, const SearchFilters& filters)
@@ -186,6 +213,7 @@ class GoogleSearch : public BasicSearch {
 
   PageResult OnResponse(const HttpResponse& response, std::string_view body) override {
     PageResult page;
+    const bool first_page = pages_ == 0;
     if (api_) {
       page = response.status == 200 ? ParseApiPage(body) : ApiFailure(response.status, body);
       int64_t next = 0;
@@ -200,10 +228,17 @@ class GoogleSearch : public BasicSearch {
         page = FailureForStatus(response.status, body);
       } else {
         page = ParseHtmlPage(body);
+        if (first_page && !page.failed() && page.hits.empty() && !SaysNoResults(body)) {
+          page = PageResult::Failure(
+              "blocked",
+              std::string("Google's page has no image result links (Google blocks non-browser "
+                          "clients from its HTML results by TLS fingerprint since 2026): ") +
+                  kInsteadOfHtml);
+        }
         start_ += static_cast<int>(page.hits.size());
-        if (++pages_ >= kMaxHtmlPages) page.last = true;
       }
     }
+    if (++pages_ >= kMaxHtmlPages && !api_) page.last = true;
     return Settle(std::move(page));
   }
 
@@ -231,19 +266,22 @@ Status Validate(const EngineConfig& config) {
 const EngineDef kGoogleEngine = {
     .name = "google",
     .summary =
-        "Google images (Custom Search JSON API with a key and cx, else the WAP HTML results)",
+        "Google images (Custom Search JSON API with a key and cx; WAP HTML results opt-in)",
     .default_base_url = "https://www.google.com",
     .concurrency = 1,
     .interval_s = 2.0,
     .max_results = kMaxHtmlPages * 20,
     .reports_license = false,
     .params = {{"cx", "Programmable Search Engine id, for the Custom Search JSON API"},
-               {"mode", "auto (the API when api_key and cx are set), api or html"},
+               {"mode",
+                "auto (the API when api_key and cx are set, else not used), api, or html (opt-in: "
+                "the WAP HTML results, blocked for most clients since 2026)"},
                {"api_url",
                 "where the Custom Search JSON API is; default https://www.googleapis.com"},
                {"hl", "interface language of the HTML results; default en"}},
     .validate = &Validate,
     .advice = nullptr,
+    .unavailable = &Unavailable,
     .create = &CreateSearch<GoogleSearch>,
     .parsers = {{"google-html", &ParseHtmlPage}, {"google-api", &ParseApiPage}},
 };

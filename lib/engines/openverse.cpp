@@ -54,13 +54,21 @@ PageResult ParsePage(std::string_view body) {
   return page;
 }
 
-PageResult Failure(long status, std::string_view body) {
+PageResult Failure(long status, std::string_view body, bool with_token) {
   // DRF errors: {"detail": "..."}; validation errors: {"field": ["..."]}.
   std::string detail = BodyExcerpt(body);
   if (auto json = ParseJson(body); json.ok() && JsonIsObject(*json)) {
     if (std::string d = JsonString(*json, "detail"); !d.empty()) detail = d;
   }
   const std::string text = fmt::format("HTTP {}: {}", status, detail);
+  if (status == 401 && with_token) {
+    return PageResult::Failure(
+        "unauthorized",
+        text + " (Openverse refused the access token: tokens expire 12 hours after they are "
+               "issued; get a new one from /v1/auth_tokens/token/ with your client_id and "
+               "client_secret (grant_type=client_credentials) and set "
+               "PIX_ENGINE_OPENVERSE_API_KEY to it)");
+  }
   if (status == 401) {
     return PageResult::Failure("unauthorized",
                                text + " (anonymous clients may ask for at most 20 results a page)");
@@ -103,7 +111,9 @@ class OpenverseSearch : public BasicSearch {
   }
 
   PageResult OnResponse(const HttpResponse& response, std::string_view body) override {
-    PageResult page = response.status == 200 ? ParsePage(body) : Failure(response.status, body);
+    PageResult page = response.status == 200
+                          ? ParsePage(body)
+                          : Failure(response.status, body, !config_.api_key.empty());
     return Settle(std::move(page), ++page_ > kMaxPages);
   }
 
@@ -127,6 +137,7 @@ const EngineDef kOpenverseEngine = {
                 "(anonymous: always 20)"}},
     .validate = nullptr,
     .advice = nullptr,
+    .unavailable = nullptr,
     .create = &CreateSearch<OpenverseSearch>,
     .parsers = {{"openverse", &ParsePage}},
 };

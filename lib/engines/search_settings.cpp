@@ -143,6 +143,18 @@ void AddSearchFlags(ToolCli& cli, SearchFlags* f, const SearchOptions& d) {
                "Print the first request of each query and engine; send none");
   app.add_flag("--list-engines", f->list_engines,
                "List the engines, their defaults and settings, and exit");
+  app.add_flag("--probe", f->probe,
+               "Ask each engine (all, or --engines) one small query from this network, print "
+               "which work (ok, blocked, bad_key, no_results, not_configured, failed) and exit: "
+               "0 when at least one works");
+  f->probe_query = "cat";
+  app.add_option("--probe-query", f->probe_query, "The query --probe asks")
+      ->type_name("TEXT")
+      ->capture_default_str();
+  app.add_option("--capture", f->capture,
+                 "Save every engine response with its request (keys masked) in DIR, to turn "
+                 "into test fixtures")
+      ->type_name("DIR");
   cli.AddConfig(&f->config);
   AddNetworkFlags(cli, &f->network, d.http);
 }
@@ -182,6 +194,7 @@ Result<SearchOptions> ResolveSearchOptions(const SearchFlags& f, const EnvLookup
   for (const std::string& spec : f.engine_opts)
     PIX_RETURN_IF_ERROR(ApplyEngineSetting(spec, false, &options));
   options.dry_run = f.dry_run;
+  options.capture_dir = f.capture;
   options.max_active_queries = static_cast<size_t>(f.max_active_queries);
   PIX_RETURN_IF_ERROR(f.network.ApplyTo(&options.http));
   // --user-agent, when given, is what every engine sends unless an engine has its own.

@@ -53,6 +53,9 @@ struct SearchFlags {
   bool stream = false;
   bool dry_run = false;
   bool list_engines = false;
+  bool probe = false;
+  std::string probe_query;
+  std::string capture;
   int max_active_queries = 0;
   std::string config;
   NetworkFlags network;

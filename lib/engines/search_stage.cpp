@@ -12,6 +12,7 @@
 
 #include "base/exit_code.h"
 #include "base/signals.h"
+#include "engines/capture.h"
 #include "engines/registry.h"
 #include "http/url.h"
 #include "jsonl/json_text.h"
@@ -62,6 +63,7 @@ struct Task {
   size_t found = 0;  // distinct URLs that passed the filters
   std::unordered_set<std::string> seen;
   HttpRequest request;  // waiting in the engine's queue
+  HttpRequest sent;     // a copy of the request in flight, for --capture
   StringSink sink;
 };
 
@@ -199,6 +201,13 @@ class SearchRun {
       auto config = ResolveEngineConfig(
           *def, it == options_.engine_configs.end() ? EngineConfig{} : it->second);
       if (!config.ok()) return config.status();
+      if (def->unavailable) {
+        if (std::string why = def->unavailable(*config); !why.empty()) {
+          io_.terminal().Warning(why);
+          left_out_.push_back(std::move(why));
+          continue;
+        }
+      }
       if (def->advice) {
         if (std::string advice = def->advice(*config); !advice.empty())
           io_.terminal().Warning(advice);
@@ -208,7 +217,11 @@ class SearchRun {
       slot.config = std::move(*config);
       slots_.push_back(std::move(slot));
     }
+    if (!options_.capture_dir.empty()) {
+      PIX_ASSIGN_OR_RETURN(capture_, ResponseCapture::Open(options_.capture_dir));
+    }
     if (slots_.empty()) {
+      if (!left_out_.empty()) return Status::InvalidArgument("no engine left: " + left_out_[0]);
       return Status::InvalidArgument(
           "no engine left: none of --engines reports licences (use "
           "wikimedia, openverse or flickr with --license)");
@@ -341,6 +354,10 @@ class SearchRun {
     }
     t->request = std::move(*request);
     t->request.max_bytes = kMaxPageBytes;
+    // Result pages are asked for compressed, as browsers do (bot checks
+    // look for Accept-Encoding) and decoded by curl; the byte cap counts
+    // decoded bytes. Image downloads (pix-fetch) never decode.
+    t->request.decode_content = true;
     slots_[t->engine].ready.push_back(t);
   }
 
@@ -363,6 +380,7 @@ class SearchRun {
         slot.next_start = now + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(slot.config.interval_s));
         t->sink.body.clear();
+        if (capture_) t->sent = t->request;
         client_.Submit(std::move(t->request), &t->sink,
                        [this, t](HttpResponse&& r) { OnResponse(t, std::move(r)); });
       }
@@ -373,6 +391,11 @@ class SearchRun {
   void OnResponse(Task* t, HttpResponse&& response) {
     EngineSlot& slot = slots_[t->engine];
     --slot.in_flight;
+    if (capture_) {
+      Status saved = capture_->Save(slot.def->name, queries_[t->query].text, t->sent, response,
+                                    t->sink.body);
+      if (!saved.ok() && first_error_.ok()) first_error_ = saved.WithContext("--capture");
+    }
     if (!response.ok()) {
       EndTask(t, response.error_code, response.error_message);
       return;
@@ -569,6 +592,7 @@ class SearchRun {
     if (!filtered.empty()) s += "; filtered out: " + filtered;
     if (bad_urls_) s += fmt::format("; {} unusable URLs skipped", bad_urls_);
     if (late_finds_) s += fmt::format("; {} finds of URLs already written (--stream)", late_finds_);
+    if (capture_) s += fmt::format("; {} responses saved in {}", capture_->saved(), capture_->dir());
     const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     return s + fmt::format("; {:.1f} s", seconds);
   }
@@ -578,6 +602,8 @@ class SearchRun {
   HttpClient client_;
   Clock::time_point start_;
   std::vector<EngineSlot> slots_;
+  std::vector<std::string> left_out_;  // why engines were left out (EngineDef::unavailable)
+  std::unique_ptr<ResponseCapture> capture_;
   std::vector<QueryState> queries_;
   std::unordered_map<Task*, std::unique_ptr<Task>> tasks_;
   std::unordered_map<std::string, uint32_t> url_ids_;

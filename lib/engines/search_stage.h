@@ -57,6 +57,9 @@ struct SearchOptions {
   // and engine ({"engine", "query", "method", "url", "headers"}, secrets
   // masked) and make none.
   bool dry_run = false;
+  // Save every response with its request (keys masked) under this
+  // directory (capture.h); empty: none saved.
+  std::string capture_dir;
   // Queries in progress at once. Requests are paced per engine anyway; more
   // queries in flight let different engines work on different queries.
   size_t max_active_queries = 64;

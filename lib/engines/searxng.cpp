@@ -4,6 +4,13 @@
 // answer 403 when the JSON format is not enabled in their settings.yml
 // (search.formats) and 429 when their limiter objects. An empty page that
 // lists unresponsive upstream engines is a failure, not an empty result.
+//
+// The limiter (on by default in SearXNG's container setup and on every
+// public instance) answers 429 to /search unless Accept includes text/html,
+// Accept-Encoding offers gzip or deflate and Accept-Language is not empty,
+// and it limits JSON requests per address and hour: requests carry those
+// headers (the search stage asks curl to decode), and a 429 explains the
+// instance's pass_ip setting.
 #include <fmt/format.h>
 
 #include <charconv>
@@ -86,7 +93,14 @@ class SearxngSearch : public BasicSearch {
                                                                  : "2");
     const std::string language = config_.Param("language");
     if (!language.empty()) q.Add("language", language);
-    return JsonApiRequest(config_.base_url + "/search?" + q.str(), config_);
+    HttpRequest r;
+    r.url = config_.base_url + "/search?" + q.str();
+    // What the limiter's header checks want to see (botdetection/http_*).
+    r.headers.emplace_back("Accept", "application/json, text/html;q=0.9, */*;q=0.8");
+    r.headers.emplace_back("Accept-Language", AcceptLanguage(language));
+    r.decode_content = true;
+    SetUserAgent(&r, config_, DescriptiveUserAgent(config_.Param("contact")));
+    return r;
   }
 
   PageResult OnResponse(const HttpResponse& response, std::string_view body) override {
@@ -96,6 +110,15 @@ class SearxngSearch : public BasicSearch {
                                  "HTTP 403 (is format=json enabled in the instance's settings.yml, "
                                  "search.formats?): " +
                                      BodyExcerpt(body));
+    } else if (response.status == 429) {
+      page = PageResult::Failure(
+          "rate_limited",
+          "HTTP 429 from the instance's limiter (it limits JSON API requests per address and "
+          "hour, and refuses clients that look like bots): on your own instance, add this "
+          "machine's address to pass_ip under [botdetection.ip_lists] in limiter.toml, or "
+          "turn server.limiter off in settings.yml; public instances rarely allow the JSON "
+          "API: " +
+              BodyExcerpt(body));
     } else {
       page = response.status == 200 ? ParsePage(body) : FailureForStatus(response.status, body);
     }
@@ -117,9 +140,11 @@ const EngineDef kSearxngEngine = {
     .max_results = kMaxPages * 20,
     .reports_license = false,
     .params = {{"categories", "SearXNG categories to search; default images"},
-               {"language", "search language, e.g. en, de-DE; default the instance's"}},
+               {"language", "search language, e.g. en, de-DE; default the instance's"},
+               {"contact", "an e-mail or URL put in the User-Agent, for the instance's admin"}},
     .validate = nullptr,
     .advice = nullptr,
+    .unavailable = nullptr,
     .create = &CreateSearch<SearxngSearch>,
     .parsers = {{"searxng", &ParsePage}},
 };

@@ -4,7 +4,8 @@
 // or an object keyed by page id (formatversion=1) and are ordered by their
 // `index`. Errors arrive with HTTP 200 as {"error": {"code", "info"}}. The
 // access policy asks for a descriptive User-Agent with a contact address and
-// for serial requests. ENGINES.md section 4.
+// for serial requests, and is enforced with 403 and 429 answers whose bodies
+// are HTML pages. ENGINES.md section 4.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -134,12 +135,21 @@ class WikimediaSearch : public BasicSearch {
 
   PageResult OnResponse(const HttpResponse& response, std::string_view body) override {
     PageResult page;
+    // The User-Agent policy is enforced with 403 and 429 and HTML pages
+    // ("Please set a user-agent and respect our robot policy ..."): the
+    // message quotes the page's text, not its markup.
     if (response.status == 403) {
       page = PageResult::Failure(
           "blocked",
-          "HTTP 403 (Wikimedia blocks clients without a descriptive User-Agent; set "
-          "wikimedia.contact): " +
-              BodyExcerpt(body));
+          "HTTP 403: Wikimedia refused this client (its User-Agent policy wants a descriptive "
+          "agent with a contact address: set wikimedia.contact=you@example.org): " +
+              BodyText(body));
+    } else if (response.status == 429) {
+      page = PageResult::Failure(
+          "rate_limited",
+          "HTTP 429: Wikimedia's rate limit (agents without a contact address get the lowest "
+          "limits: set wikimedia.contact=you@example.org): " +
+              BodyText(body));
     } else if (response.status != 200) {
       page = FailureForStatus(response.status, body);
     } else {
@@ -158,8 +168,9 @@ class WikimediaSearch : public BasicSearch {
 
 std::string Advice(const EngineConfig& config) {
   if (!config.Param("contact").empty() || !config.user_agent.empty()) return "";
-  return "wikimedia: the Wikimedia User-Agent policy asks for a contact address; set one with "
-         "--engine-opt wikimedia.contact=you@example.org";
+  return "wikimedia: the Wikimedia User-Agent policy asks for a contact address and is "
+         "enforced (403 and 429 answers); set one with --engine-opt "
+         "wikimedia.contact=you@example.org";
 }
 
 }  // namespace
@@ -175,6 +186,7 @@ const EngineDef kWikimediaEngine = {
     .params = {{"contact", "an e-mail address or URL put in the User-Agent, as Wikimedia asks"}},
     .validate = nullptr,
     .advice = &Advice,
+    .unavailable = nullptr,
     .create = &CreateSearch<WikimediaSearch>,
     .parsers = {{"wikimedia", &ParsePage}},
 };

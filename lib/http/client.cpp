@@ -221,7 +221,7 @@ size_t HttpClient::Impl::OnHeader(char* data, size_t size, size_t n, void* user)
   // follows are not the final response.
   const long status = t->block_status;
   if (status >= 100 && status < 200) return len;
-  if (status >= 300 && status < 400) {
+  if (status >= 300 && status < 400 && t->request.follow_redirects) {
     for (const auto& [k, v] : t->block_headers) {
       if (k == "location") return len;
     }
@@ -247,7 +247,8 @@ void HttpClient::Impl::FinalHeaders(HttpTransfer* t) {
       return;
     }
   }
-  if (IsRetryableStatus(t->response.status) && t->attempt <= options.retry.max_retries) {
+  if (t->request.retry_status && IsRetryableStatus(t->response.status) &&
+      t->attempt <= options.retry.max_retries) {
     t->retry_status = true;  // Complete() schedules the retry
     return;
   }
@@ -326,7 +327,7 @@ void HttpClient::Impl::Configure(HttpTransfer* t) {
   // Protocols: http and https only, on the first request and on redirects.
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.follow_redirects ? 1L : 0L);
   // Credentials from the URL's userinfo go to its own host only, never to
   // the host a redirect points at (curl's default, stated here on purpose).
   curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
@@ -337,8 +338,15 @@ void HttpClient::Impl::Configure(HttpTransfer* t) {
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
   // Refuse early when the server announces too much; OnWrite enforces it anyway.
   curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(t->max_bytes));
-  // Bodies are stored as received: no Accept-Encoding, no content decoding.
-  curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+  // Bodies are stored as received: no Accept-Encoding, no content decoding,
+  // unless the request asks for it (result pages; "" offers every encoding
+  // this curl can decode).
+  if (r.decode_content) {
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 1L);
+  } else {
+    curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+  }
   // Larger reads mean fewer recv() and write() calls per image (most are
   // tens to hundreds of KB); 64 KiB per running transfer bounds memory.
   curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 64L << 10);

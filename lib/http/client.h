@@ -7,7 +7,8 @@
 // https only, also on redirects; at most `max_redirects` redirects; connect,
 // total and low-speed timeouts; a byte cap enforced while receiving (curl
 // 7.88's MAXFILESIZE does not stop a transfer in progress); no decompression
-// (no Accept-Encoding is sent and bodies are delivered as received); proxy
+// of image bodies (no Accept-Encoding is sent and bodies are delivered as
+// received, unless a request asks for decode_content); proxy
 // variables ignored unless `use_proxy_env`; and the address guard at connect
 // time (address_guard.h).
 //
@@ -97,6 +98,20 @@ struct HttpRequest {
   uint64_t range_start = 0;
   // Overrides HttpOptions::max_bytes when > 0.
   uint64_t max_bytes = 0;
+  // Follow redirects (http and https targets, HttpOptions::max_redirects).
+  // Off for requests that carry credentials in custom headers (model APIs):
+  // curl drops only Authorization and Cookie on a cross-host redirect. A
+  // redirect not followed is the final response (3xx with its Location).
+  bool follow_redirects = true;
+  // Retry 408, 429 and 5xx answers here (see RetryPolicy). Off hands every
+  // status to the caller, who decides (the model client reads the error
+  // body first); failed connections are retried either way.
+  bool retry_status = true;
+  // Send Accept-Encoding (whatever this curl decodes: gzip, deflate, ...)
+  // and deliver the body decoded, as browsers do. For result pages only:
+  // image bodies are stored exactly as received. The byte cap counts
+  // decoded bytes, so a compression bomb stops at max_bytes.
+  bool decode_content = false;
 };
 
 struct HttpResponse {

@@ -108,6 +108,26 @@ Result<VlmAnswer> ParseVlmAnswer(std::string_view answer, const std::vector<std:
   return out;
 }
 
+namespace {
+
+// What to fix when an answer says every later request would fail the same
+// way; "" for errors that concern one image or may pass.
+std::string EndpointFix(const std::string& code, const LlmEndpoint& endpoint) {
+  if (code == "llm_unauthorized") {
+    return "check the API key (--llm-key-env, default " + endpoint.EffectiveApiKeyEnv() +
+           ", which is sent only to the provider's own API)";
+  }
+  if (code == "llm_not_found") return "check --llm-base-url and --llm-model";
+  if (code == "llm_unsupported_input") {
+    return "the server cannot read images: choose a vision model (a llama.cpp server needs "
+           "--mmproj)";
+  }
+  if (code == "llm_quota_exceeded") return "the account's quota or spend limit is used up";
+  return "";
+}
+
+}  // namespace
+
 LabelVerdict VlmBackend::Judge(ChatClient& client, const LabelItem& item,
                                const std::vector<std::string>& labels) {
   LabelVerdict verdict;
@@ -141,9 +161,10 @@ LabelVerdict VlmBackend::Judge(ChatClient& client, const LabelItem& item,
   ChatRequest request;
   request.system = std::string(kSystemPrompt);
   ChatMessage message;
+  // The image before the text, as Anthropic recommends for vision prompts.
+  message.content.push_back(ContentPart::Image("image/jpeg", std::move(jpeg).value()));
   message.content.push_back(ContentPart::Text(
       fmt::format("Candidate labels: {}.\nWhich one does this picture show?", fmt::join(candidates, ", "))));
-  message.content.push_back(ContentPart::Image("image/jpeg", std::move(jpeg).value()));
   request.messages.push_back(std::move(message));
 
   if (options_.max_requests > 0) {
@@ -167,13 +188,10 @@ LabelVerdict VlmBackend::Judge(ChatClient& client, const LabelItem& item,
       refused_.fetch_add(1);
       return failed("llm_refused");
     }
-    if (result.error_code == "llm_unauthorized" || result.error_code == "llm_not_found") {
+    const std::string fix = EndpointFix(result.error_code, client.endpoint());
+    if (!fix.empty()) {
       std::lock_guard<std::mutex> lock(mutex_);
       if (fatal_.ok()) {
-        const std::string fix = result.error_code == "llm_unauthorized"
-                                    ? "check the API key (--llm-key-env, default " +
-                                          client.endpoint().EffectiveApiKeyEnv() + ")"
-                                    : "check --llm-base-url and --llm-model";
         fatal_ = Status::InvalidArgument(fmt::format("--backend vlm: {} refused the request ({}: {}); {}",
                                                      client.endpoint().Url(), result.error_code,
                                                      result.error_message, fix));
@@ -202,7 +220,7 @@ Status VlmBackend::Run(const std::vector<LabelItem>& items, const std::vector<st
   std::atomic<size_t> next{0};
   const int threads = std::max(1, std::min<int>(options_.concurrency, static_cast<int>(items.size())));
   auto work = [&] {
-    ChatClient client(options_.llm, options_.http);
+    ChatClient client(options_.llm, options_.http, quirks_);
     for (;;) {
       const size_t i = next.fetch_add(1);
       if (i >= items.size()) return;
@@ -232,6 +250,7 @@ std::string VlmBackend::Summary() const {
                               cached_.load(), refused_.load(), failed);
   if (!parts.empty()) s += fmt::format(" ({})", fmt::join(parts, ", "));
   if (skipped_) s += fmt::format(", {} skipped (--max-requests)", skipped_.load());
+  if (const std::string learned = quirks_->Describe(); !learned.empty()) s += "; learned: " + learned;
   return s;
 }
 

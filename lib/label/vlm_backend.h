@@ -20,9 +20,11 @@
 // Requests run on `concurrency` threads, each with its own ChatClient, so at
 // most that many are in flight. `max_requests` caps requests sent over the
 // network (cache hits are free); images past the cap get
-// skipped_max_requests. The first answer that says the endpoint refuses us
-// (HTTP 401/403, or 404: wrong URL or model) stops the run with an error
-// naming the option to fix, before any record is written.
+// skipped_max_requests. The first answer that says every request would fail
+// alike (HTTP 401/403; 404: wrong URL or model; a server that cannot read
+// images, such as llama.cpp without --mmproj; a used-up quota) stops the
+// run with an error naming what to fix, before any record is written. The
+// image goes before the text in the prompt, as Anthropic recommends.
 //
 // Thread-safety: Run() is called from one thread. Failure modes: per-image
 // error codes (lib/llm's llm_* codes, llm_refused, image_*, decode_error,
@@ -31,6 +33,7 @@
 
 #include <atomic>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -83,6 +86,9 @@ class VlmBackend : public ImageLabelBackend {
   mutable std::mutex mutex_;
   Status fatal_;
   std::map<std::string, uint64_t> failures_;
+  // What the threads' clients learned about the server (a refused token
+  // field or temperature), shared so that one refusal teaches them all.
+  std::shared_ptr<ChatServerQuirks> quirks_ = std::make_shared<ChatServerQuirks>();
 };
 
 }  // namespace pix

@@ -46,7 +46,25 @@ Result<JudgeAnswer> ParseJudgeAnswer(std::string_view answer) {
   return out;
 }
 
-QualityJudge::QualityJudge(JudgeOptions options) : options_(std::move(options)) {}
+ChatRequest BuildJudgeRequest(std::string jpeg) {
+  ChatRequest request;
+  request.system = std::string(kSystemPrompt);
+  ChatMessage message;
+  message.content.push_back(ContentPart::Image("image/jpeg", std::move(jpeg)));
+  message.content.push_back(ContentPart::Text("Judge this picture."));
+  request.messages.push_back(std::move(message));
+  return request;
+}
+
+bool IsPermanentJudgeFailure(std::string_view code) {
+  return code == "llm_unauthorized" || code == "llm_not_found" ||
+         code == "llm_unsupported_input" || code == "llm_quota_exceeded" ||
+         code == "llm_redirected" || code == "llm_blocked_address" || code == "llm_dns_failed";
+}
+
+QualityJudge::QualityJudge(JudgeOptions options) : options_(std::move(options)) {
+  options_.concurrency = std::max(1, options_.concurrency);
+}
 QualityJudge::~QualityJudge() = default;
 
 std::unique_ptr<ChatClient> QualityJudge::Borrow() {
@@ -58,7 +76,37 @@ std::unique_ptr<ChatClient> QualityJudge::Borrow() {
       return client;
     }
   }
-  return std::make_unique<ChatClient>(options_.llm, options_.http);
+  return std::make_unique<ChatClient>(options_.llm, options_.http, quirks_);
+}
+
+bool QualityJudge::Asking(std::string* code, std::string* message) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  slot_free_.wait(lock, [&] { return stopped_ || in_flight_ < options_.concurrency; });
+  if (stopped_) {
+    *code = last_failure_code_;
+    *message = fmt::format("not asked: the judge stopped after {} identical failures: {}",
+                           same_failures_, last_failure_message_);
+    return false;
+  }
+  ++in_flight_;
+  return true;
+}
+
+void QualityJudge::Note(const ChatResult& result) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  --in_flight_;
+  if (result.ok() || !IsPermanentJudgeFailure(result.error_code)) {
+    same_failures_ = 0;
+    last_failure_code_.clear();
+  } else if (result.error_code == last_failure_code_) {
+    ++same_failures_;
+  } else {
+    last_failure_code_ = result.error_code;
+    last_failure_message_ = result.error_message;
+    same_failures_ = 1;
+  }
+  if (options_.stop_after > 0 && same_failures_ >= options_.stop_after) stopped_ = true;
+  slot_free_.notify_all();
 }
 
 void QualityJudge::Return(std::unique_ptr<ChatClient> client) {
@@ -76,19 +124,18 @@ JudgeVerdict QualityJudge::Judge(const PixelView& picture, int orientation) {
     verdict.error_message = jpeg.status().message();
     return verdict;
   }
-  ChatRequest request;
-  request.system = std::string(kSystemPrompt);
-  ChatMessage message;
-  message.content.push_back(ContentPart::Text("Judge this picture."));
-  message.content.push_back(ContentPart::Image("image/jpeg", std::move(jpeg).value()));
-  request.messages.push_back(std::move(message));
-
+  const ChatRequest request = BuildJudgeRequest(std::move(jpeg).value());
+  if (!Asking(&verdict.error_code, &verdict.error_message)) {
+    skipped_.fetch_add(1, std::memory_order_relaxed);
+    return verdict;
+  }
   auto client = Borrow();
   const ChatResult result = client->Complete(request, [](const ChatResult& answer) {
     auto parsed = ParseJudgeAnswer(answer.text);
     return parsed.ok() ? Status::Ok() : parsed.status();
   });
   Return(std::move(client));
+  Note(result);
   asked_.fetch_add(1, std::memory_order_relaxed);
   if (result.cached) cached_.fetch_add(1, std::memory_order_relaxed);
   if (!result.ok()) {
@@ -118,6 +165,13 @@ std::string QualityJudge::Summary() const {
   }
   std::string out = fmt::format("judge: {} asked, {} cached, {} failed", asked_.load(), cached_.load(), failed);
   if (!parts.empty()) out += " (" + fmt::format("{}", fmt::join(parts, ", ")) + ")";
+  if (skipped_.load() > 0) {
+    std::lock_guard<std::mutex> stop_lock(mutex_);
+    out += fmt::format(", {} not asked after repeated {}", skipped_.load(), last_failure_code_);
+  }
+  if (const std::string learned = quirks_->Describe(); !learned.empty()) {
+    out += "; learned: " + learned;
+  }
   return out;
 }
 

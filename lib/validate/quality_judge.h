@@ -2,10 +2,19 @@
 // downscaled JPEG of the picture (upright, longer side at most 512 px) and
 // asks for a quality judgement in 0..1 with a short reason, over an
 // OpenAI-compatible chat-completions endpoint (or Anthropic's messages API),
-// through lib/llm's ChatClient: the project's network rules, retries with
-// backoff honouring Retry-After on 429 and 5xx, and the answer cache. The
-// cache key covers the request body, which holds the JPEG, so answers are
-// cached by image content (and prompt and model): a re-run asks nothing.
+// through lib/llm's ChatClient: the project's network rules, retries of
+// transient failures, and the answer cache. The cache key covers the
+// request body, which holds the JPEG, so answers are cached by image content
+// (and prompt and model): a re-run asks nothing. The image comes before the
+// text in the message, as Anthropic recommends for vision prompts.
+//
+// Requests in flight are capped for the whole process (`concurrency`,
+// default 2), whatever the number of validator threads: small accounts
+// meet 429s and a local Ollama times out when every CPU asks at once. After
+// `stop_after` identical permanent failures in a row (a wrong key, an
+// unknown model, a server that cannot read images, a used-up quota, a
+// redirect) the judge asks nothing more: the remaining pictures get that
+// failure without a request, saying so.
 //
 // Answers are parsed leniently (JSON inside prose or a code fence, repaired
 // quotes and commas: ExtractJson); "score" must be a number in 0..1, or in
@@ -13,12 +22,14 @@
 // cached.
 //
 // Thread-safety: Judge() may be called from several threads at once; each
-// call borrows one of a pool of ChatClients (one per concurrent caller), so
-// requests run in parallel. Failure modes: a failed judgement is a verdict
+// call waits for one of `concurrency` slots and borrows one of a pool of
+// ChatClients, which share what they learn about the server
+// (ChatServerQuirks). Failure modes: a failed judgement is a verdict
 // with an error code (lib/llm's codes), never a Status.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,6 +52,11 @@ struct JudgeOptions {
   double weight = 0.5;
   int image_long_side = 512;  // of the JPEG sent
   int jpeg_quality = 85;
+  // Requests in flight at once, across all threads.
+  int concurrency = 2;
+  // Identical permanent failures in a row after which the judge stops
+  // asking; 0 never stops.
+  int stop_after = 3;
 };
 
 struct JudgeVerdict {
@@ -59,6 +75,13 @@ struct JudgeAnswer {
 };
 Result<JudgeAnswer> ParseJudgeAnswer(std::string_view answer);
 
+// The request for one JPEG: the instructions as the system prompt, then one
+// user message with the image first and the text after it.
+ChatRequest BuildJudgeRequest(std::string jpeg);
+
+// Whether a judge failure will repeat for every picture (no point asking on).
+bool IsPermanentJudgeFailure(std::string_view error_code);
+
 class QualityJudge {
  public:
   explicit QualityJudge(JudgeOptions options);
@@ -74,10 +97,23 @@ class QualityJudge {
  private:
   std::unique_ptr<ChatClient> Borrow();
   void Return(std::unique_ptr<ChatClient> client);
+  // Counts a failure toward the early stop; false when the judge stopped
+  // (then *code and *message say why).
+  bool Asking(std::string* code, std::string* message);
+  void Note(const ChatResult& result);
 
   JudgeOptions options_;
-  std::mutex mutex_;
+  std::shared_ptr<ChatServerQuirks> quirks_ = std::make_shared<ChatServerQuirks>();
+  mutable std::mutex mutex_;
+  std::condition_variable slot_free_;
+  int in_flight_ = 0;
   std::vector<std::unique_ptr<ChatClient>> idle_;
+  // The early stop (guarded by mutex_).
+  std::string last_failure_code_;
+  std::string last_failure_message_;
+  int same_failures_ = 0;
+  bool stopped_ = false;
+  std::atomic<uint64_t> skipped_{0};
   std::atomic<uint64_t> asked_{0}, cached_{0};
   mutable std::mutex failures_mutex_;
   std::map<std::string, uint64_t> failures_;

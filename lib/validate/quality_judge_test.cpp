@@ -32,6 +32,20 @@ TEST_CASE("judge answers are read leniently but the score must make sense") {
   CHECK_FALSE(ParseJudgeAnswer("I cannot judge images.").ok());
 }
 
+TEST_CASE("the judge sends the image before the text") {
+  const ChatRequest r = BuildJudgeRequest("\xff\xd8jpeg");
+  REQUIRE(r.messages.size() == 1);
+  REQUIRE(r.messages[0].content.size() == 2);
+  CHECK(r.messages[0].content[0].kind == ContentPart::Kind::kImage);
+  CHECK(r.messages[0].content[1].kind == ContentPart::Kind::kText);
+  LlmEndpoint anthropic;
+  anthropic.protocol = LlmProtocol::kAnthropic;
+  const std::string body = BuildChatBody(anthropic, r);
+  CHECK(body.find(R"("type":"image")") < body.find(R"("type":"text")"));
+  CHECK(IsPermanentJudgeFailure("llm_unsupported_input"));
+  CHECK_FALSE(IsPermanentJudgeFailure("llm_rate_limited"));
+}
+
 TEST_CASE("ApplyOrientation turns the stored picture upright") {
   // 3x2 RGB... as gray: values 0..5 row-major.
   const uint8_t px[6] = {0, 1, 2, 3, 4, 5};

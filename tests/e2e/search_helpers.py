@@ -32,6 +32,8 @@ class SearchTestCase(harness.TempDirTestCase):
         """Runs pix-search with every engine at <fixture>/<mode>/<engine>.
         `records`: a label, a list of records, or the raw text of stdin."""
         full = ["--allow-private", "--retries", "0", *self.base_urls(mode)]
+        if "PIX_ENGINE_GOOGLE_API_KEY" not in (env or {}):
+            full += ["--engine-opt", "google.mode=html"]  # opt-in since issue 15
         if not paced:
             full += [a for e in ENGINES for a in ("--engine-opt", f"{e}.interval=0")]
         clean = {k: "" for k in os.environ if k.startswith("PIX_ENGINE_")}

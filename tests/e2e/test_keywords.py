@@ -298,7 +298,8 @@ class KeywordsLlm(FixtureServerTestCase):
         self.assertIn("system", body)
 
     def test_openai_key_is_sent_as_bearer(self):
-        r = self.llm("good", env={"OPENAI_API_KEY": "sk-test"})
+        # The variable is named, so the user means it for this server.
+        r = self.llm("good", "--llm-key-env", "OPENAI_API_KEY", env={"OPENAI_API_KEY": "sk-test"})
         self.assertEqual(r.returncode, 0, r.stderr)
         sent = [q for q in self.server.stats()["requests"] if q["path"].startswith("/llm/open")]
         self.assertEqual(sent[0]["headers"].get("Authorization"), "Bearer sk-test")
@@ -308,7 +309,8 @@ class KeywordsLlm(FixtureServerTestCase):
                                 ("malformed", self.GOOD), ("truncated", self.GOOD[:2])]:
             for protocol, env in [("openai", {}), ("anthropic", {"ANTHROPIC_API_KEY": "k"})]:
                 with self.subTest(model=model, protocol=protocol):
-                    r = self.llm(model, protocol=protocol, env=env)
+                    r = self.llm(model, "--llm-key-env", "ANTHROPIC_API_KEY", protocol=protocol,
+                                 env=env) if env else self.llm(model, protocol=protocol)
                     self.assertEqual(r.returncode, 0, r.stderr)
                     self.assertEqual(queries(r, "llm"), expected)
 
@@ -339,8 +341,8 @@ class KeywordsLlm(FixtureServerTestCase):
                 ("ratelimit", "llm_rate_limited", "openai"),
                 ("servererror", "llm_server_error", "anthropic")]:
             with self.subTest(model=model, protocol=protocol):
-                env = {"ANTHROPIC_API_KEY": "k"} if model != "good" else {}
-                r = self.llm(model, "--retries", "0", protocol=protocol, env=env)
+                key = ["--llm-key-env", "MY_KEY"] if model != "good" else []
+                r = self.llm(model, "--retries", "0", *key, protocol=protocol, env={"MY_KEY": "k"})
                 self.assertEqual(r.returncode, 1, r.stderr)
                 self.assertEqual(errors(r), [code])
                 self.assertIn(code, r.stderr)

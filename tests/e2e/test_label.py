@@ -193,7 +193,8 @@ class VlmTest(FixtureServerTestCase):
         self.assertGreater(tall["label_confidence"], 0.9)
         self.assertFalse(car["needs_review"])
         self.assertIn("vlm: 3 asked", r.stderr)
-        self.assertEqual(self.asked()["sizes"][0], [400, 300])
+        # Requests run in parallel: any order, but the image is sent at its size.
+        self.assertIn([400, 300], self.asked()["sizes"])
         # The evidence for "jaguar" is strong: the move needs a small margin.
         self.assertEqual(self.label("good", extra=["--relabel"]).records[0]["label"], "jaguar")
         moved = self.label("good", extra=["--relabel", "--relabel-margin", "0.05"]).records[0]
@@ -201,12 +202,16 @@ class VlmTest(FixtureServerTestCase):
         self.assertEqual(moved["label_evidence"]["moved_from"], "jaguar")
 
     def test_anthropic_and_cache(self):
+        # The default ANTHROPIC_API_KEY goes only to api.anthropic.com: a key
+        # for this loopback server is named explicitly.
         env = {"ANTHROPIC_API_KEY": "test-key"}
-        first = self.label("good", protocol="anthropic", env=env)
+        first = self.label("good", protocol="anthropic", env=env,
+                           extra=["--llm-key-env", "ANTHROPIC_API_KEY"])
         self.assertEqual(first.returncode, 0, first.stderr)
         self.assertEqual(first.records[1]["label_evidence"]["vlm"]["label"], "jaguar")
         n = self.asked()["count"]
-        second = self.label("good", protocol="anthropic", env=env)
+        second = self.label("good", protocol="anthropic", env=env,
+                            extra=["--llm-key-env", "ANTHROPIC_API_KEY"])
         self.assertEqual(self.asked()["count"], n)  # all cached
         self.assertIn("3 cached", second.stderr)
         self.assertEqual([r["label_confidence"] for r in first.records],
@@ -236,6 +241,34 @@ class VlmTest(FixtureServerTestCase):
         self.assertEqual(r.stdout, "")
         self.assertIn("llm_unauthorized", r.stderr)
         self.assertIn("--llm-key-env", r.stderr)
+
+    def test_server_without_image_support_stops_at_once(self):
+        # A llama.cpp server started without --mmproj answers 500 "image
+        # input is not supported": not retried, and no further image is sent.
+        r = self.label("noimage", extra=["--no-llm-cache", "-c", "1"], retries=3)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(r.stdout, "")
+        self.assertIn("llm_unsupported_input", r.stderr)
+        self.assertIn("--mmproj", r.stderr)
+        self.assertEqual(self.asked()["count"], 1)  # no retry, no second image
+
+    def test_reasoning_model_is_learned_and_reported(self):
+        # An OpenAI reasoning model refuses max_tokens: the label still comes
+        # back, and the summary says what the run learned about the server.
+        r = self.label("reasoning", extra=["--no-llm-cache", "-c", "1"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.records[1]["label_evidence"]["vlm"]["label"], "jaguar")
+        self.assertIn("learned: the server takes max_completion_tokens (not max_tokens)", r.stderr)
+        self.assertEqual(self.asked()["count"], 4)  # one refusal, then three answers
+
+    def test_image_goes_before_the_text(self):
+        for protocol in ("openai", "anthropic"):
+            r = self.label("good", protocol=protocol, env={"KEY": "k"},
+                           extra=["--no-llm-cache", "--llm-key-env", "KEY"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+        firsts = self.asked()["image_first"]
+        self.assertEqual(len(firsts), 6)
+        self.assertTrue(all(firsts), firsts)
 
     def test_rate_limits_max_requests_and_concurrency(self):
         r = self.label("ratelimit-once", extra=["--no-llm-cache"])

@@ -22,17 +22,25 @@ In /eng mode the query text steers the server. Words of the form
 so several queries can share images. Scenarios:
 
     ddg-403 ddg-418 ddg-429 ddg-202 ddg-novqd ddg-captcha ddg-html
-    ddg-malformed ddg-page2-403
+    ddg-malformed ddg-page2-403 ddg-page2-captcha
     bing-shell bing-shell-page2 bing-malformed bing-429
     google-sorry google-sorry-short google-jswall google-consent google-quota
+    google-blocked (a page without result links, as Google serves clients it
+    blocks by TLS fingerprint)
     wikimedia-maxlag wikimedia-429 wikimedia-fv1
-    openverse-429 flickr-fail searxng-403 searxng-upstream
+    openverse-429 openverse-expired flickr-fail searxng-403 searxng-429
+    searxng-upstream
     slow (any engine: the answer comes after 10 s)
 
-The fake services check what the real ones check: DuckDuckGo's vqd token
-and Referer, Wikimedia's User-Agent policy, Openverse's anonymous page size
-and page depth, the Custom Search API's 100-result ceiling and its key,
-Flickr's key. Engine `E` lists image ids offset(E) .. offset(E)+total-1 of
+The fake services check what the real ones check, as of late 2026:
+DuckDuckGo's vqd token and Referer, and on i.js the `ct` country, `a=h_`,
+no empty `f`, the `ah` and `l` cookies and a current browser agent (403
+otherwise); Wikimedia's User-Agent policy (403 with an HTML page);
+Openverse's anonymous page size and page depth; the Custom Search API's
+100-result ceiling and its key; Flickr's key; SearXNG's limiter (429
+unless Accept has text/html, Accept-Encoding gzip or deflate and
+Accept-Language is set, and for bot agents; JSON answers gzip-compressed
+when asked). Engine `E` lists image ids offset(E) .. offset(E)+total-1 of
 the pool, so engines overlap in part, as real ones do.
 
     /img/<pool>/<id>.png         a PNG of the size the results reported, or,
@@ -45,6 +53,7 @@ the pool, so engines overlap in part, as real ones do.
     /img/raw/<token>.png?w=&h=   a PNG for a rewritten capture URL
     /page/<anything>             a small HTML "source page"
 """
+import gzip
 import hashlib
 import html
 import json
@@ -248,6 +257,19 @@ def ddg_results(h, q, raw_q, p):
     if p.get("vqd") != vqd_for(raw_q):
         h.send_body(403, b"", "text/html")  # a wrong or missing token
         return
+    # The February 2026 bot protection: country, a=h_, no empty filter list,
+    # the region cookies and a browser that is not years old.
+    cookies = h.headers.get("Cookie") or ""
+    firefox = re.search(r"Firefox/(\d+)", h.headers.get("User-Agent") or "")
+    if (not p.get("ct") or p.get("a") != "h_" or p.get("f", "x").strip(",") == "" or
+            "ah=" not in cookies or "l=" not in cookies or (firefox and int(firefox.group(1)) < 140)):
+        h.send_body(403, b"", "text/html")
+        return
+    if s > 0 and "ddg-page2-captcha" in q.scenarios:
+        send_html(h, '<html><body><form id="challenge-form" action="/anomaly.js?sv=html&amp;cc=sre">'
+                     '<div class="anomaly-modal__title">Unfortunately, bots use DuckDuckGo too.'
+                     '</div></form></body></html>')
+        return
     if s > 0 and not h.headers.get("Referer"):
         h.send_body(403, b"", "text/html")
         return
@@ -373,6 +395,14 @@ def google_html(h, url, q, p):
     if "google-consent" in q.scenarios:
         redirect(h, f"{base(h)}/eng/google/consent/ml?continue={urllib.parse.quote(url.path)}")
         return
+    if "google-blocked" in q.scenarios:
+        # What a client with a non-browser TLS fingerprint gets: a page,
+        # HTTP 200, and not one result link.
+        send_html(h, '<?xml version="1.0" encoding="UTF-8"?>\n<html><head><title>Google Search'
+                     '</title></head><body><div><a href="/">Google</a></div><div>'
+                     '<a href="/wml/search?q=x&amp;tbm=isch">Images</a></div>'
+                     '<form action="/wml/search"><input name="q"/></form></body></html>')
+        return
     start = int(p.get("start") or 0)
     anchors = []
     for image_id in q.ids("google", start, 20):
@@ -456,17 +486,33 @@ COMMONS_LICENSES = [("cc-by-sa-4.0", "CC BY-SA 4.0", "https://creativecommons.or
                     ("cc0", "CC0", "http://creativecommons.org/publicdomain/zero/1.0/deed.en")]
 
 
+def wikimedia_error(status, reason, text):
+    """The HTML page Wikimedia's edge answers policy violations with."""
+    return ('<!DOCTYPE html>\n<html lang="en">\n<meta charset="utf-8">\n<title>Wikimedia Error</title>\n'
+            '<style>* { margin: 0; padding: 0; } body { background: #fff; font: 15px/1.6 sans-serif; '
+            'color: #333; }</style>\n<div class="content" role="main">\n'
+            '<a href="https://www.wikimedia.org"><img src="https://www.wikimedia.org/static/images/'
+            'wmf-logo.png" alt="Wikimedia" width="135" height="101"></a>\n<h1>Error</h1>\n'
+            f'<p>{html.escape(text)}</p>\n</div>\n<div class="footer"><p>If you report this error '
+            'to the Wikimedia System Administrators, please include the details below.</p>'
+            f'<p class="text-muted"><code>Request served via cp3066 cp3066, Varnish XID 1234<br>'
+            f'Error: {status}, {reason} at Tue, 01 Dec 2026 10:00:00 GMT</code></p></div>\n</html>\n')
+
+
 def eng_wikimedia(h, url, rest):
     agent = h.headers.get("User-Agent") or ""
     if not re.match(r"^[^\s/]+/\S+ \(.+\)", agent) or agent.startswith("Mozilla"):
-        h.send_body(403, "Please set a user-agent and respect our robot policy https://w.wiki/4wJS. "
-                         "See also https://phabricator.wikimedia.org/T400119.\n", "text/plain")
+        send_html(h, wikimedia_error(403, "Forbidden", "Please set a user-agent and respect our "
+                                     "robot policy https://w.wiki/4wJS. See also "
+                                     "https://phabricator.wikimedia.org/T400119."), 403)
         return
     p = params(url)
     search = p.get("gsrsearch", "")
     q = Query(re.sub(r"^filetype:\S+\s*", "", search))
     if "wikimedia-429" in q.scenarios:
-        h.send_body(429, "Too many requests\n", "text/plain", [("Retry-After", "1")])
+        send_html(h, wikimedia_error(429, "Too many requests", "You are making too many requests. "
+                                     "Please respect our robot policy https://w.wiki/4wJS."),
+                  429, [("Retry-After", "1")])
         return
     if "wikimedia-maxlag" in q.scenarios:
         send_json(h, {"error": {"code": "maxlag", "info": "Waiting for 10.64.48.35: 6.3 seconds lagged.",
@@ -528,6 +574,10 @@ def eng_openverse(h, url, rest):
     page, size = int(p.get("page") or 1), int(p.get("page_size") or 20)
     if "openverse-429" in q.scenarios:
         send_json(h, {"detail": "Request was throttled. Expected available in 3512 seconds."}, 429)
+        return
+    if (h.headers.get("Authorization") or "").endswith("expired-token"):
+        # A token older than 12 hours.
+        send_json(h, {"detail": "Authentication credentials were not provided."}, 401)
         return
     if size > 20 and not h.headers.get("Authorization"):
         send_json(h, {"detail": "Authentication credentials were not provided."}, 401)
@@ -611,9 +661,37 @@ def eng_flickr(h, url, rest):
 
 # ---------------------------------------------------------------- SearXNG
 
+SEARXNG_BOT_AGENTS = re.compile(
+    r"(unknown|[Cc][Uu][Rr][Ll]|[wW]get|Scrapy|splash|JavaFX|FeedFetcher|python-requests|"
+    r"Go-http-client|Java|Jakarta|okhttp|HttpClient|Jersey|Python|libwww-perl|Ruby|"
+    r"SynHttpClient|UniversalFeedParser|Googlebot|GoogleImageProxy|bingbot|Baiduspider|"
+    r"HeadlessChrome|.*PetalBot.*)")
+
+
+def searxng_limiter(h, q):
+    """The reason SearXNG's limiter (botdetection) refuses this request, or None."""
+    accept = h.headers.get("Accept") or ""
+    encodings = [e.strip().split(";")[0] for e in (h.headers.get("Accept-Encoding") or "").split(",")]
+    if SEARXNG_BOT_AGENTS.match(h.headers.get("User-Agent") or "unknown"):
+        return "bot detected, HTTP header User-Agent"
+    if "text/html" not in accept and "*/*" not in accept:
+        return "suspicious, HTTP header Accept"
+    if "gzip" not in encodings and "deflate" not in encodings:
+        return "suspicious, HTTP header Accept-Encoding"
+    if not (h.headers.get("Accept-Language") or "").strip():
+        return "missing HTTP header Accept-Language"
+    if "searxng-429" in q.scenarios:
+        return "too many API requests from this address"
+    return None
+
+
 def eng_searxng(h, url, rest):
     p = params(url)
     q = Query(p.get("q", ""))
+    refused = searxng_limiter(h, q)
+    if refused:
+        h.send_body(429, "Too Many Requests", "text/plain")  # the limiter says no more
+        return
     if "searxng-403" in q.scenarios or p.get("format") != "json":
         send_html(h, "<html><body><h1>403 Forbidden</h1></body></html>", 403)
         return
@@ -634,9 +712,11 @@ def eng_searxng(h, url, rest):
             results.insert(3, {"url": f"{base(h)}/page/text", "title": "A text result",
                                "content": "not an image", "engine": "wikipedia",
                                "template": "default.html", "category": "general"})
-    send_json(h, {"query": q.text, "number_of_results": 0, "results": results, "answers": [],
-                  "corrections": [], "infoboxes": [], "suggestions": [],
-                  "unresponsive_engines": unresponsive})
+    doc = json.dumps({"query": q.text, "number_of_results": 0, "results": results, "answers": [],
+                      "corrections": [], "infoboxes": [], "suggestions": [],
+                      "unresponsive_engines": unresponsive}, ensure_ascii=False).encode()
+    h.send_body(200, gzip.compress(doc), "application/json; charset=utf-8",
+                [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")])
 
 
 ENGINE_HANDLERS = {"duckduckgo": eng_duckduckgo, "bing": eng_bing, "google": eng_google,

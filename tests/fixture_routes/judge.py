@@ -18,11 +18,16 @@ The request must carry one image as a data:image/jpeg;base64 URL (otherwise
     ratelimit-once  429 with Retry-After: 1 on the first request for each image, then good
     servererror     500, always
     hang            answers nothing for 30 s (or until the client goes away)
+    noimage         a llama.cpp server started without --mmproj: 500 "image
+                    input is not supported", always
+    slow            good, after 0.4 s (to count requests in flight)
+    unauthorized    401, always
 """
 import base64
 import hashlib
 import json
 import struct
+import time
 
 from fixture_routes.llm import _Protocol, _hang  # the same wire format and stalling
 
@@ -72,6 +77,14 @@ def _verdict(size, behaviour):
     }.get(behaviour)
 
 
+def send_no_image_support(h):
+    """What a llama.cpp server started without --mmproj answers to an image."""
+    h.send_body(500, json.dumps({"error": {
+        "code": 500, "type": "server_error",
+        "message": "image input is not supported - hint: if this is unexpected, you may "
+                   "need to provide the mmproj"}}), "application/json")
+
+
 def completions(h, url):
     if url.path == "/judge/_requests":
         with h.state.lock:
@@ -100,6 +113,15 @@ def completions(h, url):
     if model == "hang":
         _hang(h)
         return
+    if model == "noimage":
+        send_no_image_support(h)
+        return
+    if model == "unauthorized":
+        OPENAI.error(h, 401, "invalid_request_error", "Incorrect API key provided")
+        return
+    if model == "slow":
+        time.sleep(0.4)
+        model = "good"
     key = "judge-429:" + hashlib.sha256(image).hexdigest()
     if model == "ratelimit" or (model == "ratelimit-once" and h.state.bump(key) == 1):
         OPENAI.error(h, 429, "rate_limit_error", "Rate limit reached", [("Retry-After", "1")])

@@ -4,6 +4,11 @@ Anthropic's messages API.
 
     POST /llm/openai/<anything>/chat/completions
     POST /llm/anthropic/<anything>/messages
+    POST /llm/redirect/<protocol>/<anything>
+                             307 to the same path under /llm/<protocol>/ on the
+                             other loopback address (127.0.0.2): a model endpoint
+                             that moved; a client that follows carries the key
+                             to another host
     GET  /llm/_bodies        JSON list of the request bodies received since /_reset
 
 Both check the request the way the real services do (JSON body, model,
@@ -25,6 +30,22 @@ behaviour is chosen by the model name, so one server serves every test:
     ratelimit-once  429 with Retry-After: 1 on the first request per label, then good
     servererror     500, always
     hang            answers nothing for 30 s (or until the client goes away)
+
+Behaviours of the live services as of late 2026:
+
+    reasoning       an OpenAI reasoning model (o-series, GPT-5): 400
+                    unsupported_parameter for max_tokens ("use
+                    max_completion_tokens"), 400 unsupported_value for any
+                    temperature but 1; then good
+    no-temperature  Anthropic's newest models: 400 "temperature is deprecated
+                    for this model" when a temperature is sent; then good
+    overloaded-once 529 overloaded_error (Anthropic's shape) on the first
+                    request per label, then good
+    conflict-once   409 on the first request per label, then good
+    quota           429 insufficient_quota (a used-up account), always
+    wait-an-hour    429 with Retry-After: 3600, always
+    echo-key        401 whose message quotes the key it was sent, as some
+                    providers and proxies do
 
 Answers for a label L under "good": "L in the wild", "Baby L", "L portrait",
 "L  PORTRAIT" (a duplicate once case and spaces are folded) and "L" itself.
@@ -107,7 +128,13 @@ class _Protocol:
         if self.name == "anthropic":
             body = {"type": "error", "error": {"type": kind, "message": message}}
         else:
-            body = {"error": {"message": message, "type": kind, "code": None}}
+            code = {"insufficient_quota": "insufficient_quota"}.get(kind)
+            param = None
+            if message.startswith("Unsupported parameter: 'max_tokens'"):
+                param, code = "max_tokens", "unsupported_parameter"
+            elif message.startswith("Unsupported value: 'temperature'"):
+                param, code = "temperature", "unsupported_value"
+            body = {"error": {"message": message, "type": kind, "param": param, "code": code}}
         h.send_body(status, json.dumps(body), "application/json", headers)
 
     def answer(self, h, model, text, finish):
@@ -173,6 +200,10 @@ def _serve(protocol, endpoint):
             return
         model = req["model"]
         label = _label_of(req["messages"])
+        refusal = _live_refusal(protocol, h, req, model, label)
+        if refusal:
+            protocol.error(h, *refusal)
+            return
         if model == "hang":
             _hang(h)
             return
@@ -194,12 +225,50 @@ def _serve(protocol, endpoint):
             h.send_body(200, json.dumps({"error": "the upstream model crashed"}),
                         "application/json")
             return
+        if model in ("reasoning", "no-temperature", "overloaded-once", "conflict-once"):
+            model = "good"
         text, finish = _answer_text(model, label)
         if text is None:
             protocol.error(h, 404, "not_found_error", f"model '{model}' not found")
             return
         protocol.answer(h, model, text, finish)
     return handler
+
+
+def _live_refusal(protocol, h, req, model, label):
+    """The refusals of today's services: (status, kind, message[, headers]) or None."""
+    if model == "reasoning":
+        if "max_tokens" in req:
+            return (400, "invalid_request_error",
+                    "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                    "Use 'max_completion_tokens' instead.")
+        if "temperature" in req and req["temperature"] != 1:
+            return (400, "invalid_request_error",
+                    f"Unsupported value: 'temperature' does not support {req['temperature']} "
+                    "with this model. Only the default (1) value is supported.")
+    if model == "no-temperature" and "temperature" in req:
+        return 400, "invalid_request_error", "temperature is deprecated for this model."
+    if model == "overloaded-once" and h.state.bump(f"llm-529:{label}") == 1:
+        return 529, "overloaded_error", "Overloaded"
+    if model == "conflict-once" and h.state.bump(f"llm-409:{label}") == 1:
+        return 409, "conflict", "Conflict: try again"
+    if model == "quota":
+        return (429, "insufficient_quota",
+                "You exceeded your current quota, please check your plan and billing details.")
+    if model == "wait-an-hour":
+        return 429, "rate_limit_error", "Rate limit reached", [("Retry-After", "3600")]
+    if model == "echo-key":
+        key = h.headers.get("x-api-key") or (h.headers.get("Authorization") or "")[7:]
+        return 401, "authentication_error", f"Incorrect API key provided: {key}."
+    return None
+
+
+def redirect_model(h, url):
+    """A model endpoint that moved to another host (127.0.0.2, same port)."""
+    rest = url.path[len("/llm/redirect/"):]
+    port = h.server.server_address[1]
+    h.read_body()
+    h.send_body(307, "", "text/plain", [("Location", f"http://127.0.0.2:{port}/llm/{rest}")])
 
 
 def bodies(h, url):
@@ -213,4 +282,5 @@ ROUTES = [
     ("/llm/openai/", _serve(_Protocol("openai"), "/chat/completions")),
     ("/llm/anthropic/", _serve(_Protocol("anthropic"), "/messages")),
     ("/llm/_bodies", bodies),
+    ("/llm/redirect/", redirect_model),
 ]

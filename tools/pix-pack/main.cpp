@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "base/cli.h"
+#include "base/env.h"
 #include "base/exit_code.h"
 #include "base/signals.h"
 #include "base/terminal.h"
@@ -19,8 +20,18 @@
 
 namespace {
 
-std::string NowRfc3339() {
-  const time_t t = time(nullptr);
+// The time written as `added` and in metadata.json: now, or
+// $SOURCE_DATE_EPOCH when it is set (the reproducible-builds convention), so
+// that the same records give byte-identical label files and MANIFEST.
+// pix-run sets it to the job's start, so a resumed job writes what the
+// uninterrupted one would have.
+std::string PackTimeRfc3339() {
+  time_t t = time(nullptr);
+  const std::string epoch = pix::GetEnv("SOURCE_DATE_EPOCH");
+  if (!epoch.empty() && epoch.size() < 19 &&
+      epoch.find_first_not_of("0123456789") == std::string::npos) {
+    t = static_cast<time_t>(std::stoll(epoch));
+  }
   struct tm tm;
   gmtime_r(&t, &tm);
   char buf[32];
@@ -233,7 +244,7 @@ int main(int argc, char** argv) {
   }
   options.report = !no_report;
   if (webdataset) options.webdataset_shard_size = shard_size;
-  options.now = NowRfc3339();
+  options.now = PackTimeRfc3339();
   pix::InstallSignalHandlers();
 
   auto reader = pix::RecordReader::Open(common.input, common.reader_options());
