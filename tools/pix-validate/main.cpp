@@ -128,8 +128,10 @@ int main(int argc, char** argv) {
       ->type_name("X")
       ->capture_default_str()
       ->check(pix::Quiet(CLI::Range(0.0, 1.0)));
-  number("--judge-concurrency", judge_options.concurrency,
-         "Judge requests in flight at once, across all threads")
+  app.add_option("--judge-concurrency", judge_options.concurrency,
+                 "Judge requests in flight at once, across all threads")
+      ->type_name("N")
+      ->capture_default_str()
       ->check(pix::Quiet(CLI::Range(1, 64)));
   cli.AddConfig(&config_path);
   pix::AddLlmFlags(cli, &llm_flags);
