@@ -33,8 +33,10 @@ class CrashLoopTest(harness.FixtureServerTestCase):
         return env
 
     def slow_tools(self):
-        """The real tools, each starting after a short pause, so the kills
-        land in every stage and not only in the longest one."""
+        """The real tools, each starting after a short pause, so that kills
+        also land between stages. The moments are uniform over a run, so most
+        land in fetch and validate, the longest stages; test_run.py kills in
+        each stage on purpose."""
         tools = os.path.join(self.tmp, "tools")
         os.makedirs(tools)
         for name in STAGES:
