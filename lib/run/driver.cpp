@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <memory>
@@ -101,18 +102,24 @@ std::string CommandJson(const std::vector<std::string>& argv) {
 // until it notices its closed pipes) would race the resumed stage for the
 // same work: stop its process group. The pid is trusted only while
 // /proc/PID/cmdline still names the stage's tool (pids are reused; by file
-// name, since a wrapper script may have exec'ed the tool from elsewhere) and
-// its working directory is this dataset's.
+// name, as any argument, since a wrapper script may run the tool from
+// elsewhere: `sh /opt/wrap/pix-fetch ...`) and its working directory is this
+// dataset's.
 void StopLeftover(pid_t pid, const std::string& tool, const std::string& cwd) {
   const std::string name = tool.substr(tool.rfind('/') + 1);
   auto alive = [&] {
-    auto cmdline = ReadFile(fmt::format("/proc/{}/cmdline", pid), 4096);
+    auto cmdline = ReadFile(fmt::format("/proc/{}/cmdline", pid), 64 * 1024);
     if (!cmdline.ok() || cmdline->empty()) return false;
-    const std::string argv0 = cmdline->substr(0, cmdline->find('\0'));
     char dir[4096];
     const ssize_t n = ::readlink(fmt::format("/proc/{}/cwd", pid).c_str(), dir, sizeof dir);
-    return argv0.substr(argv0.rfind('/') + 1) == name && n > 0 &&
-           std::string(dir, static_cast<size_t>(n)) == cwd;
+    if (n <= 0 || std::string(dir, static_cast<size_t>(n)) != cwd) return false;
+    for (size_t at = 0; at < cmdline->size();) {
+      const size_t end = std::min(cmdline->find('\0', at), cmdline->size());
+      const std::string arg = cmdline->substr(at, end - at);
+      if (arg.substr(arg.rfind('/') + 1) == name) return true;
+      at = end + 1;
+    }
+    return false;
   };
   if (!alive()) return;
   ::kill(-pid, SIGKILL);

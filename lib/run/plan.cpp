@@ -156,6 +156,9 @@ Result<Plan> MakePlan(const DatasetConfig& config, const std::string& config_pat
     // cannot wait for all of them to rank them.
     if (stage.feed == FeedKind::kPrioritised && config.search.stream) stage.feed = FeedKind::kStream;
     stage.argv = Concat({JoinPath(options.tools_dir, row.tool)}, row.flags(config, plan));
+    // Each answer reaches the store as soon as it is made, not when a pipe
+    // buffer fills: the next stage starts on it and a kill loses none.
+    if (!row.sink) stage.argv.emplace_back("--line-buffered");
     plan.stages.push_back(std::move(stage));
   }
   return plan;

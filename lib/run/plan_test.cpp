@@ -27,21 +27,23 @@ output: {split: "train=0.9,val=0.1", tier: hot}
   REQUIRE(plan->stages.size() == 7);
   CHECK(plan->stages[0].argv == std::vector<std::string>{
                                     "/opt/pix/bin/pix-keywords", "--config",
-                                    "/data/pets/.pix-run/dataset.yaml", "--allow-private"});
+                                    "/data/pets/.pix-run/dataset.yaml", "--allow-private",
+                                    "--line-buffered"});
   const PlannedStage* fetch = plan->Find("fetch");
   REQUIRE(fetch);
   CHECK(fetch->feed == FeedKind::kPrioritised);
   CHECK(fetch->resume == ResumeKind::kPerRecord);
   CHECK(ShellCommand(fetch->argv) ==
-        "/opt/pix/bin/pix-fetch --dir images --resume --allow-private --per-host 2");
+        "/opt/pix/bin/pix-fetch --dir images --resume --allow-private --per-host 2 "
+        "--line-buffered");
   CHECK(ShellCommand(plan->Find("validate")->argv) ==
-        "/opt/pix/bin/pix-validate --config /data/pets/.pix-run/dataset.yaml");
+        "/opt/pix/bin/pix-validate --config /data/pets/.pix-run/dataset.yaml --line-buffered");
   const PlannedStage* dedup = plan->Find("dedup");
   REQUIRE(dedup);
   CHECK(dedup->feed == FeedKind::kBarrier);
   CHECK(ShellCommand(dedup->argv) ==
         "/opt/pix/bin/pix-dedup --mark --temp-dir /data/pets/.pix-run/tmp --index "
-        "/data/idx.sqlite --index-update --keep best-quality");
+        "/data/idx.sqlite --index-update --keep best-quality --line-buffered");
   const PlannedStage* label = plan->Find("label");
   REQUIRE(label);
   CHECK(label->feed == FeedKind::kCollect);
@@ -49,7 +51,8 @@ output: {split: "train=0.9,val=0.1", tier: hot}
   CHECK_FALSE(label->sink);
   CHECK(ShellCommand(label->argv) ==
         "/opt/pix/bin/pix-label --config /data/pets/.pix-run/dataset.yaml --report "
-        "label-report.json --temp-dir /data/pets/.pix-run/tmp --allow-private --review-below 0.6");
+        "label-report.json --temp-dir /data/pets/.pix-run/tmp --allow-private --review-below 0.6 "
+        "--line-buffered");
   const PlannedStage* pack = plan->Find("pack");
   REQUIRE(pack);
   CHECK(pack->sink);

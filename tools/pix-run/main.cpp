@@ -36,7 +36,6 @@ int main(int argc, char** argv) {
   CLI::App& app = cli.app();
   app.add_option("command", o.command,
                  "check, run, resume, retry, status, list, logs, cancel, clean or merge")
-      ->required()
       ->check(CLI::IsMember({"check", "run", "resume", "retry", "status", "list", "logs", "cancel",
                              "clean", "merge"}));
   app.add_option("args", o.args, "dataset.yaml (check, run), OUT SHARD_DIR... (merge) or JOB");
@@ -70,6 +69,12 @@ int main(int argc, char** argv) {
       ->type_name("CODE,...")
       ->delimiter(',');
   if (auto code = cli.Parse(argc, argv)) return *code;
+  // Checked here, not by the parser, so that --generate works without one.
+  if (o.command.empty()) {
+    std::fprintf(stderr, "pix-run: error: a command is required (check, run, status, ...)\n"
+                         "Run 'pix-run --help' for usage.\n");
+    return pix::kExitUsage;
+  }
 
   if (o.tools_dir.empty()) o.tools_dir = pix::GetEnv("PIX_RUN_TOOLS_DIR");
   o.run.source_date_epoch = pix::GetEnv("SOURCE_DATE_EPOCH");
