@@ -25,7 +25,10 @@ keywords: {templates: ["{label} photo"], max_queries_per_label: 2}
 search: {engines: [duckduckgo, bing], every_engine: true, max: 10}
 network: {allow_private: true}
 download: {per_host: 2, host_delay: 0.05}
-targets: {images_per_class: 25}
+# Shards search once (a shard cannot tell whether a class is short), so this
+# run searches once too, to compare; without `rounds: 1` pix-run would search
+# the short classes again, deeper (man pix-run, ROUNDS).
+targets: {images_per_class: 25, rounds: 1}
 YAML
 
 echo "== pix-run check: the plan, nothing runs"

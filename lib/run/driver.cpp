@@ -506,7 +506,9 @@ Status JobRunner::Finished(StageRun& s) {
   const std::string& name = s.plan->name;
   if ((exit.code == 0 || exit.code == 1) && !stopping_) {
     if (s.keyed()) {
-      PIX_ASSIGN_OR_RETURN(int64_t lost, store_.MarkFedLost(job_, name, "no_output"));
+      PIX_ASSIGN_OR_RETURN(int64_t lost,
+                           store_.MarkFedLost(job_, name, "no_output",
+                                              "the stage ended without answering this record"));
       if (lost > 0) {
         PIX_RETURN_IF_ERROR(Event(name, "error",
                                   fmt::format("{} records fed to {} got no answer", lost, name)));
@@ -528,7 +530,12 @@ Status JobRunner::Finished(StageRun& s) {
     return Event(name, "info", fmt::format("stopped ({})", exit.ToString()));
   }
   s.state = "failed";
-  if (s.keyed()) PIX_RETURN_IF_ERROR(store_.MarkFedLost(job_, name, "stage_failed").status());
+  if (s.keyed()) {
+    PIX_RETURN_IF_ERROR(store_.MarkFedLost(job_, name, "stage_failed",
+                                           "the stage failed before answering this record: " +
+                                               exit.ToString())
+                            .status());
+  }
   std::string tail;
   for (const std::string& line : s.stderr_tail) tail += "\n  " + line;
   PIX_RETURN_IF_ERROR(store_.SetStageState(job_, name, "failed", exit.ToString(), seconds));

@@ -368,13 +368,14 @@ Status JobStore::Feed(int64_t job, const std::string& stage, const ItemRow& upst
   PIX_RETURN_IF_ERROR(Write());
   PIX_ASSIGN_OR_RETURN(SqliteStatement * q,
                        Cached("INSERT OR REPLACE INTO items (job_id, stage, key, seq, priority, "
-                              "label, state) VALUES (?, ?, ?, ?, ?, ?, 'fed')"));
+                              "label, state, record) VALUES (?, ?, ?, ?, ?, ?, 'fed', ?)"));
   return q->Bind(1, job)
       .Bind(2, stage)
       .Bind(3, upstream.key)
       .Bind(4, upstream.seq)
       .Bind(5, upstream.priority)
       .Bind(6, upstream.label)
+      .Bind(7, upstream.record)
       .Run();
 }
 
@@ -488,12 +489,17 @@ Result<std::vector<ItemRow>> JobStore::ItemsInState(int64_t job, const std::stri
 }
 
 Result<int64_t> JobStore::MarkFedLost(int64_t job, const std::string& stage,
-                                      const std::string& code) {
+                                      const std::string& code, const std::string& message) {
   PIX_RETURN_IF_ERROR(Write());
-  PIX_ASSIGN_OR_RETURN(SqliteStatement * q,
-                       Cached("UPDATE items SET state = 'lost', code = ? WHERE job_id = ? AND "
-                              "stage = ? AND state = 'fed'"));
-  PIX_RETURN_IF_ERROR(q->Bind(1, code).Bind(2, job).Bind(3, stage).Run());
+  // The record as it was fed gets the error (one that arrived failed keeps
+  // its own), so the collecting stages and rejected.jsonl account for it.
+  PIX_ASSIGN_OR_RETURN(
+      SqliteStatement * q,
+      Cached("UPDATE items SET state = 'lost', code = ?1, record = CASE WHEN json_valid(record) "
+             "AND json_type(record, '$.error') IS NULL THEN json_set(record, '$.error', "
+             "json_object('stage', ?3, 'code', ?1, 'message', ?4)) ELSE record END "
+             "WHERE job_id = ?2 AND stage = ?3 AND state = 'fed'"));
+  PIX_RETURN_IF_ERROR(q->Bind(1, code).Bind(2, job).Bind(3, stage).Bind(4, message).Run());
   PIX_ASSIGN_OR_RETURN(SqliteStatement * n, Cached("SELECT changes()"));
   PIX_ASSIGN_OR_RETURN(bool row, n->Step());
   const int64_t count = row ? n->Int64(0) : 0;

@@ -7,7 +7,8 @@
 //   jobs    one row per run of dataset.yaml: state, exit code, pid, the config text
 //   stages  one row per job and stage: command line, state, counters, timings
 //   items   one row per job, stage and record key: state, error code, the
-//           stage's output record, the order keys (seq, priority, out_order)
+//           stage's output record (the input record while fed), the order
+//           keys (seq, priority, out_order)
 //   events  the audit trail: stage stderr lines and pix-run's own decisions
 //   rounds  one row per job, search round and class: what the round found,
 //           the unique images it reached, and whether the class is searched
@@ -170,8 +171,10 @@ class JobStore {
   Result<std::vector<ItemRow>> ItemsInState(int64_t job, const std::string& stage,
                                             const std::string& state, int64_t after_seq,
                                             int limit);
-  // fed -> lost, with `code`; returns how many.
-  Result<int64_t> MarkFedLost(int64_t job, const std::string& stage, const std::string& code);
+  // fed -> lost, with `code`; the record as it was fed gets an error object
+  // {stage, code, message} (unless it arrived with one). Returns how many.
+  Result<int64_t> MarkFedLost(int64_t job, const std::string& stage, const std::string& code,
+                              const std::string& message);
   // Deletes failed (and lost) items of `stage`, only those with a code in
   // `codes` when it is not empty; returns how many.
   Result<int64_t> DeleteFailed(int64_t job, const std::string& stage,

@@ -124,9 +124,16 @@ TEST_CASE("JobStore: feeding skips what a stage answered, in priority or arrival
   CHECK((*next)[0].key == "f");
 
   // A stage that dies holding records: they become lost, then are retried.
-  auto lost = s.MarkFedLost(job, "fetch", "stage_failed");
+  auto lost = s.MarkFedLost(job, "fetch", "stage_failed", "the stage failed");
   REQUIRE(lost.ok());
   CHECK(*lost == 1);
+  // The lost record is the one fed, with the error: collecting stages see it.
+  auto lost_rows = s.ItemsInState(job, "fetch", "lost", -1, 10);
+  REQUIRE(lost_rows.ok());
+  REQUIRE(lost_rows->size() == 1);
+  CHECK((*lost_rows)[0].record ==
+        "{\"url\":\"b\",\"error\":{\"stage\":\"fetch\",\"code\":\"stage_failed\","
+        "\"message\":\"the stage failed\"}}");
   auto counts = s.CountItems(job, "fetch");
   REQUIRE(counts.ok());
   CHECK(counts->Count("lost") == 1);

@@ -341,6 +341,31 @@ targets: {images_per_class: 30}
         self.assertIn(r.returncode, (0, 1), r.stderr)
         self.assertEqual(dataset_view(out), ref)
 
+    def test_a_record_a_stage_never_answers_reaches_the_dataset_report(self):
+        # A pix-validate that exits 0 but drops its first answer: the record
+        # is lost (no_output), yet label and pack still account for it.
+        tools = os.path.join(self.tmp, "tools")
+        os.makedirs(tools)
+        for name in os.listdir(harness.BIN_DIR):
+            if name.startswith("pix-") and name != "pix-validate":
+                os.symlink(os.path.join(harness.BIN_DIR, name), os.path.join(tools, name))
+        with open(os.path.join(tools, "pix-validate"), "w") as f:
+            f.write(f"#!/bin/sh\n'{harness.tool('pix-validate')}' \"$@\" | sed 1d\n")
+        os.chmod(os.path.join(tools, "pix-validate"), 0o755)
+        with open(self.yaml, "w") as f:
+            f.write(DATASET.replace("targets: {images_per_class: 25}", ""))
+        out = os.path.join(self.tmp, "pets")
+        r = self.pix_run("run", self.yaml, "-o", out, "--tools-dir", tools)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        with open(os.path.join(out, "rejected.jsonl")) as f:
+            lost = [json.loads(line) for line in f if '"no_output"' in line]
+        self.assertEqual(len(lost), 1)
+        self.assertEqual(lost[0]["error"]["stage"], "validate")
+        self.assertIn("without answering", lost[0]["error"]["message"])
+        self.assertTrue(lost[0]["url"] and lost[0]["sha256"])  # the record as it was fed
+        with open(os.path.join(out, "dataset", "report.json")) as f:
+            self.assertIn("no_output", f.read())
+
     def slow_tools(self):
         """The real tools, but each stage waits a moment before it starts, so
         the test can see every stage running (and kill pix-run there)."""
