@@ -96,6 +96,19 @@ class RunTest(harness.FixtureServerTestCase):
         return subprocess.Popen([harness.tool("pix-run"), *args], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=env)
 
+    def tools_with(self, tool, script):
+        """A tools directory of the real tools, except `tool`, which is the
+        shell `script`."""
+        tools = os.path.join(self.tmp, "tools")
+        os.makedirs(tools)
+        for name in os.listdir(harness.BIN_DIR):
+            if name.startswith("pix-") and name != tool:
+                os.symlink(os.path.join(harness.BIN_DIR, name), os.path.join(tools, name))
+        with open(os.path.join(tools, tool), "w") as f:
+            f.write("#!/bin/sh\n" + script)
+        os.chmod(os.path.join(tools, tool), 0o755)
+        return tools
+
     def reference(self):
         """An uninterrupted run's dataset (cached per test)."""
         out = os.path.join(self.tmp, "reference")
@@ -313,15 +326,8 @@ targets: {images_per_class: 30}
     def test_a_failing_stage_stops_the_job_with_exit_3_and_resume_finishes_it(self):
         ref = self.reference()
         # Tools directory where pix-validate dies after a few records.
-        tools = os.path.join(self.tmp, "tools")
-        os.makedirs(tools)
-        for name in os.listdir(harness.BIN_DIR):
-            if name.startswith("pix-") and name != "pix-validate":
-                os.symlink(os.path.join(harness.BIN_DIR, name), os.path.join(tools, name))
-        with open(os.path.join(tools, "pix-validate"), "w") as f:
-            f.write("#!/bin/sh\nhead -n 3 >/dev/null\necho 'pix-validate: error: disk on fire' >&2\n"
-                    "exit 3\n")
-        os.chmod(os.path.join(tools, "pix-validate"), 0o755)
+        tools = self.tools_with("pix-validate", "head -n 3 >/dev/null\n"
+                                "echo 'pix-validate: error: disk on fire' >&2\nexit 3\n")
         out = os.path.join(self.tmp, "pets")
         r = self.pix_run("run", self.yaml, "-o", out, "--tools-dir", tools)
         self.assertEqual(r.returncode, 3, r.stderr)
@@ -344,14 +350,8 @@ targets: {images_per_class: 30}
     def test_a_record_a_stage_never_answers_reaches_the_dataset_report(self):
         # A pix-validate that exits 0 but drops its first answer: the record
         # is lost (no_output), yet label and pack still account for it.
-        tools = os.path.join(self.tmp, "tools")
-        os.makedirs(tools)
-        for name in os.listdir(harness.BIN_DIR):
-            if name.startswith("pix-") and name != "pix-validate":
-                os.symlink(os.path.join(harness.BIN_DIR, name), os.path.join(tools, name))
-        with open(os.path.join(tools, "pix-validate"), "w") as f:
-            f.write(f"#!/bin/sh\n'{harness.tool('pix-validate')}' \"$@\" | sed 1d\n")
-        os.chmod(os.path.join(tools, "pix-validate"), 0o755)
+        tools = self.tools_with("pix-validate",
+                                f"'{harness.tool('pix-validate')}' \"$@\" | sed 1d\n")
         with open(self.yaml, "w") as f:
             f.write(DATASET.replace("targets: {images_per_class: 25}", ""))
         out = os.path.join(self.tmp, "pets")
