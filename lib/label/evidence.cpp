@@ -71,8 +71,23 @@ int LabelSupport::distinct_engines() const { return std::popcount(engines); }
 double SupportOf(const LabelSupport& s, const EvidenceWeights& w) {
   double z = w.queries * std::log2(1.0 + static_cast<double>(s.queries.size())) +
              w.engines * std::log2(1.0 + s.distinct_engines()) + w.text * std::popcount(s.text);
-  if (s.best_rank > 0) z += w.rank / std::log2(1.0 + s.best_rank);
+  if (s.best_rank > 0) {
+    z += w.rank / std::log2(1.0 + s.best_rank) - w.rank_linear * std::min(s.best_rank, 200) / 100.0;
+  }
   return z;
+}
+
+RivalSupport RivalsOf(const std::vector<LabelSupport>& candidates, size_t index) {
+  RivalSupport r;
+  const LabelSupport& own = candidates[index];
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    if (k == index) continue;
+    const LabelSupport& c = candidates[k];
+    r.queries = std::max(r.queries, c.queries.size());
+    if (c.best_rank > 0 && (r.best_rank == 0 || c.best_rank < r.best_rank)) r.best_rank = c.best_rank;
+    if (std::binary_search(own.others_named.begin(), own.others_named.end(), c.label)) r.named = true;
+  }
+  return r;
 }
 
 LabelScore ScoreCandidate(const std::vector<LabelSupport>& candidates, size_t index,
@@ -80,15 +95,19 @@ LabelScore ScoreCandidate(const std::vector<LabelSupport>& candidates, size_t in
   LabelScore out;
   const LabelSupport& own = candidates[index];
   out.support = SupportOf(own, w);
-  double sum = 0;
-  for (const LabelSupport& c : candidates) sum += std::exp(SupportOf(c, w) - out.support);
-  const double other = own.other_text ? w.other_text : 0.0;
-  out.confidence = Sigmoid(w.bias + out.support - other) / sum;
+  double x = w.bias + out.support - (own.other_text ? w.other_text : 0.0);
+  if (candidates.size() > 1) {
+    const RivalSupport r = RivalsOf(candidates, index);
+    x += w.conflict - w.conflict_named * r.named;
+    if (r.queries > 0) x -= w.conflict_queries * std::log2(static_cast<double>(r.queries));
+    if (r.best_rank > 0) x -= w.conflict_rank / std::log2(1.0 + r.best_rank);
+  }
+  out.confidence = Sigmoid(x);
   return out;
 }
 
 uint32_t EvidenceVocabulary::LabelId(std::string_view label) {
-  auto it = label_ids_.find(std::string(label));
+  auto it = label_ids_.find(label);
   if (it != label_ids_.end()) return it->second;
   const auto id = static_cast<uint32_t>(labels_.size());
   labels_.emplace_back(label);
@@ -97,12 +116,12 @@ uint32_t EvidenceVocabulary::LabelId(std::string_view label) {
 }
 
 int64_t EvidenceVocabulary::FindLabel(std::string_view label) const {
-  auto it = label_ids_.find(std::string(label));
+  auto it = label_ids_.find(label);
   return it == label_ids_.end() ? -1 : static_cast<int64_t>(it->second);
 }
 
 uint64_t EvidenceVocabulary::EngineBit(std::string_view engine) {
-  auto it = engine_ids_.find(std::string(engine));
+  auto it = engine_ids_.find(engine);
   uint32_t id;
   if (it != engine_ids_.end()) {
     id = it->second;

@@ -120,8 +120,9 @@ class LabelRun {
           }
         }
         if (slot.kind == Kind::kLabelled || slot.kind == Kind::kDuplicate) {
-          if (auto q = record.GetString("query"); q && queries_[slot.label].size() < 200) {
-            queries_[slot.label].insert(*q);
+          auto& queries = queries_[slot.label];
+          if (auto q = record.GetString("query"); q && queries.size() < 200 && !queries.contains(*q)) {
+            queries.insert(std::move(*q));
           }
         }
       }
@@ -154,9 +155,10 @@ class LabelRun {
   Status GatherEvidence() {
     PIX_RETURN_IF_ERROR(spool_->Rewind());
     std::unordered_map<std::string, uint32_t> group_of;
+    group_of.reserve(slots_.size());
     std::vector<LabelSupport> supports;
     EvidenceScratch scratch;
-    std::string line;
+    std::string line, key;
     const bool need_items = !o_.backends.empty();
     if (need_items) item_of_.assign(slots_.size(), kNoItem);
     for (size_t i = 0; i < slots_.size(); ++i) {
@@ -165,9 +167,9 @@ class LabelRun {
       if (!more) return Status::Internal("the spool ended early");
       Slot& slot = slots_[i];
       if (slot.kind != Kind::kLabelled && slot.kind != Kind::kDuplicate) continue;
-      PIX_ASSIGN_OR_RETURN(Record record, Record::Parse(line, parser_));
+      Record record = Record::ParseTrusted(line);
       ReadEvidence(record, slot.label, vocabulary_, matcher_, &scratch, &supports);
-      std::string key;
+      key.clear();
       if (auto cluster = record.GetInt("cluster")) {
         key = "c" + std::to_string(*cluster);
       } else if (auto sha = record.GetString("sha256"); sha && !sha->empty()) {
@@ -178,7 +180,7 @@ class LabelRun {
         g = static_cast<uint32_t>(groups_.size());
         groups_.emplace_back();
       } else {
-        auto [it, added] = group_of.emplace(std::move(key), static_cast<uint32_t>(groups_.size()));
+        auto [it, added] = group_of.try_emplace(key, static_cast<uint32_t>(groups_.size()));
         if (added) groups_.emplace_back();
         g = it->second;
       }
@@ -251,7 +253,7 @@ class LabelRun {
       if ((i & 0xfff) == 0 && InterruptRequested()) return Status::Interrupted();
       PIX_ASSIGN_OR_RETURN(bool more, spool_->Next(&line));
       if (!more) return Status::Internal("the spool ended early");
-      PIX_ASSIGN_OR_RETURN(Record record, Record::Parse(line, parser_));
+      Record record = Record::ParseTrusted(line);
       const Slot& slot = slots_[i];
       switch (slot.kind) {
         case Kind::kArrivedFailed:
@@ -297,12 +299,13 @@ class LabelRun {
     double confidence = 0;
     bool have = false;
     std::string source;
-    bool conflict = false, disagreement = false;
+    bool conflict = false, unsettled = false, disagreement = false;
     JsonBuilder why;
     why.BeginObject();
     if (o_.evidence) {
       const size_t own = CandidateIndex(slot.group, label);
-      std::vector<double> confs(candidates.size());
+      std::vector<double>& confs = confs_;
+      confs.assign(candidates.size(), 0.0);
       size_t best = own;
       for (size_t k = 0; k < candidates.size(); ++k) {
         confs[k] = ScoreCandidate(candidates, k, o_.weights).confidence;
@@ -334,7 +337,17 @@ class LabelRun {
           why.Key(vocabulary_.LabelName(candidates[k].label)).Double(Round4(confs[k]));
         }
         why.EndObject();
+        const RivalSupport r = RivalsOf(candidates, own);
+        why.Key("rivals").BeginObject();
+        why.Key("queries").Int(static_cast<int64_t>(r.queries));
+        if (r.best_rank > 0) why.Key("best_rank").Int(r.best_rank);
+        why.Key("named").Bool(r.named);
+        why.EndObject();
         why.Key("best_supported").String(vocabulary_.LabelName(candidates[best].label));
+        // A conflict the evidence settles for the image's own label is
+        // recorded, not flagged: only an image another label supports at
+        // least as well needs a person.
+        for (size_t k = 0; k < candidates.size(); ++k) unsettled |= k != own && confs[k] >= confs[own];
       }
       why.EndObject();
       if (o_.relabel && best != own && confs[best] - confidence >= o_.relabel_margin) {
@@ -387,11 +400,11 @@ class LabelRun {
     }
     confidence = std::clamp(confidence, 0.0, 1.0);
     const bool low = confidence < o_.review_below;
-    const bool review = low || conflict || disagreement;
+    const bool review = low || unsettled || disagreement;
     if (label != original) why.Key("moved_from").String(vocabulary_.LabelName(original));
     why.Key("review").BeginArray();
     if (low) why.String("low_confidence");
-    if (conflict) why.String("conflict");
+    if (unsettled) why.String("conflict");
     if (disagreement) why.String("disagreement");
     why.EndArray();
     why.EndObject();
@@ -442,10 +455,9 @@ class LabelRun {
   const LabelOptions& o_;
   StageIo& io_;
   std::unique_ptr<RecordSpool> spool_;
-  RecordParser parser_;
   EvidenceVocabulary vocabulary_;
   bool closed_ = false;
-  std::unordered_map<uint32_t, std::set<std::string>> queries_;
+  std::unordered_map<uint32_t, std::set<std::string>> queries_;  // at most 200 a label
   TermMatcher matcher_;
   uint64_t labels_unknown_to_wordnet_ = 0;
   std::vector<Slot> slots_;
@@ -455,6 +467,7 @@ class LabelRun {
   std::vector<std::vector<LabelVerdict>> verdicts_;  // [backend][item]
   std::unique_ptr<RecordWriter> rejects_;
   LabelReport report_;
+  std::vector<double> confs_;  // Decide()'s scratch: each candidate's confidence
 };
 
 }  // namespace

@@ -88,8 +88,14 @@ class EvidenceTest(TempDirTestCase):
         car = dict(CARS, url="https://x.org/f.jpg", sha256="d" * 64, title="F-Type")
         r = self.label([jag, car])
         a, b = r.records
-        self.assertTrue(a["needs_review"] and b["needs_review"])
+        # The jaguar side needs a person; the car side is the best supported,
+        # so its conflict is recorded but settled.
+        self.assertTrue(a["needs_review"])
         self.assertIn("conflict", a["label_evidence"]["review"])
+        self.assertNotIn("conflict", b["label_evidence"]["review"])
+        self.assertEqual(b["label_evidence"]["evidence"]["best_supported"], "car")
+        self.assertIn("jaguar", b["label_evidence"]["evidence"]["found_under"])
+        self.assertEqual(a["label_evidence"]["evidence"]["rivals"]["queries"], 2)
         self.assertEqual(a["label_evidence"]["evidence"]["best_supported"], "car")
         self.assertLess(a["label_confidence"], b["label_confidence"])
         moved = self.label([jag, car], "--relabel", "--relabel-margin", "0.1").records[0]
