@@ -28,14 +28,20 @@ size_t SkipSpace(std::string_view s, size_t i) {
 
 // REQUIRES: s[i] == '"' and the text is valid JSON. Returns the index just
 // past the closing quote; sets *escaped when the string has a backslash.
+// memchr finds the candidate quote; the backslashes right before it say
+// whether it is escaped (an odd run escapes it).
 size_t SkipString(std::string_view s, size_t i, bool* escaped = nullptr) {
-  for (++i; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-      if (escaped) *escaped = true;
-    } else if (s[i] == '"') {
-      return i + 1;
-    }
+  const char* const data = s.data();
+  const size_t start = ++i;
+  while (i < s.size()) {
+    const void* q = std::memchr(data + i, '"', s.size() - i);
+    if (!q) break;
+    const size_t j = static_cast<size_t>(static_cast<const char*>(q) - data);
+    size_t k = j;
+    while (k > start && data[k - 1] == '\\') --k;
+    if (escaped && !*escaped && std::memchr(data + start, '\\', j - start)) *escaped = true;
+    if ((j - k) % 2 == 0) return j + 1;
+    i = j + 1;
   }
   return s.size();
 }
@@ -130,6 +136,8 @@ Result<Record> Record::Parse(std::string_view line, RecordParser& parser) {
 Record Record::ParseTrusted(std::string_view line) {
   Record record;
   if (line.size() > UINT32_MAX / 2) return record;
+  // Room for the fields a stage sets after reading a spooled record back.
+  record.text_.reserve(line.size() + 1024);
   record.text_.assign(line);
   record.ScanFields();
   return record;

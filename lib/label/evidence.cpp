@@ -50,6 +50,17 @@ std::string_view FileNameOf(std::string_view url) {
   return slash == std::string_view::npos ? url : url.substr(slash + 1);
 }
 
+// A string field's text: a view into the record when it has no escapes (the
+// usual case, no copy), else decoded into *scratch. Empty when missing.
+std::string_view StringField(const Record& record, std::string_view key, std::string* scratch) {
+  auto raw = record.Raw(key);
+  if (!raw || raw->size() < 2 || raw->front() != '"') return {};
+  const std::string_view inner = raw->substr(1, raw->size() - 2);
+  if (inner.find('\\') == std::string_view::npos) return inner;
+  *scratch = record.GetString(key).value_or("");
+  return *scratch;
+}
+
 simdjson::dom::parser& ThreadParser() {
   static thread_local simdjson::dom::parser parser;
   return parser;
@@ -193,13 +204,13 @@ void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& voca
   };
   static constexpr Text kTexts[] = {
       {"title", false, kInTitle}, {"url", true, kInFileName}, {"page_url", true, kInPageUrl}};
+  std::string decoded;
   for (const Text& t : kTexts) {
-    auto value = record.GetString(t.field);
-    if (!value || value->empty()) continue;
+    const std::string_view value = StringField(record, t.field, &decoded);
+    if (value.empty()) continue;
     scratch->tokens.clear();
     scratch->matches.clear();
-    FoldTokens(t.place == kInFileName ? FileNameOf(*value) : std::string_view(*value), t.url,
-               &scratch->tokens);
+    FoldTokens(t.place == kInFileName ? FileNameOf(value) : value, t.url, &scratch->tokens);
     matcher.Find(scratch->tokens, &scratch->matches);
     if (scratch->matches.empty()) continue;
     for (LabelSupport& c : *out) {

@@ -124,12 +124,45 @@ class LabelRun {
           if (auto q = record.GetString("query"); q && queries.size() < 200 && !queries.contains(*q)) {
             queries.insert(std::move(*q));
           }
+          slot.group = GroupOf(record);
         }
       }
       slots_.push_back(slot);
       if ((slots_.size() & 0xfff) == 0) io_.ShowProgress(", reading");
     }
+    groups_.resize(group_members_.size());
+    cluster_groups_ = {};
+    sha_groups_ = {};
     return Status::Ok();
+  }
+
+  // The group of a record's image: records with the same dedup cluster, or
+  // else the same sha256, share one; a record with neither is its own.
+  uint32_t GroupOf(const Record& record) {
+    // Keyed by the cluster number, or by a 64-bit hash of the sha256 (two
+    // different sha256 values share a hash with odds of about 1 in 10^8 at
+    // a million images; the same hash merely merges their evidence).
+    std::unordered_map<uint64_t, uint32_t>* map = nullptr;
+    uint64_t key = 0;
+    if (auto cluster = record.GetInt("cluster")) {
+      map = &cluster_groups_;
+      key = static_cast<uint64_t>(*cluster);
+    } else if (auto sha = record.Raw("sha256"); sha && sha->size() > 2 && sha->front() == '"') {
+      map = &sha_groups_;
+      key = std::hash<std::string_view>{}(*sha);
+    }
+    const auto next = static_cast<uint32_t>(group_members_.size());
+    if (!map) {
+      group_members_.push_back(1);
+      return next;
+    }
+    auto [it, added] = map->try_emplace(key, next);
+    if (added) {
+      group_members_.push_back(1);
+    } else if (group_members_[it->second] < 2) {
+      ++group_members_[it->second];
+    }
+    return it->second;
   }
 
   // The terms of every label: its name, its queries, its WordNet synonyms
@@ -151,41 +184,26 @@ class LabelRun {
     return Status::Ok();
   }
 
-  // Pass 2: each image's evidence, merged over records of the same image.
+  // Pass 2: the evidence of images that several records share, merged over
+  // them; with image backends, of every image (their prior). An image of
+  // one record is read in pass 3 instead, so most records are parsed twice,
+  // not three times.
   Status GatherEvidence() {
     PIX_RETURN_IF_ERROR(spool_->Rewind());
-    std::unordered_map<std::string, uint32_t> group_of;
-    group_of.reserve(slots_.size());
     std::vector<LabelSupport> supports;
-    EvidenceScratch scratch;
-    std::string line, key;
+    std::string line;
     const bool need_items = !o_.backends.empty();
     if (need_items) item_of_.assign(slots_.size(), kNoItem);
     for (size_t i = 0; i < slots_.size(); ++i) {
       if ((i & 0xfff) == 0 && InterruptRequested()) return Status::Interrupted();
       PIX_ASSIGN_OR_RETURN(bool more, spool_->Next(&line));
       if (!more) return Status::Internal("the spool ended early");
-      Slot& slot = slots_[i];
+      const Slot& slot = slots_[i];
       if (slot.kind != Kind::kLabelled && slot.kind != Kind::kDuplicate) continue;
+      if (!need_items && group_members_[slot.group] < 2) continue;
       Record record = Record::ParseTrusted(line);
-      ReadEvidence(record, slot.label, vocabulary_, matcher_, &scratch, &supports);
-      key.clear();
-      if (auto cluster = record.GetInt("cluster")) {
-        key = "c" + std::to_string(*cluster);
-      } else if (auto sha = record.GetString("sha256"); sha && !sha->empty()) {
-        key = "s" + *sha;
-      }
-      uint32_t g;
-      if (key.empty()) {
-        g = static_cast<uint32_t>(groups_.size());
-        groups_.emplace_back();
-      } else {
-        auto [it, added] = group_of.try_emplace(key, static_cast<uint32_t>(groups_.size()));
-        if (added) groups_.emplace_back();
-        g = it->second;
-      }
-      slot.group = g;
-      std::vector<LabelSupport>& candidates = groups_[g];
+      ReadEvidence(record, slot.label, vocabulary_, matcher_, &scratch_, &supports);
+      std::vector<LabelSupport>& candidates = groups_[slot.group];
       for (const LabelSupport& s : supports) {
         auto it = std::find_if(candidates.begin(), candidates.end(),
                                [&](const LabelSupport& c) { return c.label == s.label; });
@@ -210,12 +228,20 @@ class LabelRun {
     return Status::Ok();
   }
 
-  size_t CandidateIndex(uint32_t group, uint32_t label) const {
-    const auto& c = groups_[group];
-    for (size_t k = 0; k < c.size(); ++k) {
-      if (c[k].label == label) return k;
+  // The candidates of record i's image: gathered in pass 2, or read now from
+  // the record when it is its image's only one.
+  const std::vector<LabelSupport>& CandidatesOf(size_t i, const Record& record) {
+    const Slot& slot = slots_[i];
+    if (!groups_[slot.group].empty()) return groups_[slot.group];
+    ReadEvidence(record, slot.label, vocabulary_, matcher_, &scratch_, &single_);
+    return single_;
+  }
+
+  static size_t IndexOf(const std::vector<LabelSupport>& candidates, uint32_t label) {
+    for (size_t k = 0; k < candidates.size(); ++k) {
+      if (candidates[k].label == label) return k;
     }
-    return c.size();
+    return candidates.size();
   }
 
   // The image backends, in order, over every usable image.
@@ -227,7 +253,7 @@ class LabelRun {
       if (item_of_[i] == kNoItem) continue;
       const Slot& slot = slots_[i];
       items_[item_of_[i]].prior =
-          o_.evidence ? ScoreCandidate(groups_[slot.group], CandidateIndex(slot.group, slot.label), o_.weights)
+          o_.evidence ? ScoreCandidate(groups_[slot.group], IndexOf(groups_[slot.group], slot.label), o_.weights)
                             .confidence
                       : 0.0;
     }
@@ -278,7 +304,7 @@ class LabelRun {
           break;
         }
         case Kind::kLabelled:
-          if (Decide(i, &record)) {
+          if (Decide(i, CandidatesOf(i, record), &record)) {
             PIX_RETURN_IF_ERROR(io_.Write(record));
           } else if (rejects_) {
             PIX_RETURN_IF_ERROR(rejects_->Write(record));
@@ -291,9 +317,8 @@ class LabelRun {
   }
 
   // Sets the label fields; returns false when the record is dropped.
-  bool Decide(size_t i, Record* record) {
+  bool Decide(size_t i, const std::vector<LabelSupport>& candidates, Record* record) {
     const Slot& slot = slots_[i];
-    const std::vector<LabelSupport>& candidates = groups_[slot.group];
     const uint32_t original = slot.label;
     uint32_t label = original;
     double confidence = 0;
@@ -303,7 +328,7 @@ class LabelRun {
     JsonBuilder why;
     why.BeginObject();
     if (o_.evidence) {
-      const size_t own = CandidateIndex(slot.group, label);
+      const size_t own = IndexOf(candidates, label);
       std::vector<double>& confs = confs_;
       confs.assign(candidates.size(), 0.0);
       size_t best = own;
@@ -384,7 +409,7 @@ class LabelRun {
       if (o_.relabel && v.label != label && v.label != kNoLabel) {
         double prior = 0;
         if (o_.evidence && have) {
-          const size_t k = CandidateIndex(slot.group, v.label);
+          const size_t k = IndexOf(candidates, v.label);
           if (k < candidates.size()) prior = ScoreCandidate(candidates, k, o_.weights).confidence;
         }
         const double other = have ? (1 - w) * prior + w * v.confidence : v.confidence;
@@ -461,7 +486,11 @@ class LabelRun {
   TermMatcher matcher_;
   uint64_t labels_unknown_to_wordnet_ = 0;
   std::vector<Slot> slots_;
-  std::vector<std::vector<LabelSupport>> groups_;
+  std::vector<std::vector<LabelSupport>> groups_;  // filled in pass 2 (see there)
+  std::vector<uint8_t> group_members_;  // per group: its records, 2 meaning 2 or more
+  std::unordered_map<uint64_t, uint32_t> cluster_groups_, sha_groups_;  // pass 1 only
+  EvidenceScratch scratch_;
+  std::vector<LabelSupport> single_;  // the candidates of a one-record image
   std::vector<uint32_t> item_of_;  // record -> item, for image backends
   std::vector<LabelItem> items_;
   std::vector<std::vector<LabelVerdict>> verdicts_;  // [backend][item]
