@@ -4,8 +4,12 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -64,6 +68,23 @@ int ExifOrientation(const Record& record) {
   return static_cast<int>(o);
 }
 
+// Per-thread state of the writing pass: scratch space, and a copy of the
+// vocabulary (ReadEvidence adds engine names to it; engine ids only count
+// distinct engines within one record, so copies need not agree).
+struct DecideWorker {
+  EvidenceVocabulary vocabulary;
+  EvidenceScratch scratch;
+  std::vector<LabelSupport> single;  // the candidates of a one-record image
+  std::vector<double> confs;         // each candidate's confidence
+};
+
+// What Decide() concluded, for the report (kept in input order).
+struct Outcome {
+  uint32_t label = 0;
+  double confidence = 0;
+  bool keep = true, review = false, conflict = false, disagreement = false;
+};
+
 class LabelRun {
  public:
   LabelRun(const LabelOptions& o, StageIo& io) : o_(o), io_(io) {}
@@ -95,11 +116,30 @@ class LabelRun {
     closed_ = !o_.labels.empty();
     std::vector<std::string> labels;
     std::string line;
+    // Parsing (and validating) the input runs on a second thread, ahead of
+    // this one: the run's biggest single cost, overlapped with the rest.
+    std::mutex mutex;
+    std::condition_variable queued;
+    bool ready = false;
+    io_.StartReadAhead(4096, [&] {
+      std::lock_guard lock(mutex);
+      ready = true;
+      queued.notify_one();
+    });
+    Record record;
     for (;;) {
       if (InterruptRequested()) return Status::Interrupted();
-      PIX_ASSIGN_OR_RETURN(auto next, io_.Read());
-      if (!next) break;
-      const Record& record = *next;
+      {
+        std::lock_guard lock(mutex);
+        ready = false;
+      }
+      PIX_ASSIGN_OR_RETURN(StageIo::ReadState state, io_.TryRead(&record));
+      if (state == StageIo::ReadState::kEnd) break;
+      if (state == StageIo::ReadState::kNone) {
+        std::unique_lock lock(mutex);
+        queued.wait_for(lock, std::chrono::milliseconds(100), [&] { return ready; });
+        continue;
+      }
       line.clear();
       record.AppendJson(&line);
       PIX_RETURN_IF_ERROR(spool_->Append(line));
@@ -230,11 +270,11 @@ class LabelRun {
 
   // The candidates of record i's image: gathered in pass 2, or read now from
   // the record when it is its image's only one.
-  const std::vector<LabelSupport>& CandidatesOf(size_t i, const Record& record) {
+  const std::vector<LabelSupport>& CandidatesOf(size_t i, const Record& record, DecideWorker& w) const {
     const Slot& slot = slots_[i];
     if (!groups_[slot.group].empty()) return groups_[slot.group];
-    ReadEvidence(record, slot.label, vocabulary_, matcher_, &scratch_, &single_);
-    return single_;
+    ReadEvidence(record, slot.label, w.vocabulary, matcher_, &w.scratch, &w.single);
+    return w.single;
   }
 
   static size_t IndexOf(const std::vector<LabelSupport>& candidates, uint32_t label) {
@@ -266,7 +306,9 @@ class LabelRun {
     return Status::Ok();
   }
 
-  // Pass 3: decide and write.
+  // Pass 3: decide and write. Records are decided in batches, the halves of
+  // a batch on two threads (Decide() reads only what passes 1 and 2 built),
+  // then written and counted in input order.
   Status WriteAll() {
     if (o_.drop_below > 0 && !o_.rejects_path.empty()) {
       PIX_ASSIGN_OR_RETURN(rejects_, RecordWriter::Open(o_.rejects_path, LineBuffering::kAuto));
@@ -274,50 +316,80 @@ class LabelRun {
     if (o_.evidence) report_.backends.push_back("evidence");
     for (ImageLabelBackend* b : o_.backends) report_.backends.push_back(b->name());
     PIX_RETURN_IF_ERROR(spool_->Rewind());
-    std::string line;
-    for (size_t i = 0; i < slots_.size(); ++i) {
-      if ((i & 0xfff) == 0 && InterruptRequested()) return Status::Interrupted();
-      PIX_ASSIGN_OR_RETURN(bool more, spool_->Next(&line));
-      if (!more) return Status::Internal("the spool ended early");
-      Record record = Record::ParseTrusted(line);
-      const Slot& slot = slots_[i];
-      switch (slot.kind) {
-        case Kind::kArrivedFailed:
-          PIX_RETURN_IF_ERROR(io_.PassThrough(record));
-          break;
-        case Kind::kUntouched:
-        case Kind::kDuplicate:
-          ++report_.passed_untouched;
-          PIX_RETURN_IF_ERROR(io_.Write(record));
-          break;
-        case Kind::kMissingLabel:
-        case Kind::kUnknownLabel: {
-          const bool missing = slot.kind == Kind::kMissingLabel;
-          ++(missing ? report_.missing_label : report_.unknown_label);
-          if (o_.strict) {
-            SetRecordError(&record, kStage, missing ? "missing_label" : "unknown_label",
-                           missing ? "the record has no label"
-                                   : fmt::format("label '{}' is not in --labels",
-                                                 record.GetString("label").value_or("")));
-          }
-          PIX_RETURN_IF_ERROR(io_.Write(record));
-          break;
-        }
-        case Kind::kLabelled:
-          if (Decide(i, CandidatesOf(i, record), &record)) {
-            PIX_RETURN_IF_ERROR(io_.Write(record));
-          } else if (rejects_) {
-            PIX_RETURN_IF_ERROR(rejects_->Write(record));
-          }
-          break;
+    constexpr size_t kBatch = 4096;
+    const bool two_threads = std::thread::hardware_concurrency() > 1;
+    DecideWorker workers[2];
+    for (DecideWorker& w : workers) w.vocabulary = vocabulary_;
+    std::vector<std::string> lines(kBatch);
+    std::vector<Record> records(kBatch);
+    std::vector<Outcome> outcomes(kBatch);
+    for (size_t first = 0; first < slots_.size(); first += kBatch) {
+      if (InterruptRequested()) return Status::Interrupted();
+      const size_t n = std::min(kBatch, slots_.size() - first);
+      for (size_t j = 0; j < n; ++j) {
+        PIX_ASSIGN_OR_RETURN(bool more, spool_->Next(&lines[j]));
+        if (!more) return Status::Internal("the spool ended early");
       }
-      if ((i & 0xfff) == 0) io_.ShowProgress();
+      auto decide = [&](size_t from, size_t to, DecideWorker& w) {
+        for (size_t j = from; j < to; ++j) {
+          records[j] = Record::ParseTrusted(lines[j]);
+          const size_t i = first + j;
+          if (slots_[i].kind == Kind::kLabelled) {
+            outcomes[j] = Decide(i, CandidatesOf(i, records[j], w), &records[j], w);
+          }
+        }
+      };
+      if (two_threads && n > 256) {
+        std::thread helper(decide, n / 2, n, std::ref(workers[1]));
+        decide(0, n / 2, workers[0]);
+        helper.join();
+      } else {
+        decide(0, n, workers[0]);
+      }
+      for (size_t j = 0; j < n; ++j) PIX_RETURN_IF_ERROR(Emit(first + j, records[j], outcomes[j]));
+      io_.ShowProgress();
+    }
+    return Status::Ok();
+  }
+
+  // Writes record i (decided, when labelled) and counts it.
+  Status Emit(size_t i, Record& record, const Outcome& outcome) {
+    const Slot& slot = slots_[i];
+    switch (slot.kind) {
+      case Kind::kArrivedFailed:
+        return io_.PassThrough(record);
+      case Kind::kUntouched:
+      case Kind::kDuplicate:
+        ++report_.passed_untouched;
+        return io_.Write(record);
+      case Kind::kMissingLabel:
+      case Kind::kUnknownLabel: {
+        const bool missing = slot.kind == Kind::kMissingLabel;
+        ++(missing ? report_.missing_label : report_.unknown_label);
+        if (o_.strict) {
+          SetRecordError(&record, kStage, missing ? "missing_label" : "unknown_label",
+                         missing ? "the record has no label"
+                                 : fmt::format("label '{}' is not in --labels",
+                                               record.GetString("label").value_or("")));
+        }
+        return io_.Write(record);
+      }
+      case Kind::kLabelled:
+        report_.conflicts += outcome.conflict;
+        report_.disagreements += outcome.disagreement;
+        report_.Add(vocabulary_.LabelName(slot.label), vocabulary_.LabelName(outcome.label),
+                    outcome.confidence, outcome.review, !outcome.keep);
+        if (outcome.keep) return io_.Write(record);
+        return rejects_ ? rejects_->Write(record) : Status::Ok();
     }
     return Status::Ok();
   }
 
   // Sets the label fields; returns false when the record is dropped.
-  bool Decide(size_t i, const std::vector<LabelSupport>& candidates, Record* record) {
+  // Thread-safe: reads the run's state, writes only `record` and `w`.
+  Outcome Decide(size_t i, const std::vector<LabelSupport>& candidates, Record* record,
+                 DecideWorker& w) const {
+    const EvidenceVocabulary& vocabulary = w.vocabulary;
     const Slot& slot = slots_[i];
     const uint32_t original = slot.label;
     uint32_t label = original;
@@ -329,7 +401,7 @@ class LabelRun {
     why.BeginObject();
     if (o_.evidence) {
       const size_t own = IndexOf(candidates, label);
-      std::vector<double>& confs = confs_;
+      std::vector<double>& confs = w.confs;
       confs.assign(candidates.size(), 0.0);
       size_t best = own;
       for (size_t k = 0; k < candidates.size(); ++k) {
@@ -353,13 +425,13 @@ class LabelRun {
       why.EndArray();
       if (!s.others_named.empty()) {
         why.Key("other_labels_named").BeginArray();
-        for (uint32_t l : s.others_named) why.String(vocabulary_.LabelName(l));
+        for (uint32_t l : s.others_named) why.String(vocabulary.LabelName(l));
         why.EndArray();
       }
       if (conflict) {
         why.Key("found_under").BeginObject();
         for (size_t k = 0; k < candidates.size(); ++k) {
-          why.Key(vocabulary_.LabelName(candidates[k].label)).Double(Round4(confs[k]));
+          why.Key(vocabulary.LabelName(candidates[k].label)).Double(Round4(confs[k]));
         }
         why.EndObject();
         const RivalSupport r = RivalsOf(candidates, own);
@@ -368,7 +440,7 @@ class LabelRun {
         if (r.best_rank > 0) why.Key("best_rank").Int(r.best_rank);
         why.Key("named").Bool(r.named);
         why.EndObject();
-        why.Key("best_supported").String(vocabulary_.LabelName(candidates[best].label));
+        why.Key("best_supported").String(vocabulary.LabelName(candidates[best].label));
         // A conflict the evidence settles for the image's own label is
         // recorded, not flagged: only an image another label supports at
         // least as well needs a person.
@@ -396,14 +468,14 @@ class LabelRun {
         why.EndObject();
         continue;
       }
-      why.Key("label").String(v.label == kNoLabel ? "none" : vocabulary_.LabelName(v.label));
+      why.Key("label").String(v.label == kNoLabel ? "none" : vocabulary.LabelName(v.label));
       why.Key("score").Double(Round4(v.confidence));
       if (!v.facts.empty()) why.Raw(v.facts);
       why.EndObject();
-      const double w = o_.refine_weight;
+      const double weight = o_.refine_weight;
       double p_own = v.label == label ? v.confidence : 1 - v.confidence;
       if (v.label != label && label == original && v.own_confidence >= 0) p_own = v.own_confidence;
-      const double blended = have ? (1 - w) * confidence + w * p_own : p_own;
+      const double blended = have ? (1 - weight) * confidence + weight * p_own : p_own;
       if (v.label != label && v.confidence >= 0.5) disagreement = true;
       source = name;
       if (o_.relabel && v.label != label && v.label != kNoLabel) {
@@ -412,7 +484,7 @@ class LabelRun {
           const size_t k = IndexOf(candidates, v.label);
           if (k < candidates.size()) prior = ScoreCandidate(candidates, k, o_.weights).confidence;
         }
-        const double other = have ? (1 - w) * prior + w * v.confidence : v.confidence;
+        const double other = have ? (1 - weight) * prior + weight * v.confidence : v.confidence;
         if (other - blended >= o_.relabel_margin) {
           label = v.label;
           confidence = other;
@@ -426,28 +498,32 @@ class LabelRun {
     confidence = std::clamp(confidence, 0.0, 1.0);
     const bool low = confidence < o_.review_below;
     const bool review = low || unsettled || disagreement;
-    if (label != original) why.Key("moved_from").String(vocabulary_.LabelName(original));
+    if (label != original) why.Key("moved_from").String(vocabulary.LabelName(original));
     why.Key("review").BeginArray();
     if (low) why.String("low_confidence");
     if (unsettled) why.String("conflict");
     if (disagreement) why.String("disagreement");
     why.EndArray();
     why.EndObject();
-    report_.conflicts += conflict;
-    report_.disagreements += disagreement;
 
-    if (label != original) record->SetString("label", vocabulary_.LabelName(label));
+    if (label != original) record->SetString("label", vocabulary.LabelName(label));
     record->SetDouble("label_confidence", Round4(confidence));
     record->SetString("label_source", source.empty() ? "none" : source);
     record->SetBool("needs_review", review);
     record->SetRaw("label_evidence", why.str());
     const bool drop = o_.drop_below > 0 && confidence < o_.drop_below;
-    report_.Add(vocabulary_.LabelName(original), vocabulary_.LabelName(label), confidence, review, drop);
     if (drop) {
       record->SetString("label_drop_reason",
                         fmt::format("label_confidence {:.4g} is below --drop-below {}", confidence, o_.drop_below));
     }
-    return !drop;
+    Outcome out;
+    out.label = label;
+    out.confidence = confidence;
+    out.keep = !drop;
+    out.review = review;
+    out.conflict = conflict;
+    out.disagreement = disagreement;
+    return out;
   }
 
   void Warnings() {
@@ -490,13 +566,11 @@ class LabelRun {
   std::vector<uint8_t> group_members_;  // per group: its records, 2 meaning 2 or more
   std::unordered_map<uint64_t, uint32_t> cluster_groups_, sha_groups_;  // pass 1 only
   EvidenceScratch scratch_;
-  std::vector<LabelSupport> single_;  // the candidates of a one-record image
   std::vector<uint32_t> item_of_;  // record -> item, for image backends
   std::vector<LabelItem> items_;
   std::vector<std::vector<LabelVerdict>> verdicts_;  // [backend][item]
   std::unique_ptr<RecordWriter> rejects_;
   LabelReport report_;
-  std::vector<double> confs_;  // Decide()'s scratch: each candidate's confidence
 };
 
 }  // namespace
