@@ -105,6 +105,16 @@ class LabelRun {
       for (const std::string& line : report_.Lines()) io_.terminal().Info(line);
     }
     Warnings();
+    // --stats "extra": the summary's numbers, for scripts.
+    io_.SetStat("labelled", static_cast<double>(report_.labelled));
+    io_.SetStat("needs_review", static_cast<double>(report_.needs_review()));
+    io_.SetStat("moved", static_cast<double>(report_.moved()));
+    io_.SetStat("conflicts", static_cast<double>(report_.conflicts));
+    io_.SetStat("disagreements", static_cast<double>(report_.disagreements));
+    io_.SetStat("dropped", static_cast<double>(report_.dropped()));
+    io_.SetStat("passed_untouched", static_cast<double>(report_.passed_untouched));
+    io_.SetStat("missing_label", static_cast<double>(report_.missing_label));
+    io_.SetStat("unknown_label", static_cast<double>(report_.unknown_label));
     return io_.Finish(s, SummaryText());
   }
 

@@ -137,8 +137,16 @@ class EvidenceTest(TempDirTestCase):
     def test_drop_below_with_rejects_and_report(self):
         rejects = os.path.join(self.tmp, "rejects.jsonl")
         report = os.path.join(self.tmp, "report.json")
-        r = self.label([STRONG, CAR, CARS], "--drop-below", "0.5", "--rejects", rejects, "--report", report)
+        stats = os.path.join(self.tmp, "stats.json")
+        r = self.label([STRONG, CAR, CARS], "--drop-below", "0.5", "--rejects", rejects, "--report", report,
+                       "--stats", stats)
         self.assertEqual(r.returncode, 0, r.stderr)
+        with open(stats) as f:
+            st = json.load(f)
+        self.assertEqual((st["tool"], st["stage"], st["read"], st["written"]), ("pix-label", "label", 3, 2))
+        self.assertEqual(st["extra"]["labelled"], 3)
+        self.assertEqual(st["extra"]["dropped"], 1)
+        self.assertEqual(st["extra"]["needs_review"], 1)
         self.assertEqual(len(r.records), 2)
         with open(rejects) as f:
             dropped = [json.loads(line) for line in f]
