@@ -99,6 +99,13 @@ std::optional<std::string> DuplicateKey(const std::vector<std::string_view>& key
   return *dup;
 }
 
+// Compares a key written with escapes with a plain key (rare: kept out of
+// KeyIs() so that stays small enough to inline).
+[[gnu::noinline]] bool EscapedKeyIs(std::string_view escaped, std::string_view key) {
+  auto unescaped = UnescapeJsonString(escaped);
+  return unescaped.ok() && *unescaped == key;
+}
+
 }  // namespace
 
 Result<Record> Record::Parse(std::string_view line, RecordParser& parser) {
@@ -165,10 +172,13 @@ void Record::ScanFields() {
 }
 
 bool Record::KeyIs(const Field& f, std::string_view key) const {
-  const std::string_view text = View(f.key);
-  if (!f.key_escaped) return text == key;
-  auto unescaped = UnescapeJsonString(text);
-  return unescaped.ok() && *unescaped == key;
+  // The hot path of every lookup: most keys differ in length or first byte.
+  if (!f.key_escaped) {
+    return f.key.length == key.size() &&
+           (key.empty() || (text_[f.key.offset] == key[0] &&
+                            std::memcmp(text_.data() + f.key.offset, key.data(), key.size()) == 0));
+  }
+  return EscapedKeyIs(View(f.key), key);
 }
 
 const Record::Field* Record::Find(std::string_view key) const {

@@ -12,13 +12,23 @@ namespace {
 
 uint64_t QueryHash(std::string_view query) { return std::hash<std::string_view>{}(query); }
 
-LabelSupport* SupportFor(std::vector<LabelSupport>* list, uint32_t label) {
-  for (LabelSupport& s : *list) {
-    if (s.label == label) return &s;
+// The support for `label` among the first *used entries of *list, added
+// (reusing an entry left from an earlier record, and its vectors' memory)
+// when missing.
+LabelSupport* SupportFor(std::vector<LabelSupport>* list, size_t* used, uint32_t label) {
+  for (size_t k = 0; k < *used; ++k) {
+    if ((*list)[k].label == label) return &(*list)[k];
   }
-  list->emplace_back();
-  list->back().label = label;
-  return &list->back();
+  if (*used == list->size()) list->emplace_back();
+  LabelSupport& s = (*list)[(*used)++];
+  s.label = label;
+  s.queries.clear();
+  s.engines = 0;
+  s.best_rank = 0;
+  s.text = 0;
+  s.other_text = 0;
+  s.others_named.clear();
+  return &s;
 }
 
 void AddFind(LabelSupport* s, uint64_t query, uint64_t engine_bit, int64_t rank) {
@@ -160,8 +170,8 @@ void CollectLabels(const Record& record, std::vector<std::string>* labels) {
 void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& vocabulary,
                   const TermMatcher& matcher, EvidenceScratch* scratch,
                   std::vector<LabelSupport>* out) {
-  out->clear();
-  SupportFor(out, label);
+  size_t used = 0;
+  SupportFor(out, &used, label);
   bool any_find = false;
   if (auto raw = record.Raw("found_by"); raw && *raw != "null") {
     simdjson::dom::element root;
@@ -179,7 +189,7 @@ void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& voca
           if (id < 0) continue;
           c = static_cast<uint32_t>(id);
         }
-        AddFind(SupportFor(out, c), QueryHash(query), engine.empty() ? 0 : vocabulary.EngineBit(engine),
+        AddFind(SupportFor(out, &used, c), QueryHash(query), engine.empty() ? 0 : vocabulary.EngineBit(engine),
                 rank);
         any_find = true;
       }
@@ -194,6 +204,7 @@ void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& voca
               record.GetInt("rank").value_or(0));
     }
   }
+  out->resize(used);
 
   // The texts: which labels they name, and whether another label's term is
   // outside every term of a candidate.
