@@ -60,18 +60,48 @@ def score(records):
         table.append({"band": f"{lo:.2f}-{min(hi, 1.0):.2f}", "images": len(b),
                       "mean_confidence": round(mean, 3), "right": round(right / len(b), 3)})
     out["calibration"] = table
+    # What --review-below would trade: precision and recall of needs_review
+    # had it been run with another threshold (flags for other reasons stay).
+    sweep = []
+    for t in (0.3, 0.4, 0.5, 0.6, 0.7):
+        f = [r for r in rs if r["label_confidence"] < t
+             or set(r["label_evidence"].get("review", [])) - {"low_confidence"}]
+        hit = sum(1 for r in f if r["bench_planted"])
+        ids = {id(r) for r in f}
+        sweep.append({"review_below": t, "flagged": len(f),
+                      "precision": round(hit / len(f), 3) if f else 0.0,
+                      "recall": round(hit / len(planted), 3) if planted else 0.0,
+                      "recall_evidence_bearing": round(
+                          sum(1 for r in bearing if id(r) in ids) / len(bearing), 3) if bearing else 0.0})
+    out["sweep"] = sweep
     # Expected calibration error over the bands.
     out["ece"] = round(sum(t["images"] * abs(t["mean_confidence"] - t["right"]) for t in table)
                        / max(1, len(rs)), 4)
     return out
 
 
+# The features of conf(c) for a record's own label, in EvidenceWeights'
+# order, read back from label_evidence (the facts pix-label used). The
+# signs are those of the formula in evidence.h, so every fitted weight is
+# the positive number the header writes.
+NAMES = ["bias", "queries", "engines", "rank", "rank_linear", "text", "other_text", "conflict",
+         "conflict_queries", "conflict_rank", "conflict_named"]
+
+
 def features(r):
     e = r["label_evidence"]["evidence"]
     rank = e.get("best_rank", 0)
-    return (1.0, math.log2(1 + e["queries"]), math.log2(1 + e["engines"]),
-            1 / math.log2(1 + rank) if rank else 0.0, float(len(e["text"])),
-            -1.0 if e.get("other_labels_named") else 0.0)
+    rivals = e.get("rivals")
+    x = [1.0, math.log2(1 + e["queries"]), math.log2(1 + e["engines"]),
+         1 / math.log2(1 + rank) if rank else 0.0, -min(rank, 200) / 100 if rank else 0.0,
+         float(len(e["text"])), -1.0 if e.get("other_labels_named") else 0.0]
+    if rivals:
+        rr = rivals.get("best_rank", 0)
+        x += [1.0, -math.log2(rivals["queries"]) if rivals["queries"] else 0.0,
+              -1 / math.log2(1 + rr) if rr else 0.0, -1.0 if rivals["named"] else 0.0]
+    else:
+        x += [0.0, 0.0, 0.0, 0.0]
+    return tuple(x)
 
 
 def solve(a, b):
@@ -89,30 +119,28 @@ def solve(a, b):
 
 
 def fit(records):
-    """Logistic regression (Newton) on records without a conflict."""
+    """Logistic regression (Newton, a little L2) of "the label is right" on features()."""
     groups = {}
     for r in records:
-        if "found_under" in r["label_evidence"]["evidence"]:
-            continue
         x = features(r)
         pos, n = groups.get(x, (0, 0))
         groups[x] = (pos + (r["label"] == r["bench_truth"]), n + 1)
-    w = [0.0] * 6
-    for _ in range(30):
-        grad = [0.0] * 6
-        hess = [[1e-6 if i == j else 0.0 for j in range(6)] for i in range(6)]
+    d = len(NAMES)
+    w = [0.0] * d
+    for _ in range(50):
+        grad = [-1e-2 * wi for wi in w]
+        hess = [[1e-2 if i == j else 0.0 for j in range(d)] for i in range(d)]
         for x, (pos, n) in groups.items():
             p = 1 / (1 + math.exp(-sum(wi * xi for wi, xi in zip(w, x))))
-            for i in range(6):
+            for i in range(d):
                 grad[i] += (pos - n * p) * x[i]
-                for j in range(6):
+                for j in range(d):
                     hess[i][j] += n * p * (1 - p) * x[i] * x[j]
         step = solve(hess, grad)
         w = [wi + si for wi, si in zip(w, step)]
         if max(abs(s) for s in step) < 1e-9:
             break
-    names = ["bias", "queries", "engines", "rank", "text", "other_text"]
-    return dict(zip(names, [round(v, 3) for v in w]))
+    return dict(zip(NAMES, [round(v, 3) for v in w]))
 
 
 def main():
@@ -136,6 +164,10 @@ def main():
     for t in s["calibration"]:
         print(f"{t['band']:<11} {t['images']:>6}  {t['mean_confidence']:>9.3f}  {t['right']:>5.3f}")
     print(f"expected calibration error {s['ece']}")
+    print("review-below  flagged  precision  recall  recall (errors with evidence)")
+    for t in s["sweep"]:
+        print(f"{t['review_below']:<12}  {t['flagged']:>7}  {t['precision']:>9.3f}  {t['recall']:>6.3f}  "
+              f"{t['recall_evidence_bearing']:.3f}")
 
 
 if __name__ == "__main__":

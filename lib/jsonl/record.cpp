@@ -27,14 +27,21 @@ size_t SkipSpace(std::string_view s, size_t i) {
 }
 
 // REQUIRES: s[i] == '"' and the text is valid JSON. Returns the index just
-// past the closing quote.
-size_t SkipString(std::string_view s, size_t i) {
-  for (++i; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-    } else if (s[i] == '"') {
-      return i + 1;
-    }
+// past the closing quote; sets *escaped when the string has a backslash.
+// memchr finds the candidate quote; the backslashes right before it say
+// whether it is escaped (an odd run escapes it).
+size_t SkipString(std::string_view s, size_t i, bool* escaped = nullptr) {
+  const char* const data = s.data();
+  const size_t start = ++i;
+  while (i < s.size()) {
+    const void* q = std::memchr(data + i, '"', s.size() - i);
+    if (!q) break;
+    const size_t j = static_cast<size_t>(static_cast<const char*>(q) - data);
+    size_t k = j;
+    while (k > start && data[k - 1] == '\\') --k;
+    if (escaped && !*escaped && std::memchr(data + start, '\\', j - start)) *escaped = true;
+    if ((j - k) % 2 == 0) return j + 1;
+    i = j + 1;
   }
   return s.size();
 }
@@ -62,13 +69,6 @@ size_t SkipValue(std::string_view s, size_t i) {
   return i;
 }
 
-// Compares an escaped key from the text with a plain key.
-bool KeyEquals(std::string_view escaped, std::string_view key) {
-  if (escaped.find('\\') == std::string_view::npos) return escaped == key;
-  auto unescaped = UnescapeJsonString(escaped);
-  return unescaped.ok() && *unescaped == key;
-}
-
 // The key as text, unescaped when it has escapes.
 std::string PlainKey(std::string_view escaped) {
   if (escaped.find('\\') == std::string_view::npos) return std::string(escaped);
@@ -77,19 +77,15 @@ std::string PlainKey(std::string_view escaped) {
 }
 
 // The first key that appears twice among `keys` (escaped as in the text),
-// nullopt when all differ. Pairwise for the usual few dozen keys, sorted for
-// long lines so that a hostile line of 100,000 keys costs n log n.
-std::optional<std::string> DuplicateKey(const std::vector<std::string_view>& keys) {
+// nullopt when all differ. Pairwise for the usual few dozen keys without
+// escapes, sorted otherwise so that a hostile line of 100,000 keys costs
+// n log n.
+std::optional<std::string> DuplicateKey(const std::vector<std::string_view>& keys, bool escaped) {
   constexpr size_t kPairwiseUpTo = 48;
-  if (keys.size() <= kPairwiseUpTo) {
+  if (!escaped && keys.size() <= kPairwiseUpTo) {
     for (size_t a = 1; a < keys.size(); ++a) {
       for (size_t b = 0; b < a; ++b) {
         if (keys[a] == keys[b]) return std::string(keys[a]);
-        if ((keys[a].find('\\') != std::string_view::npos ||
-             keys[b].find('\\') != std::string_view::npos) &&
-            PlainKey(keys[a]) == PlainKey(keys[b])) {
-          return PlainKey(keys[a]);
-        }
       }
     }
     return std::nullopt;
@@ -103,50 +99,91 @@ std::optional<std::string> DuplicateKey(const std::vector<std::string_view>& key
   return *dup;
 }
 
+// Compares a key written with escapes with a plain key (rare: kept out of
+// KeyIs() so that stays small enough to inline).
+[[gnu::noinline]] bool EscapedKeyIs(std::string_view escaped, std::string_view key) {
+  auto unescaped = UnescapeJsonString(escaped);
+  return unescaped.ok() && *unescaped == key;
+}
+
 }  // namespace
 
 Result<Record> Record::Parse(std::string_view line, RecordParser& parser) {
   if (line.size() > UINT32_MAX / 2) return Status::LimitExceeded("line too long");
+  // The record's own copy of the line, with the padding simdjson reads past
+  // its end, is what simdjson parses: one copy of the line, not two.
+  Record record;
+  record.text_.reserve(line.size() + simdjson::SIMDJSON_PADDING);
+  record.text_.assign(line);
   simdjson::dom::element root;
-  auto error = parser.impl_->parser.parse(line.data(), line.size(), true).get(root);
+  auto error = parser.impl_->parser.parse(record.text_.data(), record.text_.size(), false).get(root);
   if (error) return Status::Corruption(std::string("invalid JSON: ") + simdjson::error_message(error));
   if (root.type() != simdjson::dom::element_type::OBJECT) {
     return Status::Corruption("expected a JSON object");
   }
 
-  Record record;
-  record.text_.assign(line);
-  const std::string_view s = record.text_;
-  size_t i = SkipSpace(s, 0) + 1;  // past '{'
-  i = SkipSpace(s, i);
-  while (i < s.size() && s[i] != '}') {
-    const size_t key_end = SkipString(s, i);
-    Field f;
-    f.key = {static_cast<uint32_t>(i + 1), static_cast<uint32_t>(key_end - i - 2)};
-    i = SkipSpace(s, key_end) + 1;  // past ':'
-    i = SkipSpace(s, i);
-    const size_t value_end = SkipValue(s, i);
-    f.value = {static_cast<uint32_t>(i), static_cast<uint32_t>(value_end - i)};
-    record.fields_.push_back(f);
-    i = SkipSpace(s, value_end);
-    if (i < s.size() && s[i] == ',') i = SkipSpace(s, i + 1);
-  }
+  record.ScanFields();
   // One rule for duplicate keys: the line is malformed. Reading the first
   // while jq and Python read the last would make stages disagree on a field.
   if (record.fields_.size() > 1) {
     std::vector<std::string_view> keys;
     keys.reserve(record.fields_.size());
-    for (const Field& f : record.fields_) keys.push_back(record.View(f.key));
-    if (auto dup = DuplicateKey(keys)) {
+    bool escaped = false;
+    for (const Field& f : record.fields_) {
+      keys.push_back(record.View(f.key));
+      escaped |= f.key_escaped;
+    }
+    if (auto dup = DuplicateKey(keys, escaped)) {
       return Status::Corruption("duplicate key " + JsonQuote(*dup));
     }
   }
   return record;
 }
 
+Record Record::ParseTrusted(std::string_view line) {
+  Record record;
+  if (line.size() > UINT32_MAX / 2) return record;
+  // Room for the fields a stage sets after reading a spooled record back.
+  record.text_.reserve(line.size() + 1024);
+  record.text_.assign(line);
+  record.ScanFields();
+  return record;
+}
+
+void Record::ScanFields() {
+  const std::string_view s = text_;
+  fields_.reserve(24);
+  size_t i = SkipSpace(s, 0) + 1;  // past '{'
+  i = SkipSpace(s, i);
+  while (i < s.size() && s[i] != '}') {
+    Field f;
+    const size_t key_end = SkipString(s, i, &f.key_escaped);
+    if (key_end < i + 2) break;  // only for text that is not what ParseTrusted requires
+    f.key = {static_cast<uint32_t>(i + 1), static_cast<uint32_t>(key_end - i - 2)};
+    i = SkipSpace(s, key_end) + 1;  // past ':'
+    i = SkipSpace(s, i);
+    if (i >= s.size()) break;
+    const size_t value_end = SkipValue(s, i);
+    f.value = {static_cast<uint32_t>(i), static_cast<uint32_t>(value_end - i)};
+    fields_.push_back(f);
+    i = SkipSpace(s, value_end);
+    if (i < s.size() && s[i] == ',') i = SkipSpace(s, i + 1);
+  }
+}
+
+bool Record::KeyIs(const Field& f, std::string_view key) const {
+  // The hot path of every lookup: most keys differ in length or first byte.
+  if (!f.key_escaped) {
+    return f.key.length == key.size() &&
+           (key.empty() || (text_[f.key.offset] == key[0] &&
+                            std::memcmp(text_.data() + f.key.offset, key.data(), key.size()) == 0));
+  }
+  return EscapedKeyIs(View(f.key), key);
+}
+
 const Record::Field* Record::Find(std::string_view key) const {
   for (const Field& f : fields_) {
-    if (KeyEquals(View(f.key), key)) return &f;
+    if (KeyIs(f, key)) return &f;
   }
   return nullptr;
 }
@@ -204,7 +241,7 @@ bool Record::IsNull(std::string_view key) const { return Raw(key) == "null"; }
 
 void Record::SetRaw(std::string_view key, std::string_view json) {
   for (Field& f : fields_) {
-    if (KeyEquals(View(f.key), key)) {
+    if (KeyIs(f, key)) {
       f.value = Append(json);
       return;
     }
@@ -212,6 +249,7 @@ void Record::SetRaw(std::string_view key, std::string_view json) {
   Field f;
   std::string quoted = JsonQuote(key);
   f.key = Append(std::string_view(quoted).substr(1, quoted.size() - 2));
+  f.key_escaped = quoted.find('\\') != std::string::npos;
   f.value = Append(json);
   fields_.push_back(f);
 }
@@ -238,7 +276,7 @@ void Record::SetNull(std::string_view key) { SetRaw(key, "null"); }
 
 bool Record::Remove(std::string_view key) {
   for (auto it = fields_.begin(); it != fields_.end(); ++it) {
-    if (KeyEquals(View(it->key), key)) {
+    if (KeyIs(*it, key)) {
       fields_.erase(it);
       return true;
     }

@@ -46,6 +46,11 @@ class Record {
 
   // Parses one line. Fails with kCorruption when `line` is not one JSON object.
   static Result<Record> Parse(std::string_view line, RecordParser& parser);
+  // Reads a line this process wrote with AppendJson()/ToJson() from a Record
+  // (a spool file read back): finds the fields without validating the JSON
+  // again, several times faster than Parse(). REQUIRES: `line` is exactly
+  // such text; anything else gives unspecified (but memory-safe) fields.
+  static Record ParseTrusted(std::string_view line);
 
   size_t size() const { return fields_.size(); }
   bool empty() const { return fields_.empty(); }
@@ -89,11 +94,15 @@ class Record {
   struct Field {
     Span key;  // inside the quotes, escaped as in the text
     Span value;
+    bool key_escaped = false;  // the key's text has a backslash escape
   };
 
   std::string_view View(Span s) const { return {text_.data() + s.offset, s.length}; }
   const Field* Find(std::string_view key) const;
+  bool KeyIs(const Field& f, std::string_view key) const;
   Span Append(std::string_view text);
+  // Finds the fields of text_ (valid JSON, an object at the top).
+  void ScanFields();
 
   std::string text_;  // the parsed line, then any values set later
   std::vector<Field> fields_;

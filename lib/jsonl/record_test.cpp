@@ -81,6 +81,22 @@ TEST_CASE("a key twice makes the line malformed, whatever its spelling or the li
   CHECK_FALSE(Record::Parse(many + "\"k500\":0}", parser).ok());
 }
 
+TEST_CASE("ParseTrusted reads back what AppendJson wrote, escaped keys included") {
+  Record r = MustParse(R"({ "\u0075rl" : "x", "n":[1,{"a":"}"}], "s":"a\"b" })");
+  r.SetString("new key\n", "v");
+  r.SetDouble("c", 0.25);
+  const std::string text = r.ToJson();
+  Record back = Record::ParseTrusted(text);
+  CHECK(back.ToJson() == text);
+  CHECK(*back.GetString("url") == "x");
+  CHECK(*back.GetString("s") == "a\"b");
+  CHECK(*back.Raw("n") == R"([1,{"a":"}"}])");
+  CHECK(*back.GetString("new key\n") == "v");
+  CHECK(*back.GetDouble("c") == 0.25);
+  back.SetString("url", "y");  // the escaped key is still found by its decoded name
+  CHECK(back.size() == 5);
+}
+
 TEST_CASE("error objects") {
   Record r = MustParse(R"({"url":"u"})");
   CHECK_FALSE(HasRecordError(r));

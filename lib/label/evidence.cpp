@@ -12,13 +12,23 @@ namespace {
 
 uint64_t QueryHash(std::string_view query) { return std::hash<std::string_view>{}(query); }
 
-LabelSupport* SupportFor(std::vector<LabelSupport>* list, uint32_t label) {
-  for (LabelSupport& s : *list) {
-    if (s.label == label) return &s;
+// The support for `label` among the first *used entries of *list, added
+// (reusing an entry left from an earlier record, and its vectors' memory)
+// when missing.
+LabelSupport* SupportFor(std::vector<LabelSupport>* list, size_t* used, uint32_t label) {
+  for (size_t k = 0; k < *used; ++k) {
+    if ((*list)[k].label == label) return &(*list)[k];
   }
-  list->emplace_back();
-  list->back().label = label;
-  return &list->back();
+  if (*used == list->size()) list->emplace_back();
+  LabelSupport& s = (*list)[(*used)++];
+  s.label = label;
+  s.queries.clear();
+  s.engines = 0;
+  s.best_rank = 0;
+  s.text = 0;
+  s.other_text = 0;
+  s.others_named.clear();
+  return &s;
 }
 
 void AddFind(LabelSupport* s, uint64_t query, uint64_t engine_bit, int64_t rank) {
@@ -50,6 +60,17 @@ std::string_view FileNameOf(std::string_view url) {
   return slash == std::string_view::npos ? url : url.substr(slash + 1);
 }
 
+// A string field's text: a view into the record when it has no escapes (the
+// usual case, no copy), else decoded into *scratch. Empty when missing.
+std::string_view StringField(const Record& record, std::string_view key, std::string* scratch) {
+  auto raw = record.Raw(key);
+  if (!raw || raw->size() < 2 || raw->front() != '"') return {};
+  const std::string_view inner = raw->substr(1, raw->size() - 2);
+  if (inner.find('\\') == std::string_view::npos) return inner;
+  *scratch = record.GetString(key).value_or("");
+  return *scratch;
+}
+
 simdjson::dom::parser& ThreadParser() {
   static thread_local simdjson::dom::parser parser;
   return parser;
@@ -71,8 +92,23 @@ int LabelSupport::distinct_engines() const { return std::popcount(engines); }
 double SupportOf(const LabelSupport& s, const EvidenceWeights& w) {
   double z = w.queries * std::log2(1.0 + static_cast<double>(s.queries.size())) +
              w.engines * std::log2(1.0 + s.distinct_engines()) + w.text * std::popcount(s.text);
-  if (s.best_rank > 0) z += w.rank / std::log2(1.0 + s.best_rank);
+  if (s.best_rank > 0) {
+    z += w.rank / std::log2(1.0 + s.best_rank) - w.rank_linear * std::min(s.best_rank, 200) / 100.0;
+  }
   return z;
+}
+
+RivalSupport RivalsOf(const std::vector<LabelSupport>& candidates, size_t index) {
+  RivalSupport r;
+  const LabelSupport& own = candidates[index];
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    if (k == index) continue;
+    const LabelSupport& c = candidates[k];
+    r.queries = std::max(r.queries, c.queries.size());
+    if (c.best_rank > 0 && (r.best_rank == 0 || c.best_rank < r.best_rank)) r.best_rank = c.best_rank;
+    if (std::binary_search(own.others_named.begin(), own.others_named.end(), c.label)) r.named = true;
+  }
+  return r;
 }
 
 LabelScore ScoreCandidate(const std::vector<LabelSupport>& candidates, size_t index,
@@ -80,15 +116,19 @@ LabelScore ScoreCandidate(const std::vector<LabelSupport>& candidates, size_t in
   LabelScore out;
   const LabelSupport& own = candidates[index];
   out.support = SupportOf(own, w);
-  double sum = 0;
-  for (const LabelSupport& c : candidates) sum += std::exp(SupportOf(c, w) - out.support);
-  const double other = own.other_text ? w.other_text : 0.0;
-  out.confidence = Sigmoid(w.bias + out.support - other) / sum;
+  double x = w.bias + out.support - (own.other_text ? w.other_text : 0.0);
+  if (candidates.size() > 1) {
+    const RivalSupport r = RivalsOf(candidates, index);
+    x += w.conflict - w.conflict_named * r.named;
+    if (r.queries > 0) x -= w.conflict_queries * std::log2(static_cast<double>(r.queries));
+    if (r.best_rank > 0) x -= w.conflict_rank / std::log2(1.0 + r.best_rank);
+  }
+  out.confidence = Sigmoid(x);
   return out;
 }
 
 uint32_t EvidenceVocabulary::LabelId(std::string_view label) {
-  auto it = label_ids_.find(std::string(label));
+  auto it = label_ids_.find(label);
   if (it != label_ids_.end()) return it->second;
   const auto id = static_cast<uint32_t>(labels_.size());
   labels_.emplace_back(label);
@@ -97,12 +137,12 @@ uint32_t EvidenceVocabulary::LabelId(std::string_view label) {
 }
 
 int64_t EvidenceVocabulary::FindLabel(std::string_view label) const {
-  auto it = label_ids_.find(std::string(label));
+  auto it = label_ids_.find(label);
   return it == label_ids_.end() ? -1 : static_cast<int64_t>(it->second);
 }
 
 uint64_t EvidenceVocabulary::EngineBit(std::string_view engine) {
-  auto it = engine_ids_.find(std::string(engine));
+  auto it = engine_ids_.find(engine);
   uint32_t id;
   if (it != engine_ids_.end()) {
     id = it->second;
@@ -130,8 +170,8 @@ void CollectLabels(const Record& record, std::vector<std::string>* labels) {
 void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& vocabulary,
                   const TermMatcher& matcher, EvidenceScratch* scratch,
                   std::vector<LabelSupport>* out) {
-  out->clear();
-  SupportFor(out, label);
+  size_t used = 0;
+  SupportFor(out, &used, label);
   bool any_find = false;
   if (auto raw = record.Raw("found_by"); raw && *raw != "null") {
     simdjson::dom::element root;
@@ -149,7 +189,7 @@ void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& voca
           if (id < 0) continue;
           c = static_cast<uint32_t>(id);
         }
-        AddFind(SupportFor(out, c), QueryHash(query), engine.empty() ? 0 : vocabulary.EngineBit(engine),
+        AddFind(SupportFor(out, &used, c), QueryHash(query), engine.empty() ? 0 : vocabulary.EngineBit(engine),
                 rank);
         any_find = true;
       }
@@ -164,6 +204,7 @@ void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& voca
               record.GetInt("rank").value_or(0));
     }
   }
+  out->resize(used);
 
   // The texts: which labels they name, and whether another label's term is
   // outside every term of a candidate.
@@ -174,13 +215,13 @@ void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& voca
   };
   static constexpr Text kTexts[] = {
       {"title", false, kInTitle}, {"url", true, kInFileName}, {"page_url", true, kInPageUrl}};
+  std::string decoded;
   for (const Text& t : kTexts) {
-    auto value = record.GetString(t.field);
-    if (!value || value->empty()) continue;
+    const std::string_view value = StringField(record, t.field, &decoded);
+    if (value.empty()) continue;
     scratch->tokens.clear();
     scratch->matches.clear();
-    FoldTokens(t.place == kInFileName ? FileNameOf(*value) : std::string_view(*value), t.url,
-               &scratch->tokens);
+    FoldTokens(t.place == kInFileName ? FileNameOf(value) : value, t.url, &scratch->tokens);
     matcher.Find(scratch->tokens, &scratch->matches);
     if (scratch->matches.empty()) continue;
     for (LabelSupport& c : *out) {

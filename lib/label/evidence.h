@@ -11,20 +11,25 @@
 // For each candidate label c of an image (its own and every label in its
 // found_by and its group), the support is
 //
-//   z(c) = wq*log2(1 + Q) + we*log2(1 + E) + wr/log2(1 + R) + wt*T
+//   z(c) = wq*log2(1 + Q) + we*log2(1 + E) + wr/log2(1 + R) - wl*min(R, 200)/100 + wt*T
 //
 // Q distinct queries and E distinct engines that returned the image under c,
-// R its best rank under c (the wr term is 0 when no rank is known), T in 0..3
-// the number of places (title, file name, page URL) that name c. The
+// R its best rank under c (both rank terms are 0 when no rank is known), T in
+// 0..3 the number of places (title, file name, page URL) that name c. The
 // confidence that c is right is
 //
-//   conf(c) = sigmoid(b + z(c) - wo*O(c)) * exp(z(c)) / sum_k exp(z(k))
+//   conf(c) = sigmoid(b + z(c) - wo*O(c)
+//                     + K*(wk - wkq*log2(Q') - wkr/log2(1 + R') - wkn*N'))
 //
-// O(c) is 1 when another label's term appears where c's does not cover it,
-// and the sum runs over the image's candidates (the second factor is 1
-// without a conflict). The weights were fitted on a labelled benchmark with
-// planted errors (bench/label) so that conf is calibrated there; they are
-// EvidenceWeights' defaults and are printed in pix-label(1).
+// O(c) is 1 when another label's term appears where c's does not cover it.
+// K is 1 when the image was also found under other labels (a conflict): Q'
+// is the most distinct queries any of them has, R' the best rank any of them
+// has, N' is 1 when one of them is among the labels the texts name. Each
+// candidate is scored on its own, so the confidences of one image's
+// candidates need not add up to 1. The weights were fitted by logistic
+// regression (bench/label/score.py --fit) on a labelled benchmark with
+// planted errors, so that conf is calibrated there, and checked on other
+// seeds; they are EvidenceWeights' defaults and are printed in pix-label(1).
 //
 // Thread-safety: pure functions over values. No failure modes: malformed
 // found_by entries are skipped.
@@ -42,13 +47,19 @@
 namespace pix {
 
 struct EvidenceWeights {
-  // Fitted by bench/label/score.py --fit on gen_records.py --seed 1 (20,000 images).
-  double bias = -3.546;
-  double queries = 1.008;
-  double engines = 1.533;
-  double rank = 4.6;
-  double text = 1.196;
-  double other_text = 1.683;
+  // Fitted by bench/label/score.py --fit on gen_records.py --seed 1 (20,000
+  // images); seeds 2 and 7 checked the calibration (README, pix-label(1)).
+  double bias = -0.836;
+  double queries = 0.759;
+  double engines = 1.276;
+  double rank = 0.733;         // wr: on 1/log2(1 + R), rewards the top ranks
+  double rank_linear = 4.692;  // wl: on min(R, 200)/100, punishes deep ones
+  double text = 1.206;
+  double other_text = 1.627;
+  double conflict = 0.669;          // wk
+  double conflict_queries = 8.659;  // wkq
+  double conflict_rank = 3.139;     // wkr
+  double conflict_named = 4.385;    // wkn
 };
 
 // Where a label's terms were seen (bits).
@@ -74,6 +85,14 @@ struct LabelScore {
   double confidence = 0;  // conf(c)
 };
 
+// What the other candidates of a conflict bring against one of them.
+struct RivalSupport {
+  size_t queries = 0;     // Q'
+  int32_t best_rank = 0;  // R' (0: unknown)
+  bool named = false;     // N'
+};
+RivalSupport RivalsOf(const std::vector<LabelSupport>& candidates, size_t index);
+
 double SupportOf(const LabelSupport& s, const EvidenceWeights& w);
 // conf(c) for candidates[index].
 LabelScore ScoreCandidate(const std::vector<LabelSupport>& candidates, size_t index,
@@ -92,9 +111,15 @@ class EvidenceVocabulary {
   uint64_t EngineBit(std::string_view engine);
 
  private:
+  // Looked up by string_view on the hot path, without building a string.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Ids = std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>>;
   std::vector<std::string> labels_;
-  std::unordered_map<std::string, uint32_t> label_ids_;
-  std::unordered_map<std::string, uint32_t> engine_ids_;
+  Ids label_ids_;
+  Ids engine_ids_;
 };
 
 // The labels a record mentions: its own and those on found_by entries.

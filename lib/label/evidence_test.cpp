@@ -87,19 +87,38 @@ TEST_CASE("ScoreCandidate follows the documented formula") {
   a.engines = 3;
   a.best_rank = 3;
   a.text = kInTitle | kInPageUrl;
-  const double z = w.queries * std::log2(3) + w.engines * std::log2(3) + w.rank / 2 + w.text * 2;
+  const double z = w.queries * std::log2(3) + w.engines * std::log2(3) + w.rank / 2 -
+                   w.rank_linear * 0.03 + w.text * 2;
   CHECK(SupportOf(a, w) == doctest::Approx(z));
+  auto sigmoid = [](double x) { return 1 / (1 + std::exp(-x)); };
   std::vector<LabelSupport> one = {a};
-  CHECK(ScoreCandidate(one, 0, w).confidence == doctest::Approx(1 / (1 + std::exp(-(w.bias + z)))));
+  CHECK(ScoreCandidate(one, 0, w).confidence == doctest::Approx(sigmoid(w.bias + z)));
   one[0].other_text = kInTitle;
-  CHECK(ScoreCandidate(one, 0, w).confidence ==
-        doctest::Approx(1 / (1 + std::exp(-(w.bias + z - w.other_text)))));
+  CHECK(ScoreCandidate(one, 0, w).confidence == doctest::Approx(sigmoid(w.bias + z - w.other_text)));
+  // Ranks deeper than 200 count as 200 in the linear term.
+  LabelSupport deep = a;
+  deep.best_rank = 1000;
+  CHECK(SupportOf(deep, w) == doctest::Approx(z - w.rank / 2 + w.rank / std::log2(1001) +
+                                               w.rank_linear * 0.03 - w.rank_linear * 2));
+
+  // A rival label b with 4 queries, best rank 7, named in the texts.
   LabelSupport b;
   b.label = 1;
-  std::vector<LabelSupport> two = {a, b};  // `a` as first built: no other label's text
-  const double share = std::exp(z) / (std::exp(z) + 1);
+  b.queries = {7, 8, 9, 10};
+  b.best_rank = 7;
+  std::vector<LabelSupport> two = {a, b};
+  two[0].others_named = {1};
+  const RivalSupport r = RivalsOf(two, 0);
+  CHECK(r.queries == 4);
+  CHECK(r.best_rank == 7);
+  CHECK(r.named);
   CHECK(ScoreCandidate(two, 0, w).confidence ==
-        doctest::Approx(share / (1 + std::exp(-(w.bias + z)))));
+        doctest::Approx(sigmoid(w.bias + z + w.conflict - w.conflict_queries * 2 -
+                                w.conflict_rank / 3 - w.conflict_named)));
+  // Seen from b: a's 2 queries and rank 3; b's texts name nothing.
+  const double zb = w.queries * std::log2(5) + w.rank / 3 - w.rank_linear * 0.07;
+  CHECK(ScoreCandidate(two, 1, w).confidence ==
+        doctest::Approx(sigmoid(w.bias + zb + w.conflict - w.conflict_queries - w.conflict_rank / 2)));
 }
 
 TEST_CASE("LabelSupport::Merge unions queries and engines, keeps the best rank") {

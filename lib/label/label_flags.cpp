@@ -37,10 +37,23 @@ Status InputOf(const LabelFlags::ModelInput& f, const char* prefix, OnnxInputOpt
   return s;
 }
 
+Result<std::unique_ptr<LabelSetup>> Resolve(const LabelFlags& f, const EnvLookup& env);
+
 }  // namespace
 
-void AddLabelFlags(ToolCli& cli, LabelFlags* f, LabelOptions* o) {
+Result<std::unique_ptr<LabelSetup>> ResolveLabelOptions(const LabelFlags& f, const EnvLookup& env) {
+  auto setup = Resolve(f, env);
+  // An ONNX backend in a build without OpenCV DNN is a usage error (exit 2),
+  // like a bad flag: the command line asks for what this build cannot do.
+  if (!setup.ok() && setup.status().code() == StatusCode::kUnsupported) {
+    return Status::InvalidArgument(setup.status().message());
+  }
+  return setup;
+}
+
+void AddLabelFlags(ToolCli& cli, LabelFlags* f) {
   CLI::App& app = cli.app();
+  LabelOptions* o = &f->options;
   app.add_option("-b,--backend", f->backends, "Backends in order, later ones refining earlier ones")
       ->type_name("NAME,...")
       ->delimiter(',')
@@ -73,10 +86,11 @@ void AddLabelFlags(ToolCli& cli, LabelFlags* f, LabelOptions* o) {
       ->capture_default_str();
   app.add_option("--wordnet-dir", f->wordnet_dir, "WordNet 3.0 database for label synonyms")
       ->type_name("DIR")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->each([f](const std::string&) { f->wordnet_dir_given = true; });
   app.add_flag("--no-wordnet", f->no_wordnet, "Match only the labels and their queries, no WordNet synonyms");
   app.add_option("--base-dir", o->base_dir, "Resolve relative image paths against DIR")->type_name("DIR");
-  app.add_option("--temp-dir", o->temp_dir,
+  app.add_option("--temp-dir", f->temp_dir,
                  "Directory for the records held back while reading (default: $TMPDIR)")
       ->type_name("DIR");
 
@@ -109,10 +123,18 @@ void AddLabelFlags(ToolCli& cli, LabelFlags* f, LabelOptions* o) {
   cli.AddConfig(&f->config_path);
   AddLlmFlags(cli, &f->llm);
   AddNetworkFlags(cli, &f->network, f->vlm.http);
+  if (CLI::Option* timeout = app.get_option_no_throw("--timeout")) {
+    timeout->each([f](const std::string&) { f->timeout_given = true; });
+  }
 }
 
-Result<std::unique_ptr<LabelSetup>> SetUpLabel(const LabelFlags& f, const EnvLookup& env, LabelOptions* o) {
+namespace {
+
+Result<std::unique_ptr<LabelSetup>> Resolve(const LabelFlags& f, const EnvLookup& env) {
   auto setup = std::make_unique<LabelSetup>();
+  setup->options = f.options;
+  LabelOptions* o = &setup->options;
+  o->temp_dir = !f.temp_dir.empty() ? f.temp_dir : !env("TMPDIR").empty() ? env("TMPDIR") : "/tmp";
   const std::vector<std::string>& backends = f.backends;
   o->evidence = !backends.empty() && backends.front() == "evidence";
   for (size_t i = 0; i < backends.size(); ++i) {
@@ -167,5 +189,7 @@ Result<std::unique_ptr<LabelSetup>> SetUpLabel(const LabelFlags& f, const EnvLoo
   }
   return setup;
 }
+
+}  // namespace
 
 }  // namespace pix

@@ -4,8 +4,12 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -64,6 +68,23 @@ int ExifOrientation(const Record& record) {
   return static_cast<int>(o);
 }
 
+// Per-thread state of the writing pass: scratch space, and a copy of the
+// vocabulary (ReadEvidence adds engine names to it; engine ids only count
+// distinct engines within one record, so copies need not agree).
+struct DecideWorker {
+  EvidenceVocabulary vocabulary;
+  EvidenceScratch scratch;
+  std::vector<LabelSupport> single;  // the candidates of a one-record image
+  std::vector<double> confs;         // each candidate's confidence
+};
+
+// What Decide() concluded, for the report (kept in input order).
+struct Outcome {
+  uint32_t label = 0;
+  double confidence = 0;
+  bool keep = true, review = false, conflict = false, disagreement = false;
+};
+
 class LabelRun {
  public:
   LabelRun(const LabelOptions& o, StageIo& io) : o_(o), io_(io) {}
@@ -84,6 +105,16 @@ class LabelRun {
       for (const std::string& line : report_.Lines()) io_.terminal().Info(line);
     }
     Warnings();
+    // --stats "extra": the summary's numbers, for scripts.
+    io_.SetStat("labelled", static_cast<double>(report_.labelled));
+    io_.SetStat("needs_review", static_cast<double>(report_.needs_review()));
+    io_.SetStat("moved", static_cast<double>(report_.moved()));
+    io_.SetStat("conflicts", static_cast<double>(report_.conflicts));
+    io_.SetStat("disagreements", static_cast<double>(report_.disagreements));
+    io_.SetStat("dropped", static_cast<double>(report_.dropped()));
+    io_.SetStat("passed_untouched", static_cast<double>(report_.passed_untouched));
+    io_.SetStat("missing_label", static_cast<double>(report_.missing_label));
+    io_.SetStat("unknown_label", static_cast<double>(report_.unknown_label));
     return io_.Finish(s, SummaryText());
   }
 
@@ -95,11 +126,30 @@ class LabelRun {
     closed_ = !o_.labels.empty();
     std::vector<std::string> labels;
     std::string line;
+    // Parsing (and validating) the input runs on a second thread, ahead of
+    // this one: the run's biggest single cost, overlapped with the rest.
+    std::mutex mutex;
+    std::condition_variable queued;
+    bool ready = false;
+    io_.StartReadAhead(4096, [&] {
+      std::lock_guard lock(mutex);
+      ready = true;
+      queued.notify_one();
+    });
+    Record record;
     for (;;) {
       if (InterruptRequested()) return Status::Interrupted();
-      PIX_ASSIGN_OR_RETURN(auto next, io_.Read());
-      if (!next) break;
-      const Record& record = *next;
+      {
+        std::lock_guard lock(mutex);
+        ready = false;
+      }
+      PIX_ASSIGN_OR_RETURN(StageIo::ReadState state, io_.TryRead(&record));
+      if (state == StageIo::ReadState::kEnd) break;
+      if (state == StageIo::ReadState::kNone) {
+        std::unique_lock lock(mutex);
+        queued.wait_for(lock, std::chrono::milliseconds(100), [&] { return ready; });
+        continue;
+      }
       line.clear();
       record.AppendJson(&line);
       PIX_RETURN_IF_ERROR(spool_->Append(line));
@@ -120,15 +170,49 @@ class LabelRun {
           }
         }
         if (slot.kind == Kind::kLabelled || slot.kind == Kind::kDuplicate) {
-          if (auto q = record.GetString("query"); q && queries_[slot.label].size() < 200) {
-            queries_[slot.label].insert(*q);
+          auto& queries = queries_[slot.label];
+          if (auto q = record.GetString("query"); q && queries.size() < 200 && !queries.contains(*q)) {
+            queries.insert(std::move(*q));
           }
+          slot.group = GroupOf(record);
         }
       }
       slots_.push_back(slot);
       if ((slots_.size() & 0xfff) == 0) io_.ShowProgress(", reading");
     }
+    groups_.resize(group_members_.size());
+    cluster_groups_ = {};
+    sha_groups_ = {};
     return Status::Ok();
+  }
+
+  // The group of a record's image: records with the same dedup cluster, or
+  // else the same sha256, share one; a record with neither is its own.
+  uint32_t GroupOf(const Record& record) {
+    // Keyed by the cluster number, or by a 64-bit hash of the sha256 (two
+    // different sha256 values share a hash with odds of about 1 in 10^8 at
+    // a million images; the same hash merely merges their evidence).
+    std::unordered_map<uint64_t, uint32_t>* map = nullptr;
+    uint64_t key = 0;
+    if (auto cluster = record.GetInt("cluster")) {
+      map = &cluster_groups_;
+      key = static_cast<uint64_t>(*cluster);
+    } else if (auto sha = record.Raw("sha256"); sha && sha->size() > 2 && sha->front() == '"') {
+      map = &sha_groups_;
+      key = std::hash<std::string_view>{}(*sha);
+    }
+    const auto next = static_cast<uint32_t>(group_members_.size());
+    if (!map) {
+      group_members_.push_back(1);
+      return next;
+    }
+    auto [it, added] = map->try_emplace(key, next);
+    if (added) {
+      group_members_.push_back(1);
+    } else if (group_members_[it->second] < 2) {
+      ++group_members_[it->second];
+    }
+    return it->second;
   }
 
   // The terms of every label: its name, its queries, its WordNet synonyms
@@ -150,12 +234,13 @@ class LabelRun {
     return Status::Ok();
   }
 
-  // Pass 2: each image's evidence, merged over records of the same image.
+  // Pass 2: the evidence of images that several records share, merged over
+  // them; with image backends, of every image (their prior). An image of
+  // one record is read in pass 3 instead, so most records are parsed twice,
+  // not three times.
   Status GatherEvidence() {
     PIX_RETURN_IF_ERROR(spool_->Rewind());
-    std::unordered_map<std::string, uint32_t> group_of;
     std::vector<LabelSupport> supports;
-    EvidenceScratch scratch;
     std::string line;
     const bool need_items = !o_.backends.empty();
     if (need_items) item_of_.assign(slots_.size(), kNoItem);
@@ -163,27 +248,12 @@ class LabelRun {
       if ((i & 0xfff) == 0 && InterruptRequested()) return Status::Interrupted();
       PIX_ASSIGN_OR_RETURN(bool more, spool_->Next(&line));
       if (!more) return Status::Internal("the spool ended early");
-      Slot& slot = slots_[i];
+      const Slot& slot = slots_[i];
       if (slot.kind != Kind::kLabelled && slot.kind != Kind::kDuplicate) continue;
-      PIX_ASSIGN_OR_RETURN(Record record, Record::Parse(line, parser_));
-      ReadEvidence(record, slot.label, vocabulary_, matcher_, &scratch, &supports);
-      std::string key;
-      if (auto cluster = record.GetInt("cluster")) {
-        key = "c" + std::to_string(*cluster);
-      } else if (auto sha = record.GetString("sha256"); sha && !sha->empty()) {
-        key = "s" + *sha;
-      }
-      uint32_t g;
-      if (key.empty()) {
-        g = static_cast<uint32_t>(groups_.size());
-        groups_.emplace_back();
-      } else {
-        auto [it, added] = group_of.emplace(std::move(key), static_cast<uint32_t>(groups_.size()));
-        if (added) groups_.emplace_back();
-        g = it->second;
-      }
-      slot.group = g;
-      std::vector<LabelSupport>& candidates = groups_[g];
+      if (!need_items && group_members_[slot.group] < 2) continue;
+      Record record = Record::ParseTrusted(line);
+      ReadEvidence(record, slot.label, vocabulary_, matcher_, &scratch_, &supports);
+      std::vector<LabelSupport>& candidates = groups_[slot.group];
       for (const LabelSupport& s : supports) {
         auto it = std::find_if(candidates.begin(), candidates.end(),
                                [&](const LabelSupport& c) { return c.label == s.label; });
@@ -208,12 +278,20 @@ class LabelRun {
     return Status::Ok();
   }
 
-  size_t CandidateIndex(uint32_t group, uint32_t label) const {
-    const auto& c = groups_[group];
-    for (size_t k = 0; k < c.size(); ++k) {
-      if (c[k].label == label) return k;
+  // The candidates of record i's image: gathered in pass 2, or read now from
+  // the record when it is its image's only one.
+  const std::vector<LabelSupport>& CandidatesOf(size_t i, const Record& record, DecideWorker& w) const {
+    const Slot& slot = slots_[i];
+    if (!groups_[slot.group].empty()) return groups_[slot.group];
+    ReadEvidence(record, slot.label, w.vocabulary, matcher_, &w.scratch, &w.single);
+    return w.single;
+  }
+
+  static size_t IndexOf(const std::vector<LabelSupport>& candidates, uint32_t label) {
+    for (size_t k = 0; k < candidates.size(); ++k) {
+      if (candidates[k].label == label) return k;
     }
-    return c.size();
+    return candidates.size();
   }
 
   // The image backends, in order, over every usable image.
@@ -225,7 +303,7 @@ class LabelRun {
       if (item_of_[i] == kNoItem) continue;
       const Slot& slot = slots_[i];
       items_[item_of_[i]].prior =
-          o_.evidence ? ScoreCandidate(groups_[slot.group], CandidateIndex(slot.group, slot.label), o_.weights)
+          o_.evidence ? ScoreCandidate(groups_[slot.group], IndexOf(groups_[slot.group], slot.label), o_.weights)
                             .confidence
                       : 0.0;
     }
@@ -238,7 +316,9 @@ class LabelRun {
     return Status::Ok();
   }
 
-  // Pass 3: decide and write.
+  // Pass 3: decide and write. Records are decided in batches, the halves of
+  // a batch on two threads (Decide() reads only what passes 1 and 2 built),
+  // then written and counted in input order.
   Status WriteAll() {
     if (o_.drop_below > 0 && !o_.rejects_path.empty()) {
       PIX_ASSIGN_OR_RETURN(rejects_, RecordWriter::Open(o_.rejects_path, LineBuffering::kAuto));
@@ -246,63 +326,93 @@ class LabelRun {
     if (o_.evidence) report_.backends.push_back("evidence");
     for (ImageLabelBackend* b : o_.backends) report_.backends.push_back(b->name());
     PIX_RETURN_IF_ERROR(spool_->Rewind());
-    std::string line;
-    for (size_t i = 0; i < slots_.size(); ++i) {
-      if ((i & 0xfff) == 0 && InterruptRequested()) return Status::Interrupted();
-      PIX_ASSIGN_OR_RETURN(bool more, spool_->Next(&line));
-      if (!more) return Status::Internal("the spool ended early");
-      PIX_ASSIGN_OR_RETURN(Record record, Record::Parse(line, parser_));
-      const Slot& slot = slots_[i];
-      switch (slot.kind) {
-        case Kind::kArrivedFailed:
-          PIX_RETURN_IF_ERROR(io_.PassThrough(record));
-          break;
-        case Kind::kUntouched:
-        case Kind::kDuplicate:
-          ++report_.passed_untouched;
-          PIX_RETURN_IF_ERROR(io_.Write(record));
-          break;
-        case Kind::kMissingLabel:
-        case Kind::kUnknownLabel: {
-          const bool missing = slot.kind == Kind::kMissingLabel;
-          ++(missing ? report_.missing_label : report_.unknown_label);
-          if (o_.strict) {
-            SetRecordError(&record, kStage, missing ? "missing_label" : "unknown_label",
-                           missing ? "the record has no label"
-                                   : fmt::format("label '{}' is not in --labels",
-                                                 record.GetString("label").value_or("")));
-          }
-          PIX_RETURN_IF_ERROR(io_.Write(record));
-          break;
-        }
-        case Kind::kLabelled:
-          if (Decide(i, &record)) {
-            PIX_RETURN_IF_ERROR(io_.Write(record));
-          } else if (rejects_) {
-            PIX_RETURN_IF_ERROR(rejects_->Write(record));
-          }
-          break;
+    constexpr size_t kBatch = 4096;
+    const bool two_threads = std::thread::hardware_concurrency() > 1;
+    DecideWorker workers[2];
+    for (DecideWorker& w : workers) w.vocabulary = vocabulary_;
+    std::vector<std::string> lines(kBatch);
+    std::vector<Record> records(kBatch);
+    std::vector<Outcome> outcomes(kBatch);
+    for (size_t first = 0; first < slots_.size(); first += kBatch) {
+      if (InterruptRequested()) return Status::Interrupted();
+      const size_t n = std::min(kBatch, slots_.size() - first);
+      for (size_t j = 0; j < n; ++j) {
+        PIX_ASSIGN_OR_RETURN(bool more, spool_->Next(&lines[j]));
+        if (!more) return Status::Internal("the spool ended early");
       }
-      if ((i & 0xfff) == 0) io_.ShowProgress();
+      auto decide = [&](size_t from, size_t to, DecideWorker& w) {
+        for (size_t j = from; j < to; ++j) {
+          records[j] = Record::ParseTrusted(lines[j]);
+          const size_t i = first + j;
+          if (slots_[i].kind == Kind::kLabelled) {
+            outcomes[j] = Decide(i, CandidatesOf(i, records[j], w), &records[j], w);
+          }
+        }
+      };
+      if (two_threads && n > 256) {
+        std::thread helper(decide, n / 2, n, std::ref(workers[1]));
+        decide(0, n / 2, workers[0]);
+        helper.join();
+      } else {
+        decide(0, n, workers[0]);
+      }
+      for (size_t j = 0; j < n; ++j) PIX_RETURN_IF_ERROR(Emit(first + j, records[j], outcomes[j]));
+      io_.ShowProgress();
+    }
+    return Status::Ok();
+  }
+
+  // Writes record i (decided, when labelled) and counts it.
+  Status Emit(size_t i, Record& record, const Outcome& outcome) {
+    const Slot& slot = slots_[i];
+    switch (slot.kind) {
+      case Kind::kArrivedFailed:
+        return io_.PassThrough(record);
+      case Kind::kUntouched:
+      case Kind::kDuplicate:
+        ++report_.passed_untouched;
+        return io_.Write(record);
+      case Kind::kMissingLabel:
+      case Kind::kUnknownLabel: {
+        const bool missing = slot.kind == Kind::kMissingLabel;
+        ++(missing ? report_.missing_label : report_.unknown_label);
+        if (o_.strict) {
+          SetRecordError(&record, kStage, missing ? "missing_label" : "unknown_label",
+                         missing ? "the record has no label"
+                                 : fmt::format("label '{}' is not in --labels",
+                                               record.GetString("label").value_or("")));
+        }
+        return io_.Write(record);
+      }
+      case Kind::kLabelled:
+        report_.conflicts += outcome.conflict;
+        report_.disagreements += outcome.disagreement;
+        report_.Add(vocabulary_.LabelName(slot.label), vocabulary_.LabelName(outcome.label),
+                    outcome.confidence, outcome.review, !outcome.keep);
+        if (outcome.keep) return io_.Write(record);
+        return rejects_ ? rejects_->Write(record) : Status::Ok();
     }
     return Status::Ok();
   }
 
   // Sets the label fields; returns false when the record is dropped.
-  bool Decide(size_t i, Record* record) {
+  // Thread-safe: reads the run's state, writes only `record` and `w`.
+  Outcome Decide(size_t i, const std::vector<LabelSupport>& candidates, Record* record,
+                 DecideWorker& w) const {
+    const EvidenceVocabulary& vocabulary = w.vocabulary;
     const Slot& slot = slots_[i];
-    const std::vector<LabelSupport>& candidates = groups_[slot.group];
     const uint32_t original = slot.label;
     uint32_t label = original;
     double confidence = 0;
     bool have = false;
     std::string source;
-    bool conflict = false, disagreement = false;
+    bool conflict = false, unsettled = false, disagreement = false;
     JsonBuilder why;
     why.BeginObject();
     if (o_.evidence) {
-      const size_t own = CandidateIndex(slot.group, label);
-      std::vector<double> confs(candidates.size());
+      const size_t own = IndexOf(candidates, label);
+      std::vector<double>& confs = w.confs;
+      confs.assign(candidates.size(), 0.0);
       size_t best = own;
       for (size_t k = 0; k < candidates.size(); ++k) {
         confs[k] = ScoreCandidate(candidates, k, o_.weights).confidence;
@@ -325,16 +435,26 @@ class LabelRun {
       why.EndArray();
       if (!s.others_named.empty()) {
         why.Key("other_labels_named").BeginArray();
-        for (uint32_t l : s.others_named) why.String(vocabulary_.LabelName(l));
+        for (uint32_t l : s.others_named) why.String(vocabulary.LabelName(l));
         why.EndArray();
       }
       if (conflict) {
         why.Key("found_under").BeginObject();
         for (size_t k = 0; k < candidates.size(); ++k) {
-          why.Key(vocabulary_.LabelName(candidates[k].label)).Double(Round4(confs[k]));
+          why.Key(vocabulary.LabelName(candidates[k].label)).Double(Round4(confs[k]));
         }
         why.EndObject();
-        why.Key("best_supported").String(vocabulary_.LabelName(candidates[best].label));
+        const RivalSupport r = RivalsOf(candidates, own);
+        why.Key("rivals").BeginObject();
+        why.Key("queries").Int(static_cast<int64_t>(r.queries));
+        if (r.best_rank > 0) why.Key("best_rank").Int(r.best_rank);
+        why.Key("named").Bool(r.named);
+        why.EndObject();
+        why.Key("best_supported").String(vocabulary.LabelName(candidates[best].label));
+        // A conflict the evidence settles for the image's own label is
+        // recorded, not flagged: only an image another label supports at
+        // least as well needs a person.
+        for (size_t k = 0; k < candidates.size(); ++k) unsettled |= k != own && confs[k] >= confs[own];
       }
       why.EndObject();
       if (o_.relabel && best != own && confs[best] - confidence >= o_.relabel_margin) {
@@ -358,23 +478,23 @@ class LabelRun {
         why.EndObject();
         continue;
       }
-      why.Key("label").String(v.label == kNoLabel ? "none" : vocabulary_.LabelName(v.label));
+      why.Key("label").String(v.label == kNoLabel ? "none" : vocabulary.LabelName(v.label));
       why.Key("score").Double(Round4(v.confidence));
       if (!v.facts.empty()) why.Raw(v.facts);
       why.EndObject();
-      const double w = o_.refine_weight;
+      const double weight = o_.refine_weight;
       double p_own = v.label == label ? v.confidence : 1 - v.confidence;
       if (v.label != label && label == original && v.own_confidence >= 0) p_own = v.own_confidence;
-      const double blended = have ? (1 - w) * confidence + w * p_own : p_own;
+      const double blended = have ? (1 - weight) * confidence + weight * p_own : p_own;
       if (v.label != label && v.confidence >= 0.5) disagreement = true;
       source = name;
       if (o_.relabel && v.label != label && v.label != kNoLabel) {
         double prior = 0;
         if (o_.evidence && have) {
-          const size_t k = CandidateIndex(slot.group, v.label);
+          const size_t k = IndexOf(candidates, v.label);
           if (k < candidates.size()) prior = ScoreCandidate(candidates, k, o_.weights).confidence;
         }
-        const double other = have ? (1 - w) * prior + w * v.confidence : v.confidence;
+        const double other = have ? (1 - weight) * prior + weight * v.confidence : v.confidence;
         if (other - blended >= o_.relabel_margin) {
           label = v.label;
           confidence = other;
@@ -387,29 +507,33 @@ class LabelRun {
     }
     confidence = std::clamp(confidence, 0.0, 1.0);
     const bool low = confidence < o_.review_below;
-    const bool review = low || conflict || disagreement;
-    if (label != original) why.Key("moved_from").String(vocabulary_.LabelName(original));
+    const bool review = low || unsettled || disagreement;
+    if (label != original) why.Key("moved_from").String(vocabulary.LabelName(original));
     why.Key("review").BeginArray();
     if (low) why.String("low_confidence");
-    if (conflict) why.String("conflict");
+    if (unsettled) why.String("conflict");
     if (disagreement) why.String("disagreement");
     why.EndArray();
     why.EndObject();
-    report_.conflicts += conflict;
-    report_.disagreements += disagreement;
 
-    if (label != original) record->SetString("label", vocabulary_.LabelName(label));
+    if (label != original) record->SetString("label", vocabulary.LabelName(label));
     record->SetDouble("label_confidence", Round4(confidence));
     record->SetString("label_source", source.empty() ? "none" : source);
     record->SetBool("needs_review", review);
     record->SetRaw("label_evidence", why.str());
     const bool drop = o_.drop_below > 0 && confidence < o_.drop_below;
-    report_.Add(vocabulary_.LabelName(original), vocabulary_.LabelName(label), confidence, review, drop);
     if (drop) {
       record->SetString("label_drop_reason",
                         fmt::format("label_confidence {:.4g} is below --drop-below {}", confidence, o_.drop_below));
     }
-    return !drop;
+    Outcome out;
+    out.label = label;
+    out.confidence = confidence;
+    out.keep = !drop;
+    out.review = review;
+    out.conflict = conflict;
+    out.disagreement = disagreement;
+    return out;
   }
 
   void Warnings() {
@@ -442,14 +566,16 @@ class LabelRun {
   const LabelOptions& o_;
   StageIo& io_;
   std::unique_ptr<RecordSpool> spool_;
-  RecordParser parser_;
   EvidenceVocabulary vocabulary_;
   bool closed_ = false;
-  std::unordered_map<uint32_t, std::set<std::string>> queries_;
+  std::unordered_map<uint32_t, std::set<std::string>> queries_;  // at most 200 a label
   TermMatcher matcher_;
   uint64_t labels_unknown_to_wordnet_ = 0;
   std::vector<Slot> slots_;
-  std::vector<std::vector<LabelSupport>> groups_;
+  std::vector<std::vector<LabelSupport>> groups_;  // filled in pass 2 (see there)
+  std::vector<uint8_t> group_members_;  // per group: its records, 2 meaning 2 or more
+  std::unordered_map<uint64_t, uint32_t> cluster_groups_, sha_groups_;  // pass 1 only
+  EvidenceScratch scratch_;
   std::vector<uint32_t> item_of_;  // record -> item, for image backends
   std::vector<LabelItem> items_;
   std::vector<std::vector<LabelVerdict>> verdicts_;  // [backend][item]

@@ -88,8 +88,14 @@ class EvidenceTest(TempDirTestCase):
         car = dict(CARS, url="https://x.org/f.jpg", sha256="d" * 64, title="F-Type")
         r = self.label([jag, car])
         a, b = r.records
-        self.assertTrue(a["needs_review"] and b["needs_review"])
+        # The jaguar side needs a person; the car side is the best supported,
+        # so its conflict is recorded but settled.
+        self.assertTrue(a["needs_review"])
         self.assertIn("conflict", a["label_evidence"]["review"])
+        self.assertNotIn("conflict", b["label_evidence"]["review"])
+        self.assertEqual(b["label_evidence"]["evidence"]["best_supported"], "car")
+        self.assertIn("jaguar", b["label_evidence"]["evidence"]["found_under"])
+        self.assertEqual(a["label_evidence"]["evidence"]["rivals"]["queries"], 2)
         self.assertEqual(a["label_evidence"]["evidence"]["best_supported"], "car")
         self.assertLess(a["label_confidence"], b["label_confidence"])
         moved = self.label([jag, car], "--relabel", "--relabel-margin", "0.1").records[0]
@@ -131,8 +137,16 @@ class EvidenceTest(TempDirTestCase):
     def test_drop_below_with_rejects_and_report(self):
         rejects = os.path.join(self.tmp, "rejects.jsonl")
         report = os.path.join(self.tmp, "report.json")
-        r = self.label([STRONG, CAR, CARS], "--drop-below", "0.5", "--rejects", rejects, "--report", report)
+        stats = os.path.join(self.tmp, "stats.json")
+        r = self.label([STRONG, CAR, CARS], "--drop-below", "0.5", "--rejects", rejects, "--report", report,
+                       "--stats", stats)
         self.assertEqual(r.returncode, 0, r.stderr)
+        with open(stats) as f:
+            st = json.load(f)
+        self.assertEqual((st["tool"], st["stage"], st["read"], st["written"]), ("pix-label", "label", 3, 2))
+        self.assertEqual(st["extra"]["labelled"], 3)
+        self.assertEqual(st["extra"]["dropped"], 1)
+        self.assertEqual(st["extra"]["needs_review"], 1)
         self.assertEqual(len(r.records), 2)
         with open(rejects) as f:
             dropped = [json.loads(line) for line in f]

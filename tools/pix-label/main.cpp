@@ -1,11 +1,7 @@
 // pix-label: gives every image its label, a confidence in it, and a flag
 // for the ones a person should look at.
-#include <memory>
-
 #include "base/cli.h"
 #include "base/env.h"
-#include "base/exit_code.h"
-#include "base/signals.h"
 #include "base/terminal.h"
 #include "jsonl/stage_flags.h"
 #include "jsonl/stage_io.h"
@@ -15,30 +11,15 @@
 int main(int argc, char** argv) {
   pix::ToolCli cli("pix-label", "Label every image with a confidence, and flag those to review");
   pix::CommonOptions common;
-  pix::LabelOptions options;
   pix::LabelFlags flags;
-  if (std::string tmp = pix::GetEnv("TMPDIR"); !tmp.empty()) options.temp_dir = tmp;
   pix::AddCommonFlags(&cli, &common);
-  pix::AddLabelFlags(cli, &flags, &options);
+  pix::AddLabelFlags(cli, &flags);
   if (auto code = cli.Parse(argc, argv)) return *code;
-  flags.wordnet_dir_given = cli.app().count("--wordnet-dir") > 0;
-  flags.timeout_given = cli.app().count("--timeout") > 0;
 
   pix::Terminal terminal(cli.name(), common.quiet);
-  auto setup = pix::SetUpLabel(flags, pix::ProcessEnv, &options);
-  if (!setup.ok()) {
-    terminal.Error(setup.status().message());
-    const auto code = setup.status().code();
-    return code == pix::StatusCode::kInvalidArgument || code == pix::StatusCode::kUnsupported
-               ? pix::kExitUsage
-               : pix::ExitCodeFor(setup.status());
-  }
+  auto setup = pix::ResolveLabelOptions(flags, pix::ProcessEnv);
+  if (!setup.ok()) return pix::ExitWithError(&terminal, setup.status());
   for (const std::string& warning : (*setup)->warnings) terminal.Warning(warning);
-  pix::InstallSignalHandlers();
-  auto io = pix::StageIo::Open("label", common, &terminal);
-  if (!io.ok()) {
-    terminal.Error(io.status().message());
-    return pix::ExitCodeFor(io.status());
-  }
-  return pix::RunLabel(options, **io);
+  return pix::RunStage("label", common, &terminal,
+                       [&](pix::StageIo& io) { return pix::RunLabel((*setup)->options, io); });
 }
