@@ -196,17 +196,26 @@ class PackRun {
       }
     }
     for (const auto& e : entries_) used_folders_[e.label] = folders_.FolderFor(e.label);
-    PIX_RETURN_IF_ERROR(Write("labels.json", LabelsJson(entries_)));
-    PIX_RETURN_IF_ERROR(Write("labels.csv", LabelsCsv(entries_)));
-    PIX_RETURN_IF_ERROR(Write("labels.yaml", LabelsYaml(entries_)));
-    PIX_RETURN_IF_ERROR(Write("labels.txt", LabelsTxt(entries_)));
-    PIX_RETURN_IF_ERROR(Write("classes.txt", ClassesTxt(used_folders_)));
-    for (const auto& [split, text] : MetadataJsonl(entries_)) {
-      if (!split.empty()) PIX_RETURN_IF_ERROR(MakeDirs(JoinPath(root, split)));
+    // The label files are streamed: at 100,000 images they are tens of
+    // megabytes each, and building them whole doubled the run's memory.
+    const std::pair<const char*, Status (*)(const std::vector<PackEntry>&, const TextSink&)>
+        label_files[] = {{"labels.json", WriteLabelsJson},
+                         {"labels.csv", WriteLabelsCsv},
+                         {"labels.yaml", WriteLabelsYaml},
+                         {"labels.txt", WriteLabelsTxt}};
+    for (const auto& [file, write] : label_files) {
       PIX_RETURN_IF_ERROR(
-          Write(split.empty() ? "metadata.jsonl" : split + "/metadata.jsonl", text));
+          WriteStreamed(file, [&, write = write](const TextSink& out) { return write(entries_, out); }));
     }
-    PIX_RETURN_IF_ERROR(Write("ATTRIBUTION.md", AttributionMd(entries_, name)));
+    PIX_RETURN_IF_ERROR(Write("classes.txt", ClassesTxt(used_folders_)));
+    for (const std::string& split : MetadataJsonlFolders(entries_)) {
+      if (!split.empty()) PIX_RETURN_IF_ERROR(MakeDirs(JoinPath(root, split)));
+      PIX_RETURN_IF_ERROR(WriteStreamed(
+          split.empty() ? "metadata.jsonl" : split + "/metadata.jsonl",
+          [&](const TextSink& out) { return WriteMetadataJsonl(entries_, split, out); }));
+    }
+    PIX_RETURN_IF_ERROR(WriteStreamed(
+        "ATTRIBUTION.md", [&](const TextSink& out) { return WriteAttributionMd(entries_, name, out); }));
     PIX_RETURN_IF_ERROR(Write(
         "metadata.json", DatasetStatsJson(entries_, used_folders_, counts_, name, options_.now)));
     if (options_.report) {
@@ -216,7 +225,8 @@ class PackRun {
     }
     PIX_RETURN_IF_ERROR(WriteShards(name));
     PIX_ASSIGN_OR_RETURN(manifest_, BuildManifest());
-    PIX_RETURN_IF_ERROR(Write(kManifestName, ManifestText(manifest_)));
+    PIX_RETURN_IF_ERROR(WriteStreamed(
+        kManifestName, [&](const TextSink& out) { return WriteManifest(manifest_, out); }));
     if (InterruptRequested()) return Status::Interrupted();
     // The swap: from here on OUT is the new version.
     if (existed) {
@@ -257,9 +267,25 @@ class PackRun {
 
  private:
   Status Write(const std::string& rel, const std::string& text) {
+    return WriteStreamed(rel, [&](const TextSink& out) { return out(text); });
+  }
+
+  // Writes a generated file through `write`, hashing it on the way so the
+  // MANIFEST need not read it back.
+  Status WriteStreamed(const std::string& rel, const std::function<Status(const TextSink&)>& write) {
     const std::string path = JoinPath(paths_.staging, rel);
     ::unlink(path.c_str());  // a hard link to the previous version's file
-    return WriteFileAtomic(path, text);
+    AtomicFileWriter file;
+    PIX_RETURN_IF_ERROR(file.Open(path));
+    Sha256 hash;
+    PIX_RETURN_IF_ERROR(write([&](std::string_view text) {
+      hash.Update(text);
+      return file.Append(text);
+    }));
+    const uint64_t size = file.size();
+    PIX_RETURN_IF_ERROR(file.Commit());
+    generated_[rel] = ManifestEntry{hash.Finish(), size};
+    return Status::Ok();
   }
 
   void Reject(Record& record, const std::string& reason, const std::string& detail) {
@@ -355,6 +381,11 @@ class PackRun {
         m[rel] = ManifestEntry{it->second->sha256, it->second->bytes};
         continue;
       }
+      auto gen = generated_.find(rel);
+      if (gen != generated_.end() && gen->second.size == static_cast<uint64_t>(st.st_size)) {
+        m[rel] = gen->second;
+        continue;
+      }
       ManifestEntry e;
       PIX_ASSIGN_OR_RETURN(e.sha256, Sha256File(full, &e.size));
       m[rel] = e;
@@ -376,6 +407,7 @@ class PackRun {
   std::vector<std::string> moved_sources_;
   RunCounts counts_;
   Manifest manifest_;
+  Manifest generated_;  // files this run wrote, hashed as they were written
   bool committed_ = false;
 };
 
