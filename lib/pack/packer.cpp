@@ -25,6 +25,7 @@
 #include "pack/manifest.h"
 #include "pack/tree.h"
 #include "pack/webdataset.h"
+#include "base/terminal.h"
 
 namespace pix {
 namespace {
@@ -422,8 +423,9 @@ struct StagingGuard {
 
 }  // namespace
 
-Result<PackSummary> RunPack(const PackOptions& options, RecordReader& input,
-                            RecordWriter* records_out, const PackProgress& progress) {
+namespace {
+
+Result<PackSummary> Pack(const PackOptions& options, StageIo& io) {
   PIX_ASSIGN_OR_RETURN(DatasetPaths paths, ResolvePaths(options.output_dir));
   PIX_ASSIGN_OR_RETURN(SplitPlan plan, SplitPlan::Parse(options.split));
   PIX_RETURN_IF_ERROR(MakeDirs(paths.parent));
@@ -466,11 +468,14 @@ Result<PackSummary> RunPack(const PackOptions& options, RecordReader& input,
 
   for (;;) {
     if (InterruptRequested()) return Status::Interrupted();
-    PIX_ASSIGN_OR_RETURN(std::optional<Record> next, input.Next());
+    PIX_ASSIGN_OR_RETURN(std::optional<Record> next, io.Read());
     if (!next) break;
     PIX_RETURN_IF_ERROR(run.Add(*next));
-    if (records_out) PIX_RETURN_IF_ERROR(records_out->Write(*next));
-    if (progress) progress(run.counts());
+    PIX_RETURN_IF_ERROR(io.Consume(*next));
+    const RunCounts& c = run.counts();
+    io.terminal().Progress(fmt::format("{} read, {} added, {} present, {} turned away", c.found,
+                                       c.packed, c.already_present,
+                                       c.found - c.packed - c.already_present));
   }
   PIX_RETURN_IF_ERROR(run.Commit(existed));
 
@@ -484,6 +489,36 @@ Result<PackSummary> RunPack(const PackOptions& options, RecordReader& input,
                                                summary.archive_path, options.archive));
   }
   return summary;
+}
+
+}  // namespace
+
+int RunPack(const PackOptions& options, StageIo& io) {
+  auto summary = Pack(options, io);
+  if (!summary.ok()) {
+    Status status = summary.status();
+    if (status.code() != StatusCode::kBrokenPipe) {
+      status = Status(status.code(), status.message() + " (the dataset was left as it was)");
+    }
+    return io.Finish(status);
+  }
+  const RunCounts& c = summary->counts;
+  uint64_t left_out = 0;
+  std::string reasons;
+  for (const auto& [reason, n] : c.rejected) {
+    left_out += n;
+    reasons += fmt::format("{}{}: {}", reasons.empty() ? " (" : ", ", reason, n);
+  }
+  if (!reasons.empty()) reasons += ")";
+  io.SetStat("added", static_cast<double>(c.packed));
+  io.SetStat("already_present", static_cast<double>(c.already_present));
+  io.SetStat("left_out", static_cast<double>(left_out));
+  io.SetStat("images", static_cast<double>(summary->images));
+  std::string text = fmt::format("{} added, {} already present, {} left out{}; {} has {}", c.packed,
+                                 c.already_present, left_out, reasons, options.output_dir,
+                                 Counted(summary->images, "image", "images"));
+  if (!summary->archive_path.empty()) text += "; wrote " + summary->archive_path;
+  return io.Finish(Status::Ok(), text);
 }
 
 }  // namespace pix
