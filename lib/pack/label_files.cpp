@@ -59,24 +59,38 @@ const std::vector<std::string>& LabelColumns() {
   return columns;
 }
 
-std::string EntryField(const PackEntry& e, const std::string& c) {
-  if (c == "path") return e.path;
-  if (c == "label") return e.label;
-  if (c == "split") return e.split;
-  if (c == "confidence") return e.confidence ? NumberText(*e.confidence) : "";
-  if (c == "needs_review") return e.needs_review ? "true" : "false";
-  if (c == "width") return std::to_string(e.width);
-  if (c == "height") return std::to_string(e.height);
-  if (c == "sha256") return e.sha256;
-  if (c == "bytes") return std::to_string(e.bytes);
-  if (c == "format") return e.format;
-  if (c == "url") return e.url;
-  if (c == "license") return e.license;
-  if (c == "license_url") return e.license_url;
-  if (c == "creator") return e.creator;
-  if (c == "page_url") return e.page_url;
-  if (c == "quality") return e.quality ? NumberText(*e.quality) : "";
+namespace {
+
+// Field `column` (an index into LabelColumns()) of an entry as text: the
+// label files ask for 16 fields of every entry, so no name comparisons.
+std::string FieldAt(const PackEntry& e, size_t column) {
+  switch (column) {
+    case 0: return e.path;
+    case 1: return e.label;
+    case 2: return e.split;
+    case 3: return e.confidence ? NumberText(*e.confidence) : "";
+    case 4: return e.needs_review ? "true" : "false";
+    case 5: return std::to_string(e.width);
+    case 6: return std::to_string(e.height);
+    case 7: return e.sha256;
+    case 8: return std::to_string(e.bytes);
+    case 9: return e.format;
+    case 10: return e.url;
+    case 11: return e.license;
+    case 12: return e.license_url;
+    case 13: return e.creator;
+    case 14: return e.page_url;
+    case 15: return e.quality ? NumberText(*e.quality) : "";
+  }
   return "";
+}
+
+}  // namespace
+
+std::string EntryField(const PackEntry& e, const std::string& c) {
+  const auto& cols = LabelColumns();
+  const size_t i = static_cast<size_t>(std::find(cols.begin(), cols.end(), c) - cols.begin());
+  return FieldAt(e, i);
 }
 
 Status WriteLabelsJson(const std::vector<PackEntry>& entries, const TextSink& out) {
@@ -107,7 +121,7 @@ Status WriteTable(const std::vector<PackEntry>& entries, const std::string& head
     line.clear();
     for (size_t i = 0; i < cols.size(); ++i) {
       if (i) line += separator;
-      line += cell(EntryField(e, cols[i]));
+      line += cell(FieldAt(e, i));
     }
     line += '\n';
     PIX_RETURN_IF_ERROR(out(line));
@@ -131,7 +145,7 @@ Status WriteLabelsYaml(const std::vector<PackEntry>& entries, const TextSink& ou
     for (size_t i = 0; i < cols.size(); ++i) {
       block += i ? "  " : "- ";
       block += cols[i] + ": ";
-      const std::string v = EntryField(e, cols[i]);
+      const std::string v = FieldAt(e, i);
       if (cols[i] == "needs_review") {
         block += v;
       } else if (IsNumericColumn(cols[i])) {

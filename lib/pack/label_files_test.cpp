@@ -126,6 +126,21 @@ TEST_CASE("ATTRIBUTION.md groups by licence and escapes Markdown") {
   CHECK(md.find("d-89abcdef") == std::string::npos);  // no licence, no creator: not listed
 }
 
+TEST_CASE("EntryField names each column's value") {
+  const PackEntry a = Sample()[0];
+  CHECK(EntryField(a, "path") == a.path);
+  CHECK(EntryField(a, "split") == "train");
+  CHECK(EntryField(a, "confidence") == "0.75");
+  CHECK(EntryField(a, "needs_review") == "true");
+  CHECK(EntryField(a, "height") == "480");
+  CHECK(EntryField(a, "bytes") == "1234");
+  CHECK(EntryField(a, "format") == "jpeg");
+  CHECK(EntryField(a, "license") == "cc-by");
+  CHECK(EntryField(a, "creator") == a.creator);
+  CHECK(EntryField(a, "quality").empty());
+  CHECK(EntryField(a, "no such column").empty());
+}
+
 TEST_CASE("a sink's error ends the file") {
   int calls = 0;
   Status s = WriteLabelsCsv(Sample(), [&](std::string_view) {

@@ -183,8 +183,7 @@ class PackRun {
 
   // Writes every generated file, the MANIFEST, and swaps the new version in.
   Status Commit(bool existed) {
-    std::sort(entries_.begin(), entries_.end(),
-              [](const PackEntry& a, const PackEntry& b) { return a.path < b.path; });
+    SortEntriesByPath();
     const std::string& root = paths_.staging;
     const std::string name = options_.name.empty() ? paths_.name : options_.name;
     // Labels whose every image faulted have a folder but no image: an empty
@@ -269,6 +268,27 @@ class PackRun {
  private:
   Status Write(const std::string& rel, const std::string& text) {
     return WriteStreamed(rel, [&](const TextSink& out) { return out(text); });
+  }
+
+  // Sorts entries_ by path: the order is decided on indices and applied by
+  // swapping along the permutation's cycles, since moving whole entries
+  // around in std::sort costs more than the comparisons.
+  void SortEntriesByPath() {
+    std::vector<size_t> order(entries_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return entries_[a].path < entries_[b].path; });
+    // order[i] is the entry that belongs at i.
+    for (size_t i = 0; i < order.size(); ++i) {
+      size_t at = i;
+      while (order[at] != i) {
+        const size_t from = order[at];
+        std::swap(entries_[at], entries_[from]);
+        order[at] = at;
+        at = from;
+      }
+      order[at] = at;
+    }
   }
 
   // Writes a generated file through `write`, hashing it on the way so the
@@ -374,14 +394,18 @@ class PackRun {
     PIX_RETURN_IF_ERROR(ListFiles(paths_.staging, &files));
     Manifest m;
     for (const auto& rel : files) {
-      const std::string full = JoinPath(paths_.staging, rel);
-      struct stat st;
-      if (::lstat(full.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+      // An image is listed as its entry says: this run hashed it when it
+      // placed it, or the previous version's MANIFEST vouched for it (an
+      // image altered since then stays listed as it was, so verify finds it).
+      // No stat per image: one path lookup less for each.
       auto it = by_path.find(rel);
-      if (it != by_path.end() && it->second->bytes == static_cast<uint64_t>(st.st_size)) {
+      if (it != by_path.end()) {
         m[rel] = ManifestEntry{it->second->sha256, it->second->bytes};
         continue;
       }
+      const std::string full = JoinPath(paths_.staging, rel);
+      struct stat st;
+      if (::lstat(full.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
       auto gen = generated_.find(rel);
       if (gen != generated_.end() && gen->second.size == static_cast<uint64_t>(st.st_size)) {
         m[rel] = gen->second;
