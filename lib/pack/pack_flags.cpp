@@ -12,6 +12,27 @@ void AddArchiveFlags(ToolCli* cli, ArchiveOptions* archive, const std::string& t
   cli->AddConcurrency(&archive->threads, threads_help)->default_str("");
 }
 
+void AddVerifyFlags(ToolCli* cli, VerifyFlags* flags) {
+  cli->app().add_option("TARGET", flags->target, "Dataset folder or archive")->required();
+  cli->AddQuiet(&flags->quiet);
+}
+
+void AddTierFlags(ToolCli* cli, TierFlags* flags) {
+  CLI::App& app = cli->app();
+  app.add_option("TARGET", flags->target,
+                 "Dataset folder or archive; with --older-than, a folder of them")
+      ->required();
+  app.add_option("--to", flags->to, "Tier to move to")
+      ->check(CLI::IsMember({"hot", "warm", "archive"}))
+      ->required();
+  app.add_option("--older-than", flags->older_than,
+                 "Move every dataset in TARGET last changed more than AGE ago (7d, 12h, 30m)")
+      ->type_name("AGE");
+  AddArchiveFlags(cli, &flags->archive,
+                  "zstd threads for the archive tier (default: one per CPU)");
+  cli->AddQuiet(&flags->quiet);
+}
+
 void AddPackFlags(ToolCli* cli, CommonOptions* common, PackFlags* flags, PackOptions* options) {
   CLI::App& app = cli->app();
   // The reading half of AddCommonFlags: -o names the dataset here, not a

@@ -42,6 +42,23 @@ struct PackFlags {
 // --records as common->output).
 void AddPackFlags(ToolCli* cli, CommonOptions* common, PackFlags* flags, PackOptions* options);
 
+// `pix-pack verify TARGET`.
+struct VerifyFlags {
+  std::string target;
+  bool quiet = false;
+};
+void AddVerifyFlags(ToolCli* cli, VerifyFlags* flags);
+
+// `pix-pack tier TARGET --to TIER [--older-than AGE]`.
+struct TierFlags {
+  std::string target;
+  std::string to;
+  std::string older_than;
+  bool quiet = false;
+  ArchiveOptions archive;
+};
+void AddTierFlags(ToolCli* cli, TierFlags* flags);
+
 // --level and -c/--concurrency, shared by `pix-pack` and `pix-pack tier`.
 void AddArchiveFlags(ToolCli* cli, ArchiveOptions* archive, const std::string& threads_help);
 

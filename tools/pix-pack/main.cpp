@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "base/cli.h"
+#include "base/cli_docs.h"
 #include "base/env.h"
 #include "base/exit_code.h"
 #include "base/signals.h"
@@ -20,16 +21,9 @@
 
 namespace {
 
-int Verify(int argc, char** argv) {
-  pix::ToolCli cli("pix-pack verify",
-                   "Check a dataset folder or archive against its MANIFEST (exit 1 on any "
-                   "missing, altered or extra file)");
-  std::string target;
-  bool quiet = false;
-  cli.app().add_option("TARGET", target, "Dataset folder or archive")->required();
-  cli.AddQuiet(&quiet);
-  if (auto code = cli.Parse(argc, argv)) return *code;
-  pix::Terminal terminal("pix-pack", quiet);
+int Verify(const pix::VerifyFlags& flags) {
+  pix::Terminal terminal("pix-pack", flags.quiet);
+  const std::string& target = flags.target;
   const bool folder = pix::TierOf(target) == pix::Tier::kFolder;
   auto report = folder ? pix::VerifyFolder(target) : pix::VerifyArchive(target);
   if (!report.ok()) {
@@ -47,46 +41,28 @@ int Verify(int argc, char** argv) {
   return report->ok() ? pix::kExitOk : pix::kExitRecordsFailed;
 }
 
-int Tier(int argc, char** argv) {
-  pix::ToolCli cli("pix-pack tier",
-                   "Move a dataset (folder or archive) down the storage tiers, verifying the new "
-                   "archive against the MANIFEST before deleting the old form");
-  std::string target, to, older_than;
-  bool quiet = false;
-  pix::ArchiveOptions archive;
-  CLI::App& app = cli.app();
-  app.add_option("TARGET", target, "Dataset folder or archive; with --older-than, a folder of them")
-      ->required();
-  app.add_option("--to", to, "Tier to move to")
-      ->check(CLI::IsMember({"hot", "warm", "archive"}))
-      ->required();
-  app.add_option("--older-than", older_than,
-                 "Move every dataset in TARGET last changed more than AGE ago (7d, 12h, 30m)")
-      ->type_name("AGE");
-  pix::AddArchiveFlags(&cli, &archive, "zstd threads for the archive tier (default: one per CPU)");
-  cli.AddQuiet(&quiet);
-  if (auto code = cli.Parse(argc, argv)) return *code;
-  pix::Terminal terminal("pix-pack", quiet);
-  pix::ResolveArchiveOptions(&archive);
-  const pix::Tier tier = *pix::ParseTier(to);
-  if (older_than.empty()) {
-    auto moved = pix::MoveDownTier(target, tier, archive);
+int Tier(pix::TierFlags flags) {
+  pix::Terminal terminal("pix-pack", flags.quiet);
+  pix::ResolveArchiveOptions(&flags.archive);
+  const pix::Tier tier = *pix::ParseTier(flags.to);
+  if (flags.older_than.empty()) {
+    auto moved = pix::MoveDownTier(flags.target, tier, flags.archive);
     if (!moved.ok()) {
       terminal.Error(moved.status().message());
       return moved.status().code() == pix::StatusCode::kCorruption
                  ? pix::kExitRecordsFailed
                  : pix::ExitCodeFor(moved.status());
     }
-    terminal.Info(fmt::format("{} -> {} (verified)", target, *moved));
+    terminal.Info(fmt::format("{} -> {} (verified)", flags.target, *moved));
     return pix::kExitOk;
   }
-  auto age = pix::ParseAge(older_than);
+  auto age = pix::ParseAge(flags.older_than);
   if (!age) {
-    terminal.Error("--older-than: expected a number with d, h, m or s (7d), got '" + older_than +
-                   "'");
+    terminal.Error("--older-than: expected a number with d, h, m or s (7d), got '" +
+                   flags.older_than + "'");
     return pix::kExitUsage;
   }
-  auto moves = pix::MoveOlderDown(target, tier, time(nullptr) - *age, archive);
+  auto moves = pix::MoveOlderDown(flags.target, tier, time(nullptr) - *age, flags.archive);
   if (!moves.ok()) {
     terminal.Error(moves.status().message());
     return pix::ExitCodeFor(moves.status());
@@ -112,8 +88,22 @@ int main(int argc, char** argv) {
   std::setlocale(LC_CTYPE, "C.UTF-8");
   ::setenv("TZ", "UTC", 1);
   ::tzset();
-  if (argc > 1 && std::string_view(argv[1]) == "verify") return Verify(argc - 1, argv + 1);
-  if (argc > 1 && std::string_view(argv[1]) == "tier") return Tier(argc - 1, argv + 1);
+  pix::ToolCli verify_cli("pix-pack verify",
+                          "Check a dataset folder or archive against its MANIFEST (exit 1 on any "
+                          "missing, altered or extra file)");
+  pix::VerifyFlags verify;
+  pix::AddVerifyFlags(&verify_cli, &verify);
+  pix::ToolCli tier_cli("pix-pack tier",
+                        "Move a dataset (folder or archive) down the storage tiers, verifying the "
+                        "new archive against the MANIFEST before deleting the old form");
+  pix::TierFlags tier;
+  pix::AddTierFlags(&tier_cli, &tier);
+  const std::string_view first = argc > 1 ? argv[1] : "";
+  if (first == "verify" || first == "tier") {
+    pix::ToolCli& sub = first == "verify" ? verify_cli : tier_cli;
+    if (auto code = sub.Parse(argc - 1, argv + 1)) return *code;
+    return first == "verify" ? Verify(verify) : Tier(tier);
+  }
 
   pix::ToolCli cli("pix-pack",
                    "Pack records into a dataset: folders, label files, manifest, report, archives "
@@ -122,6 +112,11 @@ int main(int argc, char** argv) {
   pix::PackFlags flags;
   pix::PackOptions defaults;
   pix::AddPackFlags(&cli, &common, &flags, &defaults);
+  if (argc == 3 && first == "--generate") {  // the subcommands' flags go in the docs too
+    std::cout << pix::GenerateDocs(cli.app(), argv[2],
+                                   {{"verify", &verify_cli.app()}, {"tier", &tier_cli.app()}});
+    return pix::kExitOk;
+  }
   if (auto code = cli.Parse(argc, argv)) return *code;
 
   pix::Terminal terminal(cli.name(), common.quiet);
