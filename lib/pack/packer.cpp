@@ -445,11 +445,9 @@ struct StagingGuard {
   }
 };
 
-}  // namespace
-
-namespace {
-
-Result<PackSummary> Pack(const PackOptions& options, StageIo& io) {
+// Packs; `*committed` says whether the new version of the dataset was
+// swapped in (an error after that is the archive's).
+Result<PackSummary> Pack(const PackOptions& options, StageIo& io, bool* committed) {
   PIX_ASSIGN_OR_RETURN(DatasetPaths paths, ResolvePaths(options.output_dir));
   PIX_ASSIGN_OR_RETURN(SplitPlan plan, SplitPlan::Parse(options.split));
   PIX_RETURN_IF_ERROR(MakeDirs(paths.parent));
@@ -502,6 +500,7 @@ Result<PackSummary> Pack(const PackOptions& options, StageIo& io) {
                                        c.found - c.packed - c.already_present));
   }
   PIX_RETURN_IF_ERROR(run.Commit(existed));
+  *committed = true;
 
   PackSummary summary;
   summary.counts = run.counts();
@@ -518,11 +517,14 @@ Result<PackSummary> Pack(const PackOptions& options, StageIo& io) {
 }  // namespace
 
 int RunPack(const PackOptions& options, StageIo& io) {
-  auto summary = Pack(options, io);
+  bool committed = false;
+  auto summary = Pack(options, io, &committed);
   if (!summary.ok()) {
     Status status = summary.status();
     if (status.code() != StatusCode::kBrokenPipe) {
-      status = Status(status.code(), status.message() + " (the dataset was left as it was)");
+      status = Status(status.code(), status.message() + (committed
+                                                             ? " (the dataset was written)"
+                                                             : " (the dataset was left as it was)"));
     }
     return io.Finish(status);
   }

@@ -113,6 +113,7 @@ class DiskFullTest(harness.TempDirTestCase):
         shutil.rmtree(self.out)
         run = pack_limited(["-o", self.out, "--no-report", "--tier", "hot"], records, 300000)
         self.assertEqual(run.returncode, 3, run.stderr)
+        self.assertIn("(the dataset was written)", run.stderr)
         self.assertEqual(self.leftovers(), ["big"])
 
     def test_unwritable_output_is_a_clear_error(self):
