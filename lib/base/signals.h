@@ -11,6 +11,11 @@ namespace pix {
 
 void InstallSignalHandlers();
 bool InterruptRequested();
+// A descriptor that becomes readable once SIGINT or SIGTERM has arrived
+// (-1 before InstallSignalHandlers). A poll loop includes it so that a signal
+// wakes it at once, whichever of the process's threads the kernel chose to
+// interrupt, and so can sleep long when nothing happens.
+int InterruptFd();
 // For tests: pretend a signal arrived (or clear the flag).
 void SetInterruptRequested(bool value);
 

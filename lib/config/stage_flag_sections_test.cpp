@@ -55,6 +55,7 @@ TEST_CASE("config: pix-run sections left out leave the tools' defaults") {
   auto c = ParseDatasetConfig("name: x\n", "dataset.yaml");
   REQUIRE(c.ok());
   CHECK(c->targets.images_per_class == 0);
+  CHECK(c->targets.rounds == 4);
   CHECK(c->download.args.empty());
   CHECK(c->dedup.flags.args.empty());
   CHECK(c->output.dir.empty());
@@ -73,6 +74,13 @@ TEST_CASE("config: pix-run section errors name file, line, column and key") {
   auto type = ParseDatasetConfig("targets:\n  images_per_class: many\n", "d.yaml");
   REQUIRE_FALSE(type.ok());
   CHECK(type.status().message().find("targets.images_per_class") != std::string::npos);
+  auto rounds = ParseDatasetConfig("targets:\n  rounds: 0\n", "d.yaml");
+  REQUIRE_FALSE(rounds.ok());
+  CHECK(rounds.status().message().find("targets.rounds") != std::string::npos);
+  CHECK(rounds.status().message().find("at least 1") != std::string::npos);
+  auto two = ParseDatasetConfig("targets: {images_per_class: 9, rounds: 2}\n", "d.yaml");
+  REQUIRE(two.ok());
+  CHECK(two->targets.rounds == 2);
 }
 
 }  // namespace

@@ -29,6 +29,10 @@ struct StageFlags {
 struct TargetsConfig {
   // Valid, unique images wanted per class; 0: no target (take what is found).
   size_t images_per_class = 0;
+  // The most search rounds pix-run runs to reach the target: each round
+  // after the first searches the classes still short again, deeper (twice
+  // the results per query, every engine). 1: search once.
+  size_t rounds = 4;
 };
 
 struct DedupRunConfig {

@@ -292,6 +292,10 @@ class FetchRun {
     const size_t window = static_cast<size_t>(options_.http.max_total_connections) * 2 + 16;
     io_.StartReadAhead(window, [this] { client_.Wakeup(); });
     bool input_done = false;
+    // Wake for the progress line on a terminal; otherwise only when a
+    // transfer, the input, a digest or a signal needs attention.
+    const Terminal& term = io_.terminal();
+    const std::chrono::milliseconds tick(term.smart() && !term.quiet() ? 250 : 1000);
     while (status.ok()) {
       if (InterruptRequested()) {  // in-flight transfers are cancelled below
         status = first_error_.ok() ? Status::Interrupted() : first_error_;
@@ -312,7 +316,7 @@ class FetchRun {
       }
       if (!status.ok()) break;
       if (input_done && client_.pending() == 0 && digester_.pending() == 0) break;
-      Status polled = client_.Poll(std::chrono::milliseconds(250));
+      Status polled = client_.Poll(tick);
       if (!polled.ok()) status = polled;
       if (status.ok()) status = digester_.RunFinished();
       if (status.ok()) status = first_error_;

@@ -613,8 +613,13 @@ Status HttpClient::Poll(milliseconds max_wait) {
     if (!im.finished.empty() || now >= deadline || InterruptRequested() || woken) break;
     // Sleep until a socket is ready, a retry or host delay is due, or the deadline.
     auto wait = std::chrono::duration_cast<milliseconds>(std::min(deadline, im.NextReady()) - now);
-    wait = std::clamp(wait, milliseconds(0), milliseconds(200));
-    mc = curl_multi_poll(im.multi, nullptr, 0, static_cast<int>(wait.count()), nullptr);
+    // curl wakes for its own timers (curl_multi_timeout); a signal wakes
+    // through InterruptFd(), so a paced download costs no idle wake-ups.
+    wait = std::clamp(wait, milliseconds(0), milliseconds(1000));
+    curl_waitfd signal_fd{InterruptFd(), CURL_WAIT_POLLIN, 0};
+    const unsigned extra = signal_fd.fd >= 0 ? 1 : 0;
+    mc = curl_multi_poll(im.multi, extra ? &signal_fd : nullptr, extra,
+                         static_cast<int>(wait.count()), nullptr);
     if (mc != CURLM_OK) return Status::Internal(std::string("curl_multi_poll: ") + curl_multi_strerror(mc));
     woken = im.woken.exchange(false);
   }

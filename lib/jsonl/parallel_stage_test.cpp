@@ -78,16 +78,60 @@ TEST_CASE("the map loop writes every record in input order, for any concurrency"
   }
 }
 
-TEST_CASE("a malformed line ends the run after every record before it is written") {
+TEST_CASE("a malformed line ends the run; every record before it is done, every one after it "
+          "that was read is written unstarted") {
   for (int concurrency : {1, 4}) {
     StageFiles files(Lines(50, 30));
     Terminal terminal("pix-test", true);
     CHECK(RunParallelMapStage("test", files.options, &terminal, concurrency, Mark()) ==
           kExitFatal);
     auto out = files.Output();
-    REQUIRE(out.size() == 30);
-    for (const auto& line : out) CHECK(line.find("\"seen\":true") != std::string::npos);
+    // The whole small input was read at once: the 19 lines after the bad one
+    // are written, saying they were never started and why.
+    REQUIRE(out.size() == 49);
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (i < 30) {
+        CHECK(out[i].find("\"seen\":true") != std::string::npos);
+      } else {
+        CHECK(out[i].find("{\"i\":" + std::to_string(i + 1) + ",\"error\":{\"stage\":\"test\","
+                          "\"code\":\"interrupted\"") == 0);
+        CHECK(out[i].find("before this record was started") != std::string::npos);
+        CHECK(out[i].find(":31: ") != std::string::npos);
+      }
+    }
     CHECK(files.Stats().find("\"status\":\"corruption\"") != std::string::npos);
+    CHECK(files.Stats().find("\"read\":49,\"written\":49") != std::string::npos);
+  }
+}
+
+TEST_CASE("records read ahead but never started are written after a stop") {
+  for (const Status& why : {Status::Interrupted(), Status::IoError("disk gone")}) {
+    StageFiles files(Lines(100));
+    Terminal terminal("pix-test", true);
+    auto io = StageIo::Open("test", files.options, &terminal);
+    REQUIRE(io.ok());
+    (*io)->StartReadAhead(8, [] {});
+    Record first;
+    for (;;) {  // wait for the reading thread's first record
+      auto state = (*io)->TryRead(&first);
+      REQUIRE(state.ok());
+      if (*state == StageIo::ReadState::kRecord) break;
+      ::usleep(1000);
+    }
+    first.SetBool("seen", true);
+    REQUIRE((*io)->Write(first).ok());
+    CHECK((*io)->Finish(why) != kExitOk);
+    auto out = files.Output();
+    // Some records were queued by the thread, the rest were in the reader's
+    // buffer: all 99 are written, in order, none of them started.
+    REQUIRE(out.size() == 100);
+    CHECK(out[0] == "{\"i\":0,\"seen\":true}");
+    for (int i = 1; i < 100; ++i) {
+      CHECK(out[i].find("{\"i\":" + std::to_string(i) + ",\"error\":{\"stage\":\"test\","
+                        "\"code\":\"interrupted\"") == 0);
+    }
+    CHECK(files.Stats().find("\"read\":100,\"written\":100,\"ok\":1,\"failed\":99") !=
+          std::string::npos);
   }
 }
 
@@ -103,17 +147,22 @@ TEST_CASE("a fatal error in one record's work still writes it and every record r
     CHECK(RunParallelMapStage("test", files.options, &terminal, concurrency, fail_at_10) ==
           kExitFatal);
     auto out = files.Output();
-    // Record 10 and everything read before the loop noticed are written; the
-    // one that failed says why, in the stage's name.
-    REQUIRE(out.size() >= 11);
+    // Every record is written (the small input was read whole): record 10
+    // says why the run stopped, in the stage's name; those after it were
+    // either done before the loop noticed or are written unstarted.
+    REQUIRE(out.size() == 40);
     for (size_t i = 0; i < out.size(); ++i) {
       CHECK(out[i].find("{\"i\":" + std::to_string(i)) == 0);
+      const bool seen = out[i].find("\"seen\":true") != std::string::npos;
+      const bool unstarted = out[i].find("before this record was started") != std::string::npos;
       if (i == 10) {
         CHECK(out[i].find("\"error\":{\"stage\":\"test\",\"code\":\"interrupted\"") !=
               std::string::npos);
         CHECK(out[i].find("disk full") != std::string::npos);
+      } else if (i < 10) {
+        CHECK(seen);
       } else {
-        CHECK(out[i].find("\"seen\":true") != std::string::npos);
+        CHECK(seen != unstarted);
       }
     }
     CHECK(files.Stats().find("\"status\":\"io_error\"") != std::string::npos);

@@ -35,6 +35,7 @@ RecordReader::~RecordReader() {
 }
 
 Status RecordReader::Fill() {
+  if (stop_reading_) return Status::Interrupted("reading stopped");
   if (pos_ > 0) {
     buf_.erase(0, pos_);
     pos_ = 0;

@@ -48,6 +48,11 @@ class RecordReader {
   // Makes blocking reads give up with kInterrupted as soon as `fd` becomes
   // readable (a "stop" pipe), so a read-ahead thread can be joined.
   void SetCancelFd(int fd) { cancel_fd_ = fd; }
+  // From now on Next() reads nothing more from the input: it returns the
+  // records whose lines are already buffered, then kInterrupted. A stage
+  // that stops on a fatal error uses it to write every record it has taken
+  // from its input without waiting for more.
+  void StopReading() { stop_reading_ = true; }
 
   const std::string& name() const { return name_; }
   uint64_t line_number() const { return line_; }
@@ -64,6 +69,7 @@ class RecordReader {
 
   int fd_;
   int cancel_fd_ = -1;
+  bool stop_reading_ = false;
   bool owns_fd_ = false;
   std::string name_;
   ReaderOptions options_;

@@ -74,9 +74,11 @@ void StageIo::StartReadAhead(size_t capacity, std::function<void()> on_ready) {
         if (ahead_.size() >= ahead_capacity_) {
           space_.wait(lock, [this] { return stop_ || ahead_.size() <= ahead_capacity_ / 2; });
         }
-        if (stop_) return;
+        // Queued even when stopping: a record taken from the input is
+        // written by Finish(), never dropped.
         was_empty = ahead_.empty();
         ahead_.push_back(std::move(next));
+        if (stop_) return;
       }
       // The consumer takes everything queued each time it looks, so only the
       // first record after it emptied the queue needs to wake it.
@@ -191,9 +193,41 @@ std::string FormatFailures(const StageCounters& c) {
   return out + ")";
 }
 
+void StageIo::WriteUnstarted(const Status& why) {
+  if (why.code() == StatusCode::kBrokenPipe) return;
+  const std::string message =
+      why.code() == StatusCode::kInterrupted
+          ? std::string("the run was interrupted before this record was started")
+          : "the stage stopped before this record was started: " + why.message();
+  auto write = [&](Record& record) {
+    ++counters_.read;
+    if (HasRecordError(record)) return PassThrough(record);
+    SetRecordError(&record, stage_, "interrupted", message);
+    return Write(record);
+  };
+  // Read-ahead entries end at the input's end or its first bad line; the
+  // reader's buffer may still hold complete lines after that.
+  for (auto& entry : ahead_) {
+    if (!entry.ok() || !entry->has_value()) break;
+    if (!write(**entry).ok()) return;
+  }
+  ahead_.clear();
+  reader_->StopReading();
+  for (;;) {
+    auto next = reader_->Next();
+    if (!next.ok()) {
+      if (next.status().code() == StatusCode::kInterrupted) return;
+      continue;  // a bad line cannot be written; the ones after it can
+    }
+    if (!next->has_value() || !write(**next).ok()) return;
+  }
+}
+
 int StageIo::Finish(const Status& run_status, const std::string& extra_summary) {
   StopReadAhead();
   Status status = run_status;
+  // A sink without an output has nowhere to write them.
+  if (!status.ok() && writer_) WriteUnstarted(status);
   Status closed = writer_ ? writer_->Close() : Status::Ok();
   if (status.ok() && !closed.ok()) status = closed;
   terminal_->ClearProgress();

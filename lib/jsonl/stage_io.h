@@ -109,6 +109,11 @@ class StageIo {
   void StopReadAhead();
   // Records written to the output.
   uint64_t Written() const;
+  // After a fatal stop or an interrupt: writes the records taken from the
+  // input but never started (queued by the read-ahead thread or buffered by
+  // the reader) with an "interrupted" error naming `why`; records that
+  // arrived failed pass through. Nothing read is lost.
+  void WriteUnstarted(const Status& why);
   // Writes --stats; a failure is a warning (the run's own outcome stands).
   void WriteStats(const Status& status, int exit_code);
 

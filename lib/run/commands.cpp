@@ -110,7 +110,11 @@ std::string PlanText(const Plan& plan) {
   std::string labels;
   for (const std::string& l : plan.labels) labels += (labels.empty() ? "" : ", ") + l;
   out += fmt::format("  classes: {}\n", labels);
-  if (plan.images_per_class) out += fmt::format("  target:  {} images per class\n", plan.images_per_class);
+  if (plan.images_per_class) {
+    out += fmt::format("  target:  {} images per class", plan.images_per_class);
+    out += plan.rounds > 1 ? fmt::format(", up to {} search rounds\n", plan.rounds)
+                           : std::string(", one search round\n");
+  }
   out += "stages (run in " + plan.output_dir + "):\n";
   for (const PlannedStage& s : plan.stages) {
     const char* feed = s.feed == FeedKind::kNone          ? "from dataset.yaml"

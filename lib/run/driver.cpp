@@ -20,6 +20,7 @@
 #include "pack/tree.h"
 #include "run/dataset_files.h"
 #include "run/job_report.h"
+#include "run/rounds.h"
 
 namespace pix {
 namespace {
@@ -170,6 +171,8 @@ class JobRunner {
   Status StoreLine(StageRun& s, std::string_view line);
   Status StoreStderr(StageRun& s, std::string_view line);
   Status Finished(StageRun& s);
+  Status MaybeEndRound();
+  StageRun* FindStage(const std::string& name);
   void StopAll(int signal);
   Status Event(const std::string& stage, const std::string& level, const std::string& message);
   void Progress(bool force);
@@ -186,6 +189,7 @@ class JobRunner {
   bool stopping_ = false;
   bool interrupted_ = false;
   std::string failure_;  // the first stage failure
+  RoundState round_;      // the search round (run/rounds.h)
   std::string source_date_epoch_;
   Clock::time_point stop_sent_{};
   Clock::time_point last_progress_{}, last_metrics_{};
@@ -228,6 +232,8 @@ Status JobRunner::Prepare() {
     }
     stages_.push_back(std::move(s));
   }
+  PIX_ASSIGN_OR_RETURN(auto rounds, store_.Rounds(job_));
+  round_ = CurrentRound(rounds);
   PIX_RETURN_IF_ERROR(store_.SetJobState(job_, "running", std::nullopt, ""));
   PIX_RETURN_IF_ERROR(store_.SetJobPid(job_, ::getpid()));
   std::string todo;
@@ -265,6 +271,9 @@ Status JobRunner::StartReady() {
 Status JobRunner::Start(StageRun& s) {
   SubprocessOptions o;
   o.argv = s.plan->argv;
+  if (s.plan->name == "search") {
+    for (std::string& arg : RoundSearchArgs(round_.round, plan_.search_max)) o.argv.push_back(arg);
+  }
   o.pipe_stdin = s.plan->feed != FeedKind::kNone;
   o.null_stdin = !o.pipe_stdin;
   o.pipe_stdout = true;
@@ -284,8 +293,13 @@ Status JobRunner::Start(StageRun& s) {
   s.out_seq = 0;
   PIX_RETURN_IF_ERROR(store_.SetStageState(job_, s.plan->name, "running"));
   PIX_RETURN_IF_ERROR(store_.SetStagePid(job_, s.plan->name, s.proc->pid()));
+  if (o.argv != s.plan->argv) {
+    PIX_RETURN_IF_ERROR(store_.SetStageCommand(job_, s.plan->name, CommandJson(o.argv)));
+  }
   return Event(s.plan->name, "info",
-               fmt::format("started pid {}: {}", s.proc->pid(), ShellCommand(s.plan->argv)));
+               fmt::format("started pid {}{}: {}", s.proc->pid(),
+                           round_.round > 1 ? fmt::format(" (round {})", round_.round) : "",
+                           ShellCommand(o.argv)));
 }
 
 // Where a stage's input comes from, in feeding order: its upstream, and for
@@ -323,6 +337,10 @@ Status JobRunner::Refill(StageRun& s) {
     PIX_ASSIGN_OR_RETURN(auto rows, store_.NextFeed(job_, source, skip, order, &s.cursor,
                                                     kFeedPage, states));
     for (const ItemRow& row : rows) {
+      // A later round searches only the classes still short of the target.
+      if (s.plan->name == "search" && !round_.classes.empty() && !round_.classes.count(row.label)) {
+        continue;
+      }
       if (s.keyed()) PIX_RETURN_IF_ERROR(store_.Feed(job_, s.plan->name, row));
       s.in_buf += row.record;
       s.in_buf += '\n';
@@ -363,7 +381,8 @@ Status JobRunner::StoreLine(StageRun& s, std::string_view line) {
   Classified c = Classify(*record, parser_);
   // seq counts every record, so shards number the search output alike and
   // `pix-run merge` can put their records back in one order.
-  const int64_t seq = s.out_seq++;
+  // A later round's records come after the earlier rounds' in that order.
+  const int64_t seq = (static_cast<int64_t>(round_.round - 1) << 40) + s.out_seq++;
   if (s.plan->name == "search" && plan_.shard_count > 1 && record->Has("url") &&
       !InShard(c.key, plan_.shard_index, plan_.shard_count)) {
     ++s.other_shard;
@@ -523,6 +542,73 @@ Status JobRunner::Finished(StageRun& s) {
   return Status::Ok();
 }
 
+StageRun* JobRunner::FindStage(const std::string& name) {
+  for (auto& s : stages_) {
+    if (s->plan->name == name) return s.get();
+  }
+  return nullptr;
+}
+
+// When dedup has ended a round and nothing after it has started: records
+// each class's counts and, for the classes still short of the target,
+// starts the next round (run/rounds.h): search again, deeper; fetch,
+// validate and dedup again.
+Status JobRunner::MaybeEndRound() {
+  if (stopping_ || round_.ended || plan_.images_per_class == 0) return Status::Ok();
+  StageRun* dedup = FindStage("dedup");
+  if (dedup == nullptr || !dedup->done()) return Status::Ok();
+  for (size_t i = 0; i < stages_.size(); ++i) {
+    if (stages_[i].get() != dedup) continue;
+    for (size_t later = i + 1; later < stages_.size(); ++later) {
+      if (stages_[later]->state != "pending") {
+        round_.ended = true;  // a job from before rounds existed, past its dedup
+        return Status::Ok();
+      }
+    }
+  }
+  RoundCounts counts;
+  PIX_ASSIGN_OR_RETURN(counts.found, store_.CountByLabel(job_, "search", "ok"));
+  PIX_ASSIGN_OR_RETURN(counts.unique, store_.CountByLabel(job_, "dedup", "ok"));
+  PIX_ASSIGN_OR_RETURN(auto rows, store_.Rounds(job_));
+  const size_t target = plan_.images_per_class;
+  const auto ended = EndRound(round_, plan_.labels, counts, rows, target, plan_.rounds);
+  std::string deeper, exhausted;
+  for (const RoundRow& row : ended) {
+    PIX_RETURN_IF_ERROR(store_.PutRound(job_, row));
+    const std::string text = fmt::format("{} ({} of {})", row.label, row.unique, target);
+    const bool searched = round_.classes.empty() || round_.classes.count(row.label);
+    if (row.deeper) {
+      deeper += (deeper.empty() ? "" : ", ") + text;
+    } else if (searched && row.unique < static_cast<int64_t>(target)) {
+      exhausted += (exhausted.empty() ? "" : ", ") + text;
+    }
+  }
+  rows.insert(rows.end(), ended.begin(), ended.end());
+  const int finished_round = round_.round;
+  round_ = CurrentRound(rows);
+  if (!exhausted.empty()) {
+    PIX_RETURN_IF_ERROR(Event("", "warning",
+                              fmt::format("round {}: short of the target with no more to search "
+                                          "(sources exhausted or the last of {} rounds): {}",
+                                          finished_round, plan_.rounds, exhausted)));
+  }
+  if (!deeper.empty()) {
+    bool reopen = false;
+    for (auto& s : stages_) {
+      if (s->plan->name == "search") reopen = true;
+      if (!reopen) continue;
+      s->state = "pending";
+      PIX_RETURN_IF_ERROR(store_.SetStageState(job_, s->plan->name, "pending"));
+      if (s.get() == dedup) break;
+    }
+    PIX_RETURN_IF_ERROR(Event(
+        "", "info",
+        fmt::format("round {}: searching again, deeper ({}), for {}", round_.round,
+                    ShellCommand(RoundSearchArgs(round_.round, plan_.search_max)), deeper)));
+  }
+  return store_.MaybeCommit(true);
+}
+
 void JobRunner::StopAll(int signal) {
   if (!stopping_) stop_sent_ = Clock::now();
   stopping_ = true;
@@ -578,6 +664,7 @@ Result<RunOutcome> JobRunner::Run() {
         if (s->running()) s->proc->Kill(SIGKILL);
       }
     }
+    PIX_RETURN_IF_ERROR(MaybeEndRound());
     PIX_RETURN_IF_ERROR(StartReady());
     bool any_running = false;
     for (auto& s : stages_) {

@@ -10,6 +10,7 @@
 #include "config/dataset_config.h"
 #include "jsonl/json_text.h"
 #include "run/job_lock.h"
+#include "run/rounds.h"
 
 namespace pix {
 namespace {
@@ -108,6 +109,8 @@ Result<JobStatus> LoadJobStatus(JobStore& store, const std::string& store_path, 
     c.shortfall = std::max<int64_t>(0, c.target - c.unique);
     st.classes.push_back(c);
   }
+  PIX_ASSIGN_OR_RETURN(auto rounds, store.Rounds(job));
+  st.round = CurrentRound(rounds).round;
   // The last events: page to the end, keeping the newest 20.
   int64_t after = 0;
   for (;;) {
@@ -128,6 +131,7 @@ std::string FormatStatusText(const JobStatus& st) {
   if (st.job.exit_code) out += fmt::format(", exit {}", *st.job.exit_code);
   if (!st.job.shard.empty()) out += ", shard " + st.job.shard;
   out += "\n  output: " + st.job.output_dir + "\n";
+  if (st.round > 1) out += fmt::format("  search round {}\n", st.round);
   if (!st.job.message.empty()) out += "  " + st.job.message + "\n";
   out += fmt::format("\n  {:<10} {:<12} {:>8} {:>8} {:>8} {:>8} {:>9}  {}\n", "stage", "state", "ok",
                      "failed", "in fl.", "waiting", "rate/s", "eta");
@@ -177,6 +181,7 @@ std::string FormatStatusJson(const JobStatus& st) {
   }
   b.Key("message").String(st.job.message).Key("output_dir").String(st.job.output_dir);
   b.Key("shard").String(st.job.shard).Key("created_at").Double(st.job.created_at);
+  b.Key("round").Int(st.round);
   b.Key("stages").BeginArray();
   for (const StageStatus& s : st.stages) {
     b.BeginObject().Key("name").String(s.info.name).Key("state").String(s.info.state);

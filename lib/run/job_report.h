@@ -43,6 +43,7 @@ struct JobStatus {
   int64_t holder_pid = 0;
   std::vector<StageStatus> stages;
   std::vector<ClassStatus> classes;
+  int round = 1;  // the search round the job is in, or ended with (run/rounds.h)
   std::vector<EventRow> last_events;  // the newest, oldest first
 };
 

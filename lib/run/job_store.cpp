@@ -68,6 +68,18 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_job ON events (job_id, id);
 )sql",
+    // 2: search rounds (pix-run searches classes short of their target again).
+    R"sql(
+CREATE TABLE rounds (
+  job_id        INTEGER NOT NULL,
+  round         INTEGER NOT NULL,
+  label         TEXT NOT NULL,
+  found         INTEGER NOT NULL,
+  unique_images INTEGER NOT NULL,
+  deeper        INTEGER NOT NULL,
+  PRIMARY KEY (job_id, round, label)
+);
+)sql",
 };
 
 constexpr int64_t kBatchWrites = 2000;
@@ -544,6 +556,38 @@ Result<std::map<std::string, int64_t>> JobStore::CountByLabel(int64_t job, const
   }
   q->Reset();
   return out;
+}
+
+// ---- rounds
+
+Status JobStore::PutRound(int64_t job, const RoundRow& row) {
+  PIX_RETURN_IF_ERROR(Write());
+  PIX_ASSIGN_OR_RETURN(SqliteStatement * q,
+                       Cached("INSERT OR REPLACE INTO rounds (job_id, round, label, found, "
+                              "unique_images, deeper) VALUES (?, ?, ?, ?, ?, ?)"));
+  return q->Bind(1, job)
+      .Bind(2, static_cast<int64_t>(row.round))
+      .Bind(3, row.label)
+      .Bind(4, row.found)
+      .Bind(5, row.unique)
+      .Bind(6, static_cast<int64_t>(row.deeper ? 1 : 0))
+      .Run();
+}
+
+Result<std::vector<RoundRow>> JobStore::Rounds(int64_t job) {
+  PIX_ASSIGN_OR_RETURN(SqliteStatement * q,
+                       Cached("SELECT round, label, found, unique_images, deeper FROM rounds "
+                              "WHERE job_id = ? ORDER BY round, rowid"));
+  q->Bind(1, job);
+  std::vector<RoundRow> rows;
+  for (;;) {
+    PIX_ASSIGN_OR_RETURN(bool more, q->Step());
+    if (!more) break;
+    rows.push_back({static_cast<int>(q->Int64(0)), q->Text(1), q->Int64(2), q->Int64(3),
+                    q->Int64(4) != 0});
+  }
+  q->Reset();
+  return rows;
 }
 
 // ---- events

@@ -9,6 +9,9 @@
 //   items   one row per job, stage and record key: state, error code, the
 //           stage's output record, the order keys (seq, priority, out_order)
 //   events  the audit trail: stage stderr lines and pix-run's own decisions
+//   rounds  one row per job, search round and class: what the round found,
+//           the unique images it reached, and whether the class is searched
+//           again (schema 2)
 //
 // Item states: fed (handed to the stage, no answer yet), ok, failed (the
 // stage wrote an error), rejected (invalid image), duplicate, lost (the stage
@@ -34,7 +37,7 @@
 
 namespace pix {
 
-inline constexpr int kJobStoreSchemaVersion = 1;
+inline constexpr int kJobStoreSchemaVersion = 2;
 
 struct JobInfo {
   int64_t id = 0;
@@ -72,6 +75,15 @@ struct ItemRow {
   std::string state;
   std::string code;
   std::string record;  // JSON, empty while fed
+};
+
+// A class at the end of one search round (see run/rounds.h).
+struct RoundRow {
+  int round = 0;
+  std::string label;
+  int64_t found = 0;   // URLs search found for it, all rounds so far
+  int64_t unique = 0;  // valid, unique images after dedup
+  bool deeper = false;  // searched again in the next round
 };
 
 struct EventRow {
@@ -170,6 +182,10 @@ class JobStore {
   Result<std::map<std::string, int64_t>> CountByLabel(int64_t job, const std::string& stage,
                                                       const std::string& state,
                                                       bool needs_review = false);
+
+  // Search rounds, in order (pix-run's deepening; see run/rounds.h).
+  Status PutRound(int64_t job, const RoundRow& row);
+  Result<std::vector<RoundRow>> Rounds(int64_t job);
 
   // Events.
   Status AddEvent(int64_t job, const std::string& stage, const std::string& level,

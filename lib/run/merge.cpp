@@ -139,6 +139,7 @@ int MergeShards(const CommandOptions& o, const CommandOutput& out) {
   }
   out.observer.message("info", fmt::format("job {}: merging {} shards into {}", *job,
                                            shards.size(), plan->output_dir));
+  plan->rounds = 1;  // each shard searched as deep as it needed; merging searches nothing
   auto outcome = RunJob(**store, *plan, *job, o.run, out.observer);
   if (!outcome.ok()) return fail(outcome.status());
   if (auto status = LoadJobStatus(**store, "", *job); status.ok()) {

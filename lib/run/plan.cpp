@@ -145,6 +145,13 @@ Result<Plan> MakePlan(const DatasetConfig& config, const std::string& config_pat
   }
   for (const DatasetClass& c : config.classes) plan.labels.push_back(c.label);
   plan.images_per_class = config.targets.images_per_class;
+  // A shard cannot tell whether a class is short (the other shards hold the
+  // rest of its images), and a second dedup would misread a cross-run index
+  // it has just updated: both search once.
+  if (plan.images_per_class > 0 && config.dedup.index.empty() && plan.shard_count <= 1) {
+    plan.rounds = config.targets.rounds;
+  }
+  plan.search_max = config.search.max_results;
   for (const StageRow& row : kStageTable) {
     PlannedStage stage;
     stage.name = row.name;

@@ -70,6 +70,10 @@ struct Plan {
   int shard_index = 0;      // K (from 1); 0: no sharding
   int shard_count = 0;      // N
   size_t images_per_class = 0;
+  // Search rounds (run/rounds.h): at most this many; 1 without a target, for
+  // a shard, and with a cross-run dedup index.
+  size_t rounds = 1;
+  size_t search_max = 100;  // results per query in round 1
   std::vector<std::string> labels;
   std::vector<PlannedStage> stages;
 

@@ -106,6 +106,9 @@ class RunTest(harness.FixtureServerTestCase):
     def test_check_prints_the_plan_and_refuses_bad_files(self):
         r = self.pix_run("check", self.yaml, "-o", os.path.join(self.tmp, "out"))
         self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("up to 4 search rounds", r.stdout)
+        r = self.pix_run("check", self.yaml, "-o", os.path.join(self.tmp, "out"), "--shard", "1/2")
+        self.assertIn("one search round", r.stdout)
         self.assertIn("pix-fetch --dir images --resume --allow-private --per-host 2", r.stdout)
         self.assertIn("pix-validate --config", r.stdout)
         self.assertIn("pix-dedup --mark", r.stdout)
@@ -149,7 +152,7 @@ class RunTest(harness.FixtureServerTestCase):
         # Every stored search record went through fetch exactly once.
         store = os.path.join(out, ".pix-run", "jobs.sqlite")
         db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
-        self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 1)
+        self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 2)
         self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
         n_search = db.execute("SELECT count(*) FROM items WHERE stage='search' AND state='ok'").fetchone()[0]
         n_fetch = db.execute("SELECT count(*) FROM items WHERE stage='fetch'").fetchone()[0]
@@ -208,6 +211,58 @@ class RunTest(harness.FixtureServerTestCase):
         self.assertEqual([k for k in stats["counts"] if k.startswith("/img/")], [])
         r = harness.run("pix-run", ["list", "--store", store])
         self.assertEqual(len(r.stdout.strip().splitlines()), 3)  # header + 2 jobs
+
+    def test_rounds_search_deeper_until_each_class_reaches_its_target(self):
+        # fox has 40 results in all, owl 4; round 1 asks for 10 per query.
+        # fox needs rounds 2 (20 results) and 3 (40); owl's round 2 finds
+        # nothing new, so its sources are exhausted and it stops short.
+        with open(self.yaml, "w") as f:
+            f.write("""\
+name: wild
+classes:
+  - {label: fox, extra_terms: ["fox total:40"]}
+  - {label: owl, extra_terms: ["owl total:4"]}
+keywords: {include_label: false, templates: []}
+search: {engines: [bing], max: 10}
+network: {allow_private: true}
+download: {host_delay: 0}
+validate: {level: fast}
+targets: {images_per_class: 30}
+""")
+        out = os.path.join(self.tmp, "wild")
+        r = self.pix_run("run", self.yaml, "-o", out, "--json")
+        self.assertIn(r.returncode, (0, 1), r.stderr)
+        status = json.loads(r.stdout)
+        self.assertEqual(status["state"], "done")
+        self.assertEqual(status["round"], 3)
+        store = os.path.join(out, ".pix-run", "jobs.sqlite")
+        db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+        rounds = db.execute("SELECT round, label, found, deeper FROM rounds ORDER BY round, label")
+        rows = [tuple(row) for row in rounds.fetchall()]
+        self.assertEqual([(n, label, found) for n, label, found, _ in rows],
+                         [(1, "fox", 10), (1, "owl", 4), (2, "fox", 20), (2, "owl", 4),
+                          (3, "fox", 40), (3, "owl", 4)])
+        self.assertEqual([deeper for *_, deeper in rows], [1, 1, 1, 0, 0, 0])
+        commands = db.execute("SELECT command FROM stages WHERE name = 'search'").fetchone()[0]
+        self.assertIn('"--max","40","--every-engine"', commands.replace(" ", ""))
+        db.close()
+        by_class = {c["label"]: c for c in status["classes"]}
+        self.assertGreaterEqual(by_class["fox"]["unique"], 30)
+        self.assertEqual(by_class["fox"]["shortfall"], 0)
+        self.assertEqual(by_class["owl"]["found"], 4)
+        self.assertGreater(by_class["owl"]["shortfall"], 0)
+        # Every image was downloaded once, though search found it in several rounds.
+        counts = self.server.stats()["counts"]
+        images = {k: v for k, v in counts.items() if k.startswith("/img/")}
+        self.assertEqual(len(images), 44)
+        self.assertTrue(all(v == 1 for v in images.values()), images)
+        # The log says why the job went on and why owl stopped short.
+        r = harness.run("pix-run", ["logs", "1", "--store", store])
+        self.assertIn("round 2: searching again, deeper (--max 20 --every-engine), for fox", r.stdout)
+        self.assertIn("round 2: short of the target with no more to search", r.stdout)
+        self.assertIn("owl (", r.stdout)
+        kept, _, _, packed = dataset_view(out)
+        self.assertEqual(len(kept), by_class["fox"]["unique"] + by_class["owl"]["unique"])
 
     def test_second_run_is_refused_naming_the_running_process(self):
         out = os.path.join(self.tmp, "pets")
@@ -325,6 +380,11 @@ class RunTest(harness.FixtureServerTestCase):
                     self.assertEqual(counts.get(path), 1, f"{path} downloaded again")
 
     def test_four_shards_merged_equal_one_run(self):
+        # Shards search once (a shard cannot tell whether a class is short),
+        # so the single run they are compared with searches once too.
+        with open(self.yaml, "w") as f:
+            f.write(DATASET.replace("targets: {images_per_class: 25}",
+                                    "targets: {images_per_class: 25, rounds: 1}"))
         ref = self.reference()
         # The GNU parallel recipe of man pix-run, when parallel is installed;
         # otherwise the same four commands side by side.

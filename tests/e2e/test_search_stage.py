@@ -219,6 +219,26 @@ class ToolTest(SearchTestCase):
 class InterruptTest(SearchTestCase):
     """On a server of its own: its slow request outlives the test."""
 
+    def interrupt_after(self, requests, path, *args):
+        """Runs pix-search on Wikimedia over the queries in `path` and sends
+        SIGINT once `requests` requests have reached the server."""
+        self.server.reset()
+        cmd = [harness.tool("pix-search"), "--allow-private", "--retries", "0", "-e", "wikimedia",
+               "-i", path, "--base-url", f"wikimedia={self.server.url('/eng/wikimedia')}", *args]
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 20
+            while len(self.requests("/eng/wikimedia/")) < requests and time.monotonic() < deadline:
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=20)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        return proc, out, err
+
     def test_interrupt_writes_what_was_found(self):
         # One engine, one request at a time: when the second query's request
         # reaches the server, the first query's answer has been read. That
@@ -227,28 +247,28 @@ class InterruptTest(SearchTestCase):
         with open(path, "w") as f:
             for q in ("fox total:5", "fox two scenario:slow", "fox three"):
                 f.write(json.dumps({"label": q}) + "\n")
-        self.server.reset()
-        args = [harness.tool("pix-search"), "--allow-private", "--retries", "0", "-e", "wikimedia", "-i", path,
-                "--base-url", f"wikimedia={self.server.url('/eng/wikimedia')}",
-                "--engine-opt", "wikimedia.interval=0", "--engine-opt", "wikimedia.concurrency=1"]
-        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 20
-            while len(self.requests("/eng/wikimedia/")) < 2 and time.monotonic() < deadline:
-                time.sleep(0.05)
-            proc.send_signal(signal.SIGINT)
-            out, err = proc.communicate(timeout=20)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
+        proc, out, err = self.interrupt_after(2, path, "--engine-opt", "wikimedia.interval=0",
+                                              "--engine-opt", "wikimedia.concurrency=1")
         self.assertEqual(proc.returncode, 130, err)
         lines = [json.loads(line) for line in out.splitlines()]
         self.assertEqual([r["label"] for r in lines if "error" not in r], ["fox total:5"] * 5)
         self.assertEqual([(r["label"], r["error"]["code"]) for r in lines if "error" in r],
                          [("fox two scenario:slow", "interrupted"), ("fox three", "interrupted")])
 
+
+    def test_interrupt_writes_queries_never_started(self):
+        # One query at a time, the first one hangs: the other 30 were read
+        # (queued ahead or buffered) but never started. SIGINT writes all.
+        labels = ["fox scenario:slow"] + [f"fox q{i}" for i in range(30)]
+        path = os.path.join(self.tmp, "queries.jsonl")
+        with open(path, "w") as f:
+            f.writelines(json.dumps({"label": q}) + "\n" for q in labels)
+        proc, out, err = self.interrupt_after(1, path, "--active-queries", "1")
+        self.assertEqual(proc.returncode, 130, err)
+        lines = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual([r["label"] for r in lines], labels)
+        self.assertTrue(all(r["error"]["code"] == "interrupted" for r in lines), lines)
+        self.assertIn("31 records", err)
 
     def test_malformed_line_stops_the_run_and_writes_what_was_found(self):
         # Two queries at a time: the third line is read when the first query

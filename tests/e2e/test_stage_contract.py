@@ -114,5 +114,29 @@ class NothingReadIsLostTest(harness.TempDirTestCase):
         self.assertTrue(all("width" in r for r in run.records))
 
 
+
+class FetchNothingReadIsLostTest(harness.FixtureServerTestCase):
+    def test_fetch_interrupted_writes_records_never_started(self):
+        # One download at a time, each taking 3 s: the first is in flight,
+        # the others were read ahead or buffered. SIGINT writes all 40.
+        urls = [self.server.url(f"/hostile/slow?ms=3000&i={i}") for i in range(40)]
+        proc = subprocess.Popen([harness.tool("pix-fetch"), "-q", "--allow-private", "-c", "1",
+                                 "-d", os.path.join(self.tmp, "images")],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        proc.stdin.write("".join(json.dumps({"url": u, "label": "k"}) + "\n" for u in urls))
+        proc.stdin.flush()
+        deadline = time.monotonic() + 20
+        while not self.server.stats().get("peak", {}).get("slow:127.0.0.1") and \
+                time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 130, err)
+        records = [json.loads(line) for line in out.splitlines()]
+        self.assertCountEqual([r["url"] for r in records], urls)  # in finishing order
+        self.assertTrue(all(r["error"]["code"] == "interrupted" for r in records), records)
+
+
 if __name__ == "__main__":
     unittest.main()
