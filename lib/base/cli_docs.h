@@ -6,11 +6,21 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 namespace pix {
 
-std::string GenerateDocs(const CLI::App& app, const std::string& kind);
+// A subcommand ("pix-pack verify"): its name as typed after the tool's, and
+// its own flags. Its docs follow the tool's (a .SS section in the man page;
+// in the completions, its flags after its name).
+struct SubcommandDocs {
+  std::string name;
+  const CLI::App* app;
+};
+
+std::string GenerateDocs(const CLI::App& app, const std::string& kind,
+                         const std::vector<SubcommandDocs>& subcommands = {});
 
 }  // namespace pix

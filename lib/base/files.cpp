@@ -11,6 +11,9 @@
 #include <cstdio>
 
 namespace pix {
+namespace {
+constexpr size_t kAtomicWriterBuffer = 64 << 10;
+}  // namespace
 
 Status MakeDirs(const std::string& dir) {
   if (dir.empty()) return Status::Ok();
@@ -88,6 +91,53 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
     const int err = errno;
     ::unlink(temp.c_str());
     return Status::FromErrno(path, err);
+  }
+  return Status::Ok();
+}
+
+AtomicFileWriter::~AtomicFileWriter() { Abandon(); }
+
+void AtomicFileWriter::Abandon() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  fd_ = -1;
+  ::unlink(temp_.c_str());
+}
+
+Status AtomicFileWriter::Open(const std::string& path) {
+  path_ = path;
+  temp_ = TempPathFor(path);
+  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) return Status::FromErrno(temp_, errno);
+  buf_.reserve(kAtomicWriterBuffer);
+  return Status::Ok();
+}
+
+Status AtomicFileWriter::Append(std::string_view data) {
+  if (fd_ < 0) return Status::IoError(path_ + ": not open for writing");
+  buf_.append(data);
+  size_ += data.size();
+  return buf_.size() >= kAtomicWriterBuffer ? Flush() : Status::Ok();
+}
+
+Status AtomicFileWriter::Flush() {
+  if (const int err = WriteAll(fd_, buf_); err != 0) {
+    Abandon();
+    return Status::FromErrno(path_, err);
+  }
+  buf_.clear();
+  return Status::Ok();
+}
+
+Status AtomicFileWriter::Commit() {
+  if (fd_ < 0) return Status::IoError(path_ + ": not open for writing");
+  PIX_RETURN_IF_ERROR(Flush());
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0 || std::rename(temp_.c_str(), path_.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(temp_.c_str());
+    return Status::FromErrno(path_, err);
   }
   return Status::Ok();
 }

@@ -18,6 +18,43 @@ Status MakeDirs(const std::string& dir);
 // Writes `data` to `path` through "<path>.tmp-<pid>" and rename().
 Status WriteFileAtomic(const std::string& path, std::string_view data);
 
+// Receives a file's text piece by piece; an error ends the file.
+using TextSink = std::function<Status(std::string_view)>;
+
+// A file written piece by piece, for files too large to build in memory:
+// Append() buffers (64 KiB) into "<path>.tmp-<pid>", Commit() renames it
+// over `path`. Destroyed without a successful Commit() (an error, an
+// early return), it removes the temporary file, so `path` is either the
+// previous file or the whole new one. Not thread-safe.
+class AtomicFileWriter {
+ public:
+  AtomicFileWriter() = default;
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  // REQUIRES: not open yet.
+  Status Open(const std::string& path);
+  Status Append(std::string_view data);
+  Status Commit();
+  // Bytes appended so far.
+  uint64_t size() const { return size_; }
+  // Appends through this writer.
+  TextSink Sink() {
+    return [this](std::string_view data) { return Append(data); };
+  }
+
+ private:
+  Status Flush();
+  void Abandon();
+
+  std::string path_;
+  std::string temp_;
+  int fd_ = -1;
+  std::string buf_;
+  uint64_t size_ = 0;
+};
+
 // "<path>.tmp-<pid>", the name a write goes to before it is renamed into
 // place. First removes the "<path>.tmp-<pid>" files of processes that no
 // longer run (left by a kill -9 mid-write); a live process's are kept.

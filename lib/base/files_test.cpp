@@ -49,6 +49,32 @@ TEST_CASE("OpenRegularFile refuses a FIFO without blocking, and reads a file") {
   CHECK(*ReadFile(file) == "hello");
 }
 
+TEST_CASE("AtomicFileWriter shows the file only when committed, whole") {
+  TempDir dir;
+  const std::string out = dir.path + "/big.txt";
+  REQUIRE(WriteFileAtomic(out, "old").ok());
+  const std::string line(1000, 'x');
+  {
+    AtomicFileWriter w;
+    REQUIRE(w.Open(out).ok());
+    for (int i = 0; i < 200; ++i) REQUIRE(w.Append(line).ok());  // past the 64 KiB buffer
+    CHECK(*ReadFile(out) == "old");
+  }  // not committed: the temporary is gone, the old file stays
+  CHECK(*ReadFile(out) == "old");
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path),
+                      std::filesystem::directory_iterator()) == 1);
+  AtomicFileWriter w;
+  REQUIRE(w.Open(out).ok());
+  REQUIRE(w.Sink()("new ").ok());
+  REQUIRE(w.Append("text").ok());
+  CHECK(w.size() == 8);
+  REQUIRE(w.Commit().ok());
+  CHECK(*ReadFile(out) == "new text");
+  CHECK_FALSE(w.Append("more").ok());
+  AtomicFileWriter nowhere;
+  CHECK_FALSE(nowhere.Open(dir.path + "/no/such/dir/x").ok());
+}
+
 TEST_CASE("TempPathFor removes the temp files of dead processes only") {
   TempDir dir;
   const std::string out = dir.path + "/out.jsonl";

@@ -19,7 +19,7 @@ namespace pix {
 // Options every record-processing tool has.
 struct CommonOptions {
   std::string input = "-";   // JSON-lines input; "-" is stdin
-  std::string output = "-";  // JSON-lines output; "-" is stdout
+  std::string output = "-";  // JSON-lines output; "-" is stdout; "" none (sinks)
   bool quiet = false;        // no progress, no summary; errors still print
   bool line_buffered = false;
   bool skip_invalid = false;

@@ -44,7 +44,10 @@ Result<std::unique_ptr<StageIo>> StageIo::Open(std::string stage, const CommonOp
   io->terminal_ = terminal;
   io->stats_path_ = options.stats_path;
   PIX_ASSIGN_OR_RETURN(io->reader_, RecordReader::Open(options.input, options.reader_options()));
-  PIX_ASSIGN_OR_RETURN(io->writer_, RecordWriter::Open(options.output, options.line_buffering()));
+  if (!options.output.empty()) {
+    PIX_ASSIGN_OR_RETURN(io->writer_,
+                         RecordWriter::Open(options.output, options.line_buffering()));
+  }
   return io;
 }
 
@@ -126,6 +129,7 @@ Result<StageIo::ReadState> StageIo::TryRead(Record* record) {
 }
 
 Status StageIo::Write(const Record& record) {
+  if (!writer_) return Status::Internal("StageIo::Write: the stage has no output");
   auto error = ReadError(record);
   if (error && error->stage == stage_) {
     ++counters_.failed;
@@ -138,9 +142,19 @@ Status StageIo::Write(const Record& record) {
   return writer_->Write(record);
 }
 
-void StageIo::Consume(const Record& /*record*/) { ++counters_.consumed; }
+Status StageIo::Consume(const Record& record) {
+  auto error = ReadError(record);
+  if (error && error->stage == stage_) {
+    ++counters_.failed;
+    ++counters_.failures[error->code.empty() ? "unknown" : error->code];
+  } else {
+    ++counters_.consumed;
+  }
+  return writer_ ? writer_->Write(record) : Status::Ok();
+}
 
 Status StageIo::PassThrough(const Record& record) {
+  if (!writer_) return Status::Internal("StageIo::PassThrough: the stage has no output");
   ++counters_.passed_through;
   return writer_->Write(record);
 }
@@ -212,8 +226,9 @@ void StageIo::WriteUnstarted(const Status& why) {
 int StageIo::Finish(const Status& run_status, const std::string& extra_summary) {
   StopReadAhead();
   Status status = run_status;
-  if (!status.ok()) WriteUnstarted(status);
-  Status closed = writer_->Close();
+  // A sink without an output has nowhere to write them.
+  if (!status.ok() && writer_) WriteUnstarted(status);
+  Status closed = writer_ ? writer_->Close() : Status::Ok();
   if (status.ok() && !closed.ok()) status = closed;
   terminal_->ClearProgress();
   if (!status.ok() && status.code() != StatusCode::kBrokenPipe) terminal_->Error(status.message());
@@ -223,12 +238,13 @@ int StageIo::Finish(const Status& run_status, const std::string& extra_summary) 
   }
   if (status.code() != StatusCode::kBrokenPipe) {
     // Stages that write several records per input (keywords, search) say so.
-    const uint64_t written = counters_.ok + counters_.failed + counters_.passed_through;
+    const uint64_t written = Written();
     std::string summary;
-    if (counters_.consumed > 0) {
-      summary = fmt::format("{}: {} consumed, {} written, {}",
-                            Counted(counters_.read, "record", "records"), counters_.consumed,
-                            written, FormatFailures(counters_));
+    if (counters_.consumed > 0 || !writer_) {
+      summary = fmt::format("{}: {} consumed, ", Counted(counters_.read, "record", "records"),
+                            counters_.consumed);
+      if (writer_) summary += fmt::format("{} written, ", written);
+      summary += FormatFailures(counters_);
     } else if (written == counters_.read) {
       summary = fmt::format("{}: {} ok, {}", Counted(counters_.read, "record", "records"),
                             counters_.ok, FormatFailures(counters_));
@@ -248,6 +264,13 @@ int StageIo::Finish(const Status& run_status, const std::string& extra_summary) 
   return exit_code;
 }
 
+uint64_t StageIo::Written() const {
+  // With an output, a sink writes every record it consumes (a faulted one
+  // is counted as failed).
+  if (!writer_) return 0;
+  return counters_.ok + counters_.failed + counters_.passed_through + counters_.consumed;
+}
+
 void StageIo::WriteStats(const Status& status, int exit_code) {
   if (stats_path_.empty()) return;
   JsonBuilder json;
@@ -257,7 +280,7 @@ void StageIo::WriteStats(const Status& status, int exit_code) {
   json.Key("exit_code").Int(exit_code);
   json.Key("status").String(status.ok() ? "ok" : std::string(StatusCodeName(status.code())));
   if (!status.ok()) json.Key("message").String(status.message());
-  const uint64_t written = counters_.ok + counters_.failed + counters_.passed_through;
+  const uint64_t written = Written();
   const std::pair<const char*, uint64_t> counts[] = {
       {"read", counters_.read},
       {"written", written},

@@ -8,7 +8,10 @@
 // PassThrough() (or dropped, with --drop-failed on tools that offer it).
 //
 // A sink (pix-pack) takes records with Consume() instead of writing them:
-// they are counted as "consumed" and the summary says so.
+// they are counted as "consumed" (or as failed, by code, when they carry
+// the sink's own error) and the summary says so. A sink's output is
+// optional: an empty options.output opens none, and Consume() writes each
+// record there only when there is one (pix-pack --records).
 //
 // With --stats FILE, Finish() also writes every counter as one JSON object
 // (atomically: a reader never sees half a file), whatever way the run ended:
@@ -78,10 +81,10 @@ class StageIo {
   Status Write(const Record& record);
   // Writes a record that arrived failed, unchanged.
   Status PassThrough(const Record& record);
-  // Takes a record without writing it (sinks: it went into a dataset).
-  void Consume(const Record& record);
+  // Takes a record into a sink; writes it only when the sink has an output.
+  Status Consume(const Record& record);
   // Writes several records this stage produced from one (search, keywords).
-  Status Flush() { return writer_->Flush(); }
+  Status Flush() { return writer_ ? writer_->Flush() : Status::Ok(); }
 
   // Sets a stage-specific counter for --stats ("extra"): numbers only, so
   // scripts can compare them; the last value set wins.
@@ -104,6 +107,8 @@ class StageIo {
  private:
   StageIo() = default;
   void StopReadAhead();
+  // Records written to the output.
+  uint64_t Written() const;
   // After a fatal stop or an interrupt: writes the records taken from the
   // input but never started (queued by the read-ahead thread or buffered by
   // the reader) with an "interrupted" error naming `why`; records that
@@ -115,7 +120,7 @@ class StageIo {
   std::string stage_;
   Terminal* terminal_ = nullptr;
   std::unique_ptr<RecordReader> reader_;
-  std::unique_ptr<RecordWriter> writer_;
+  std::unique_ptr<RecordWriter> writer_;  // null for a sink without an output
   StageCounters counters_;
   std::string stats_path_;
   std::map<std::string, double> extra_stats_;

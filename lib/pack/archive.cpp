@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -21,7 +22,11 @@ using EntryPtr = std::unique_ptr<archive_entry, void (*)(archive_entry*)>;
 
 std::string ArchiveError(archive* a, const std::string& what) {
   const char* msg = archive_error_string(a);
-  return what + ": " + (msg ? msg : "libarchive error");
+  std::string text = what + ": " + (msg ? msg : "libarchive error");
+  // libarchive's "Write error" does not say why; the errno does (a full
+  // disk, a file size limit).
+  if (const int err = archive_errno(a); err > 0) text += std::string(" (") + strerror(err) + ")";
+  return text;
 }
 
 std::string BaseName(const std::string& path) {

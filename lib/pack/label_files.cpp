@@ -15,7 +15,7 @@ std::string NumberText(double v) {
   return s;
 }
 
-std::string CsvCell(const std::string& v) {
+std::string CsvCell(std::string v) {
   if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
   std::string out = "\"";
   for (char c : v) {
@@ -59,87 +59,111 @@ const std::vector<std::string>& LabelColumns() {
   return columns;
 }
 
-std::string EntryField(const PackEntry& e, const std::string& c) {
-  if (c == "path") return e.path;
-  if (c == "label") return e.label;
-  if (c == "split") return e.split;
-  if (c == "confidence") return e.confidence ? NumberText(*e.confidence) : "";
-  if (c == "needs_review") return e.needs_review ? "true" : "false";
-  if (c == "width") return std::to_string(e.width);
-  if (c == "height") return std::to_string(e.height);
-  if (c == "sha256") return e.sha256;
-  if (c == "bytes") return std::to_string(e.bytes);
-  if (c == "format") return e.format;
-  if (c == "url") return e.url;
-  if (c == "license") return e.license;
-  if (c == "license_url") return e.license_url;
-  if (c == "creator") return e.creator;
-  if (c == "page_url") return e.page_url;
-  if (c == "quality") return e.quality ? NumberText(*e.quality) : "";
+namespace {
+
+// Field `column` (an index into LabelColumns()) of an entry as text: the
+// label files ask for 16 fields of every entry, so no name comparisons.
+std::string FieldAt(const PackEntry& e, size_t column) {
+  switch (column) {
+    case 0: return e.path;
+    case 1: return e.label;
+    case 2: return e.split;
+    case 3: return e.confidence ? NumberText(*e.confidence) : "";
+    case 4: return e.needs_review ? "true" : "false";
+    case 5: return std::to_string(e.width);
+    case 6: return std::to_string(e.height);
+    case 7: return e.sha256;
+    case 8: return std::to_string(e.bytes);
+    case 9: return e.format;
+    case 10: return e.url;
+    case 11: return e.license;
+    case 12: return e.license_url;
+    case 13: return e.creator;
+    case 14: return e.page_url;
+    case 15: return e.quality ? NumberText(*e.quality) : "";
+  }
   return "";
 }
 
-std::string LabelsJson(const std::vector<PackEntry>& entries) {
-  std::string out = "[";
+}  // namespace
+
+std::string EntryField(const PackEntry& e, const std::string& c) {
+  const auto& cols = LabelColumns();
+  const size_t i = static_cast<size_t>(std::find(cols.begin(), cols.end(), c) - cols.begin());
+  return FieldAt(e, i);
+}
+
+Status WriteLabelsJson(const std::vector<PackEntry>& entries, const TextSink& out) {
+  PIX_RETURN_IF_ERROR(out("["));
+  std::string line;
   for (size_t i = 0; i < entries.size(); ++i) {
-    out += i ? ",\n" : "\n";
-    out += EntryToJson(entries[i]);
+    line = i ? ",\n" : "\n";
+    line += EntryToJson(entries[i]);
+    PIX_RETURN_IF_ERROR(out(line));
   }
-  return out + "\n]\n";
+  return out("\n]\n");
 }
 
-std::string LabelsCsv(const std::vector<PackEntry>& entries) {
+namespace {
+
+// labels.csv and labels.txt: a header row, then one row per entry.
+Status WriteTable(const std::vector<PackEntry>& entries, const std::string& header_start,
+                  char separator, std::string (*cell)(std::string), const TextSink& out) {
   const auto& cols = LabelColumns();
-  std::string out;
-  for (size_t i = 0; i < cols.size(); ++i) out += (i ? "," : "") + cols[i];
-  out += '\n';
+  std::string line = header_start;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (i) line += separator;
+    line += cols[i];
+  }
+  line += '\n';
+  PIX_RETURN_IF_ERROR(out(line));
   for (const auto& e : entries) {
+    line.clear();
     for (size_t i = 0; i < cols.size(); ++i) {
-      if (i) out += ',';
-      out += CsvCell(EntryField(e, cols[i]));
+      if (i) line += separator;
+      line += cell(FieldAt(e, i));
     }
-    out += '\n';
+    line += '\n';
+    PIX_RETURN_IF_ERROR(out(line));
   }
-  return out;
+  return Status::Ok();
 }
 
-std::string LabelsYaml(const std::vector<PackEntry>& entries) {
+}  // namespace
+
+Status WriteLabelsCsv(const std::vector<PackEntry>& entries, const TextSink& out) {
+  return WriteTable(entries, "", ',', CsvCell, out);
+}
+
+Status WriteLabelsYaml(const std::vector<PackEntry>& entries, const TextSink& out) {
   const auto& cols = LabelColumns();
-  std::string out = "# PixCrawler dataset labels: one mapping per image\n";
-  if (entries.empty()) return out + "[]\n";
+  PIX_RETURN_IF_ERROR(out("# PixCrawler dataset labels: one mapping per image\n"));
+  if (entries.empty()) return out("[]\n");
+  std::string block;
   for (const auto& e : entries) {
+    block.clear();
     for (size_t i = 0; i < cols.size(); ++i) {
-      out += i ? "  " : "- ";
-      out += cols[i] + ": ";
-      const std::string v = EntryField(e, cols[i]);
+      block += i ? "  " : "- ";
+      block += cols[i] + ": ";
+      const std::string v = FieldAt(e, i);
       if (cols[i] == "needs_review") {
-        out += v;
+        block += v;
       } else if (IsNumericColumn(cols[i])) {
-        out += v.empty() ? "null" : v;
+        block += v.empty() ? "null" : v;
       } else if (cols[i] == "split" && v.empty()) {
-        out += "null";
+        block += "null";
       } else {
-        out += JsonQuote(v);  // a JSON string is a valid YAML double-quoted scalar
+        block += JsonQuote(v);  // a JSON string is a valid YAML double-quoted scalar
       }
-      out += '\n';
+      block += '\n';
     }
+    PIX_RETURN_IF_ERROR(out(block));
   }
-  return out;
+  return Status::Ok();
 }
 
-std::string LabelsTxt(const std::vector<PackEntry>& entries) {
-  const auto& cols = LabelColumns();
-  std::string out = "#";
-  for (size_t i = 0; i < cols.size(); ++i) out += (i ? "\t" : " ") + cols[i];
-  out += '\n';
-  for (const auto& e : entries) {
-    for (size_t i = 0; i < cols.size(); ++i) {
-      if (i) out += '\t';
-      out += TxtCell(EntryField(e, cols[i]));
-    }
-    out += '\n';
-  }
-  return out;
+Status WriteLabelsTxt(const std::vector<PackEntry>& entries, const TextSink& out) {
+  return WriteTable(entries, "# ", '\t', TxtCell, out);
 }
 
 std::string ClassesTxt(const std::map<std::string, std::string>& folders) {
@@ -151,12 +175,21 @@ std::string ClassesTxt(const std::map<std::string, std::string>& folders) {
   return out;
 }
 
-std::map<std::string, std::string> MetadataJsonl(const std::vector<PackEntry>& entries) {
-  std::map<std::string, std::string> out;
+std::set<std::string> MetadataJsonlFolders(const std::vector<PackEntry>& entries) {
+  std::set<std::string> folders;
+  for (const auto& e : entries) folders.insert(e.split);
+  if (folders.empty()) folders.insert("");
+  return folders;
+}
+
+Status WriteMetadataJsonl(const std::vector<PackEntry>& entries, const std::string& split,
+                          const TextSink& out) {
+  std::string line;
   for (const auto& e : entries) {
-    std::string file_name = e.path;
-    if (!e.split.empty() && file_name.rfind(e.split + "/", 0) == 0) {
-      file_name = file_name.substr(e.split.size() + 1);
+    if (e.split != split) continue;
+    std::string_view file_name = e.path;
+    if (!split.empty() && file_name.substr(0, split.size() + 1) == split + "/") {
+      file_name.remove_prefix(split.size() + 1);
     }
     JsonBuilder j;
     j.BeginObject().Key("file_name").String(file_name).Key("label").String(e.label);
@@ -166,44 +199,48 @@ std::map<std::string, std::string> MetadataJsonl(const std::vector<PackEntry>& e
     j.Key("width").Int(e.width).Key("height").Int(e.height).Key("sha256").String(e.sha256);
     j.Key("url").String(e.url).Key("license").String(e.license).Key("creator").String(e.creator);
     j.EndObject();
-    std::string& text = out[e.split];
-    text += j.str();
-    text += '\n';
+    line = j.Take();
+    line += '\n';
+    PIX_RETURN_IF_ERROR(out(line));
   }
-  return out;
+  return Status::Ok();
 }
 
-std::string AttributionMd(const std::vector<PackEntry>& entries, const std::string& dataset_name) {
+Status WriteAttributionMd(const std::vector<PackEntry>& entries, const std::string& dataset_name,
+                          const TextSink& out) {
   std::map<std::string, std::vector<const PackEntry*>> by_license;
   for (const auto& e : entries) {
     if (e.license.empty() && e.creator.empty()) continue;
     by_license[e.license.empty() ? "(licence not reported)" : e.license].push_back(&e);
   }
-  std::string out = fmt::format("# Attribution: {}\n\n", MdEscape(dataset_name));
   size_t total = 0;
   for (const auto& [license, list] : by_license) total += list.size();
-  out += fmt::format(
+  std::string text = fmt::format("# Attribution: {}\n\n", MdEscape(dataset_name));
+  text += fmt::format(
       "{} of {} images came from sources that reported a creator or licence (Wikimedia Commons, "
       "Openverse, Flickr, ...). They are listed below by licence. Images not listed came without "
       "that information: check their source before you publish them.\n",
       total, entries.size());
+  PIX_RETURN_IF_ERROR(out(text));
   for (const auto& [license, list] : by_license) {
-    out += fmt::format("\n## {} ({} images)\n\n", MdEscape(license), list.size());
+    text = fmt::format("\n## {} ({} images)\n\n", MdEscape(license), list.size());
     std::string license_url;
     for (const PackEntry* e : list) {
       if (!e->license_url.empty()) license_url = e->license_url;
     }
-    if (!license_url.empty()) out += fmt::format("Licence text: <{}>\n\n", license_url);
+    if (!license_url.empty()) text += fmt::format("Licence text: <{}>\n\n", license_url);
+    PIX_RETURN_IF_ERROR(out(text));
     for (const PackEntry* e : list) {
-      out += fmt::format("- `{}`", e->path);
-      if (!e->title.empty()) out += fmt::format(": {}", MdEscape(e->title));
-      out += fmt::format(" by {}", e->creator.empty() ? "unknown creator" : MdEscape(e->creator));
+      text = fmt::format("- `{}`", e->path);
+      if (!e->title.empty()) text += fmt::format(": {}", MdEscape(e->title));
+      text += fmt::format(" by {}", e->creator.empty() ? "unknown creator" : MdEscape(e->creator));
       const std::string& source = e->page_url.empty() ? e->url : e->page_url;
-      if (!source.empty()) out += fmt::format(", source <{}>", source);
-      out += '\n';
+      if (!source.empty()) text += fmt::format(", source <{}>", source);
+      text += '\n';
+      PIX_RETURN_IF_ERROR(out(text));
     }
   }
-  return out;
+  return Status::Ok();
 }
 
 }  // namespace pix

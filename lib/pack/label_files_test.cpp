@@ -6,6 +6,30 @@
 namespace pix {
 namespace {
 
+// The text a streaming writer produces, whole.
+template <typename Fn>
+std::string Text(Fn write) {
+  std::string text;
+  REQUIRE(write([&](std::string_view s) {
+            text.append(s);
+            return Status::Ok();
+          }).ok());
+  return text;
+}
+
+std::string LabelsJson(const std::vector<PackEntry>& e) {
+  return Text([&](const TextSink& out) { return WriteLabelsJson(e, out); });
+}
+std::string LabelsCsv(const std::vector<PackEntry>& e) {
+  return Text([&](const TextSink& out) { return WriteLabelsCsv(e, out); });
+}
+std::string LabelsYaml(const std::vector<PackEntry>& e) {
+  return Text([&](const TextSink& out) { return WriteLabelsYaml(e, out); });
+}
+std::string LabelsTxt(const std::vector<PackEntry>& e) {
+  return Text([&](const TextSink& out) { return WriteLabelsTxt(e, out); });
+}
+
 std::vector<PackEntry> Sample() {
   PackEntry a;
   a.path = "train/cat/tabby-01234567.jpg";
@@ -80,17 +104,50 @@ TEST_CASE("labels.yaml parses as YAML with the same values") {
 TEST_CASE("classes.txt follows ImageFolder's sorted folder order; metadata.jsonl per split") {
   std::map<std::string, std::string> folders = {{"cat", "cat"}, {"Zebra", "Zebra"}, {"ant", "ant"}};
   CHECK(ClassesTxt(folders) == "Zebra\nant\ncat\n");  // code-point order, as sorted() in Python
-  auto meta = MetadataJsonl(Sample());
-  REQUIRE(meta.size() == 2);
-  CHECK(meta["train"].find("\"file_name\":\"cat/tabby-01234567.jpg\"") != std::string::npos);
-  CHECK(meta["test"].find("\"file_name\":\"dog/d-89abcdef.png\"") != std::string::npos);
+  const auto entries = Sample();
+  CHECK(MetadataJsonlFolders(entries) == std::set<std::string>{"test", "train"});
+  CHECK(MetadataJsonlFolders({}) == std::set<std::string>{""});
+  const std::string train =
+      Text([&](const TextSink& out) { return WriteMetadataJsonl(entries, "train", out); });
+  CHECK(train.find("\"file_name\":\"cat/tabby-01234567.jpg\"") != std::string::npos);
+  CHECK(train.find("dog") == std::string::npos);
+  const std::string test =
+      Text([&](const TextSink& out) { return WriteMetadataJsonl(entries, "test", out); });
+  CHECK(test == Text([&](const TextSink& out) { return WriteMetadataJsonl(entries, "test", out); }));
+  CHECK(test.find("\"file_name\":\"dog/d-89abcdef.png\"") != std::string::npos);
 }
 
 TEST_CASE("ATTRIBUTION.md groups by licence and escapes Markdown") {
-  const std::string md = AttributionMd(Sample(), "pets");
+  const auto entries = Sample();
+  const std::string md =
+      Text([&](const TextSink& out) { return WriteAttributionMd(entries, "pets", out); });
   CHECK(md.find("## cc\\-by (1 images)") != std::string::npos);
   CHECK(md.find("\\[link\\]\\(javascript:x\\) \\<b\\>") != std::string::npos);
   CHECK(md.find("d-89abcdef") == std::string::npos);  // no licence, no creator: not listed
+}
+
+TEST_CASE("EntryField names each column's value") {
+  const PackEntry a = Sample()[0];
+  CHECK(EntryField(a, "path") == a.path);
+  CHECK(EntryField(a, "split") == "train");
+  CHECK(EntryField(a, "confidence") == "0.75");
+  CHECK(EntryField(a, "needs_review") == "true");
+  CHECK(EntryField(a, "height") == "480");
+  CHECK(EntryField(a, "bytes") == "1234");
+  CHECK(EntryField(a, "format") == "jpeg");
+  CHECK(EntryField(a, "license") == "cc-by");
+  CHECK(EntryField(a, "creator") == a.creator);
+  CHECK(EntryField(a, "quality").empty());
+  CHECK(EntryField(a, "no such column").empty());
+}
+
+TEST_CASE("a sink's error ends the file") {
+  int calls = 0;
+  Status s = WriteLabelsCsv(Sample(), [&](std::string_view) {
+    return ++calls == 2 ? Status::IoError("disk full") : Status::Ok();
+  });
+  CHECK(s.message() == "disk full");
+  CHECK(calls == 2);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "base/files.h"
 #include "hash/sha256.h"
@@ -25,13 +26,7 @@ bool IsHex64(std::string_view s) {
 
 Status Walk(const std::string& root, const std::string& rel, std::vector<std::string>* paths) {
   const std::string dir = rel.empty() ? root : JoinPath(root, rel);
-  PIX_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(dir));
-  std::vector<std::pair<std::string, bool>> children;  // name, is a real directory
-  for (auto& name : names) {
-    struct stat st;
-    if (::lstat(JoinPath(dir, name).c_str(), &st) != 0) continue;  // vanished while listing
-    children.emplace_back(std::move(name), S_ISDIR(st.st_mode));
-  }
+  PIX_ASSIGN_OR_RETURN(std::vector<DirChild> children, ListDirKinds(dir));
   for (const auto& [name, is_dir] : children) {
     std::string child = rel.empty() ? name : rel + "/" + name;
     if (is_dir) {
@@ -45,10 +40,24 @@ Status Walk(const std::string& root, const std::string& rel, std::vector<std::st
 
 }  // namespace
 
+Status WriteManifest(const Manifest& manifest, const TextSink& out) {
+  PIX_RETURN_IF_ERROR(out(kHeader));
+  std::string line;
+  for (const auto& [path, e] : manifest) {
+    line.clear();
+    fmt::format_to(std::back_inserter(line), "{}  {}  {}\n", e.sha256, e.size, path);
+    PIX_RETURN_IF_ERROR(out(line));
+  }
+  return Status::Ok();
+}
+
 std::string ManifestText(const Manifest& manifest) {
-  std::string out(kHeader);
-  for (const auto& [path, e] : manifest) out += fmt::format("{}  {}  {}\n", e.sha256, e.size, path);
-  return out;
+  std::string text;
+  (void)WriteManifest(manifest, [&](std::string_view s) {
+    text.append(s);
+    return Status::Ok();
+  });
+  return text;
 }
 
 Result<Manifest> ParseManifest(std::string_view text, std::string_view name) {

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/files.h"
 #include "base/status.h"
 
 namespace pix {
@@ -36,6 +37,8 @@ struct ManifestEntry {
 };
 using Manifest = std::map<std::string, ManifestEntry>;  // path -> entry, sorted
 
+// MANIFEST's text, streamed (WriteManifest) or whole.
+Status WriteManifest(const Manifest& manifest, const TextSink& out);
 std::string ManifestText(const Manifest& manifest);
 Result<Manifest> ParseManifest(std::string_view text, std::string_view name);
 

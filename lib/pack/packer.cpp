@@ -25,6 +25,7 @@
 #include "pack/manifest.h"
 #include "pack/tree.h"
 #include "pack/webdataset.h"
+#include "base/terminal.h"
 
 namespace pix {
 namespace {
@@ -182,8 +183,7 @@ class PackRun {
 
   // Writes every generated file, the MANIFEST, and swaps the new version in.
   Status Commit(bool existed) {
-    std::sort(entries_.begin(), entries_.end(),
-              [](const PackEntry& a, const PackEntry& b) { return a.path < b.path; });
+    SortEntriesByPath();
     const std::string& root = paths_.staging;
     const std::string name = options_.name.empty() ? paths_.name : options_.name;
     // Labels whose every image faulted have a folder but no image: an empty
@@ -196,17 +196,26 @@ class PackRun {
       }
     }
     for (const auto& e : entries_) used_folders_[e.label] = folders_.FolderFor(e.label);
-    PIX_RETURN_IF_ERROR(Write("labels.json", LabelsJson(entries_)));
-    PIX_RETURN_IF_ERROR(Write("labels.csv", LabelsCsv(entries_)));
-    PIX_RETURN_IF_ERROR(Write("labels.yaml", LabelsYaml(entries_)));
-    PIX_RETURN_IF_ERROR(Write("labels.txt", LabelsTxt(entries_)));
-    PIX_RETURN_IF_ERROR(Write("classes.txt", ClassesTxt(used_folders_)));
-    for (const auto& [split, text] : MetadataJsonl(entries_)) {
-      if (!split.empty()) PIX_RETURN_IF_ERROR(MakeDirs(JoinPath(root, split)));
+    // The label files are streamed: at 100,000 images they are tens of
+    // megabytes each, and building them whole doubled the run's memory.
+    const std::pair<const char*, Status (*)(const std::vector<PackEntry>&, const TextSink&)>
+        label_files[] = {{"labels.json", WriteLabelsJson},
+                         {"labels.csv", WriteLabelsCsv},
+                         {"labels.yaml", WriteLabelsYaml},
+                         {"labels.txt", WriteLabelsTxt}};
+    for (const auto& [file, write] : label_files) {
       PIX_RETURN_IF_ERROR(
-          Write(split.empty() ? "metadata.jsonl" : split + "/metadata.jsonl", text));
+          WriteStreamed(file, [&, write = write](const TextSink& out) { return write(entries_, out); }));
     }
-    PIX_RETURN_IF_ERROR(Write("ATTRIBUTION.md", AttributionMd(entries_, name)));
+    PIX_RETURN_IF_ERROR(Write("classes.txt", ClassesTxt(used_folders_)));
+    for (const std::string& split : MetadataJsonlFolders(entries_)) {
+      if (!split.empty()) PIX_RETURN_IF_ERROR(MakeDirs(JoinPath(root, split)));
+      PIX_RETURN_IF_ERROR(WriteStreamed(
+          split.empty() ? "metadata.jsonl" : split + "/metadata.jsonl",
+          [&](const TextSink& out) { return WriteMetadataJsonl(entries_, split, out); }));
+    }
+    PIX_RETURN_IF_ERROR(WriteStreamed(
+        "ATTRIBUTION.md", [&](const TextSink& out) { return WriteAttributionMd(entries_, name, out); }));
     PIX_RETURN_IF_ERROR(Write(
         "metadata.json", DatasetStatsJson(entries_, used_folders_, counts_, name, options_.now)));
     if (options_.report) {
@@ -216,7 +225,8 @@ class PackRun {
     }
     PIX_RETURN_IF_ERROR(WriteShards(name));
     PIX_ASSIGN_OR_RETURN(manifest_, BuildManifest());
-    PIX_RETURN_IF_ERROR(Write(kManifestName, ManifestText(manifest_)));
+    PIX_RETURN_IF_ERROR(WriteStreamed(
+        kManifestName, [&](const TextSink& out) { return WriteManifest(manifest_, out); }));
     if (InterruptRequested()) return Status::Interrupted();
     // The swap: from here on OUT is the new version.
     if (existed) {
@@ -257,9 +267,46 @@ class PackRun {
 
  private:
   Status Write(const std::string& rel, const std::string& text) {
+    return WriteStreamed(rel, [&](const TextSink& out) { return out(text); });
+  }
+
+  // Sorts entries_ by path: the order is decided on indices and applied by
+  // swapping along the permutation's cycles, since moving whole entries
+  // around in std::sort costs more than the comparisons.
+  void SortEntriesByPath() {
+    std::vector<size_t> order(entries_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return entries_[a].path < entries_[b].path; });
+    // order[i] is the entry that belongs at i.
+    for (size_t i = 0; i < order.size(); ++i) {
+      size_t at = i;
+      while (order[at] != i) {
+        const size_t from = order[at];
+        std::swap(entries_[at], entries_[from]);
+        order[at] = at;
+        at = from;
+      }
+      order[at] = at;
+    }
+  }
+
+  // Writes a generated file through `write`, hashing it on the way so the
+  // MANIFEST need not read it back.
+  Status WriteStreamed(const std::string& rel, const std::function<Status(const TextSink&)>& write) {
     const std::string path = JoinPath(paths_.staging, rel);
     ::unlink(path.c_str());  // a hard link to the previous version's file
-    return WriteFileAtomic(path, text);
+    AtomicFileWriter file;
+    PIX_RETURN_IF_ERROR(file.Open(path));
+    Sha256 hash;
+    PIX_RETURN_IF_ERROR(write([&](std::string_view text) {
+      hash.Update(text);
+      return file.Append(text);
+    }));
+    const uint64_t size = file.size();
+    PIX_RETURN_IF_ERROR(file.Commit());
+    generated_[rel] = ManifestEntry{hash.Finish(), size};
+    return Status::Ok();
   }
 
   void Reject(Record& record, const std::string& reason, const std::string& detail) {
@@ -347,12 +394,21 @@ class PackRun {
     PIX_RETURN_IF_ERROR(ListFiles(paths_.staging, &files));
     Manifest m;
     for (const auto& rel : files) {
+      // An image is listed as its entry says: this run hashed it when it
+      // placed it, or the previous version's MANIFEST vouched for it (an
+      // image altered since then stays listed as it was, so verify finds it).
+      // No stat per image: one path lookup less for each.
+      auto it = by_path.find(rel);
+      if (it != by_path.end()) {
+        m[rel] = ManifestEntry{it->second->sha256, it->second->bytes};
+        continue;
+      }
       const std::string full = JoinPath(paths_.staging, rel);
       struct stat st;
       if (::lstat(full.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-      auto it = by_path.find(rel);
-      if (it != by_path.end() && it->second->bytes == static_cast<uint64_t>(st.st_size)) {
-        m[rel] = ManifestEntry{it->second->sha256, it->second->bytes};
+      auto gen = generated_.find(rel);
+      if (gen != generated_.end() && gen->second.size == static_cast<uint64_t>(st.st_size)) {
+        m[rel] = gen->second;
         continue;
       }
       ManifestEntry e;
@@ -376,6 +432,7 @@ class PackRun {
   std::vector<std::string> moved_sources_;
   RunCounts counts_;
   Manifest manifest_;
+  Manifest generated_;  // files this run wrote, hashed as they were written
   bool committed_ = false;
 };
 
@@ -388,10 +445,9 @@ struct StagingGuard {
   }
 };
 
-}  // namespace
-
-Result<PackSummary> RunPack(const PackOptions& options, RecordReader& input,
-                            RecordWriter* records_out, const PackProgress& progress) {
+// Packs; `*committed` says whether the new version of the dataset was
+// swapped in (an error after that is the archive's).
+Result<PackSummary> Pack(const PackOptions& options, StageIo& io, bool* committed) {
   PIX_ASSIGN_OR_RETURN(DatasetPaths paths, ResolvePaths(options.output_dir));
   PIX_ASSIGN_OR_RETURN(SplitPlan plan, SplitPlan::Parse(options.split));
   PIX_RETURN_IF_ERROR(MakeDirs(paths.parent));
@@ -434,13 +490,17 @@ Result<PackSummary> RunPack(const PackOptions& options, RecordReader& input,
 
   for (;;) {
     if (InterruptRequested()) return Status::Interrupted();
-    PIX_ASSIGN_OR_RETURN(std::optional<Record> next, input.Next());
+    PIX_ASSIGN_OR_RETURN(std::optional<Record> next, io.Read());
     if (!next) break;
     PIX_RETURN_IF_ERROR(run.Add(*next));
-    if (records_out) PIX_RETURN_IF_ERROR(records_out->Write(*next));
-    if (progress) progress(run.counts());
+    PIX_RETURN_IF_ERROR(io.Consume(*next));
+    const RunCounts& c = run.counts();
+    io.terminal().Progress(fmt::format("{} read, {} added, {} present, {} turned away", c.found,
+                                       c.packed, c.already_present,
+                                       c.found - c.packed - c.already_present));
   }
   PIX_RETURN_IF_ERROR(run.Commit(existed));
+  *committed = true;
 
   PackSummary summary;
   summary.counts = run.counts();
@@ -452,6 +512,39 @@ Result<PackSummary> RunPack(const PackOptions& options, RecordReader& input,
                                                summary.archive_path, options.archive));
   }
   return summary;
+}
+
+}  // namespace
+
+int RunPack(const PackOptions& options, StageIo& io) {
+  bool committed = false;
+  auto summary = Pack(options, io, &committed);
+  if (!summary.ok()) {
+    Status status = summary.status();
+    if (status.code() != StatusCode::kBrokenPipe) {
+      status = Status(status.code(), status.message() + (committed
+                                                             ? " (the dataset was written)"
+                                                             : " (the dataset was left as it was)"));
+    }
+    return io.Finish(status);
+  }
+  const RunCounts& c = summary->counts;
+  uint64_t left_out = 0;
+  std::string reasons;
+  for (const auto& [reason, n] : c.rejected) {
+    left_out += n;
+    reasons += fmt::format("{}{}: {}", reasons.empty() ? " (" : ", ", reason, n);
+  }
+  if (!reasons.empty()) reasons += ")";
+  io.SetStat("added", static_cast<double>(c.packed));
+  io.SetStat("already_present", static_cast<double>(c.already_present));
+  io.SetStat("left_out", static_cast<double>(left_out));
+  io.SetStat("images", static_cast<double>(summary->images));
+  std::string text = fmt::format("{} added, {} already present, {} left out{}; {} has {}", c.packed,
+                                 c.already_present, left_out, reasons, options.output_dir,
+                                 Counted(summary->images, "image", "images"));
+  if (!summary->archive_path.empty()) text += "; wrote " + summary->archive_path;
+  return io.Finish(Status::Ok(), text);
 }
 
 }  // namespace pix

@@ -26,8 +26,7 @@
 #include <string>
 
 #include "base/status.h"
-#include "jsonl/reader.h"
-#include "jsonl/writer.h"
+#include "jsonl/stage_io.h"
 #include "pack/archive.h"
 #include "pack/normalize.h"
 #include "pack/place_file.h"
@@ -74,13 +73,12 @@ struct PackSummary {
   std::string archive_path;  // when a tier was written
 };
 
-// Called after each record with the counts so far (for a progress line).
-using PackProgress = std::function<void(const RunCounts&)>;
-
-// Runs a pack. `records_out`, when not null, receives every input record
-// with dataset_path and split set (admitted ones), pack_reject (turned away)
-// or an error object (faults).
-Result<PackSummary> RunPack(const PackOptions& options, RecordReader& input,
-                            RecordWriter* records_out, const PackProgress& progress);
+// Runs a pack over the records of `io` (a sink: each record is Consume()d;
+// with an output, pix-pack --records, it is written there with dataset_path
+// and split set when admitted, pack_reject when turned away, or an error
+// object on a fault). Draws progress, prints the summary, writes --stats
+// (extra: added, already_present, left_out, images) and returns the exit
+// code (io.Finish()): 1 when any record faulted.
+int RunPack(const PackOptions& options, StageIo& io);
 
 }  // namespace pix

@@ -1,6 +1,8 @@
 #include "pack/tiering.h"
 
 #include <fmt/format.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +26,22 @@ std::string StripSuffix(const std::string& path, Tier tier) {
 std::string BaseName(const std::string& path) {
   const size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string ParentOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// fsync() of a file or a folder (its entries).
+Status SyncToDisk(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::FromErrno("cannot open " + path, errno);
+  const int r = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (r != 0) return Status::FromErrno("cannot sync " + path, err);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -84,6 +102,11 @@ Result<std::string> MoveDownTier(const std::string& source, Tier to,
         "{} does not match the MANIFEST ({} missing, {} altered, {} extra); kept {}", dest,
         check->missing.size(), check->altered.size(), check->extra.size(), source));
   }
+  // The old form goes next: the new one must be on the disk first, not only
+  // in the page cache, or a power cut could lose both.
+  PIX_RETURN_IF_ERROR(SyncToDisk(dest));
+  PIX_RETURN_IF_ERROR(SyncToDisk(dest + ".sha256"));
+  PIX_RETURN_IF_ERROR(SyncToDisk(ParentOf(dest)));
   if (from == Tier::kFolder) {
     PIX_RETURN_IF_ERROR(RemoveTree(source));
   } else {

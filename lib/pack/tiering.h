@@ -2,8 +2,9 @@
 // -> archive (tar.zst), one step or several at once.
 //
 // MoveDownTier writes the new archive beside the old form, reads it back and
-// checks every entry against the dataset's MANIFEST (pack/archive.h), and
-// only then deletes the old form (the folder, or the old archive and its
+// checks every entry against the dataset's MANIFEST (pack/archive.h),
+// fsyncs it (so a power cut cannot lose both forms), and only then deletes
+// the old form (the folder, or the old archive and its
 // .sha256). A failed check keeps the old form and removes the new archive.
 // MoveOlderDown does that for every dataset in a folder (folders holding a
 // MANIFEST, and .zip/.7z archives) last modified before a cut-off, for

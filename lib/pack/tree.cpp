@@ -26,6 +26,25 @@ Result<std::vector<std::string>> ListDir(const std::string& dir) {
   return names;
 }
 
+Result<std::vector<DirChild>> ListDirKinds(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return Status::FromErrno("cannot read folder " + dir, errno);
+  std::vector<DirChild> children;
+  while (dirent* ent = ::readdir(d)) {
+    std::string_view name = ent->d_name;
+    if (name == "." || name == "..") continue;
+    bool is_dir = ent->d_type == DT_DIR;
+    if (ent->d_type == DT_UNKNOWN) {
+      struct stat st;
+      if (::lstat(JoinPath(dir, name).c_str(), &st) != 0) continue;
+      is_dir = S_ISDIR(st.st_mode);
+    }
+    children.push_back(DirChild{std::string(name), is_dir});
+  }
+  ::closedir(d);
+  return children;
+}
+
 Status RemoveTree(const std::string& path) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) {

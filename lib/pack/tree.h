@@ -15,6 +15,15 @@ namespace pix {
 // The names in folder `dir`, without "." and "..", in directory order.
 Result<std::vector<std::string>> ListDir(const std::string& dir);
 
+struct DirChild {
+  std::string name;
+  bool is_dir = false;  // a real folder, not a symbolic link to one
+};
+// ListDir with each child's kind, from the directory entry where the file
+// system records it (no stat per file), else from lstat; children that
+// vanish while listed are left out.
+Result<std::vector<DirChild>> ListDirKinds(const std::string& dir);
+
 // Removes `path` and everything under it; OK when it does not exist.
 Status RemoveTree(const std::string& path);
 

@@ -105,6 +105,24 @@ class CliTest(unittest.TestCase):
                                      capture_output=True, text=True)
                 self.assertEqual(run.returncode, 0, run.stderr)
 
+    def test_subcommand_completions(self):
+        """pix-pack's verify and tier: offered after the tool's name, with their own flags."""
+        bash = os.path.join(harness.SOURCE_DIR, "completions", "bash", "pix-pack")
+        script = (f"source '{bash}'; "
+                  "c() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); _pix_pack; "
+                  "echo \"${COMPREPLY[*]}\"; }; "
+                  "c pix-pack ve; c pix-pack tier x --to ''; c pix-pack tier --ol; "
+                  "c pix-pack --ol; c pix-pack verify --q")
+        run = subprocess.run(["bash", "-c", script], capture_output=True, text=True)
+        self.assertEqual(run.stdout.splitlines(),
+                         ["verify", "hot warm archive", "--older-than", "", "--quiet"], run.stderr)
+        man = subprocess.run([harness.tool("pix-pack"), "--generate", "man"],
+                             capture_output=True, text=True).stdout
+        self.assertIn(".SS pix\\-pack tier\n", man)
+        fish = subprocess.run([harness.tool("pix-pack"), "--generate", "fish"],
+                              capture_output=True, text=True).stdout
+        self.assertIn("-n '__fish_seen_subcommand_from tier' -l to -x -a 'hot warm archive'", fish)
+
 
 if __name__ == "__main__":
     unittest.main()
