@@ -95,6 +95,7 @@ class LabelRun {
     if (s.ok()) s = GatherEvidence();
     if (s.ok()) s = RunBackends();
     if (s.ok()) s = WriteAll();
+    if (!s.ok()) WriteUnlabelled(s);
     for (ImageLabelBackend* b : o_.backends) report_.backend_summaries[b->name()] = b->Summary();
     if (rejects_) {
       Status closed = rejects_->Close();
@@ -362,8 +363,35 @@ class LabelRun {
     return Status::Ok();
   }
 
+  // After a stop (a malformed input line, SIGINT, a failing backend), the
+  // records read but not yet written still are, so nothing read is lost
+  // (pix(7)): those it would have labelled with an "interrupted" error
+  // naming the reason, for a re-run; the others as a finished run would.
+  void WriteUnlabelled(const Status& why) {
+    if (!spool_ || why.code() == StatusCode::kBrokenPipe || !spool_->Rewind().ok()) return;
+    std::string line;
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      auto more = spool_->Next(&line);
+      if (!more.ok() || !*more) return;
+      if (i < emitted_) continue;
+      Record record = Record::ParseTrusted(line);
+      Status written;
+      if (slots_[i].kind == Kind::kArrivedFailed) {
+        written = io_.PassThrough(record);
+      } else {
+        if (slots_[i].kind == Kind::kLabelled) {
+          SetRecordError(&record, kStage, "interrupted",
+                         "pix-label stopped before labelling this record: " + why.message());
+        }
+        written = io_.Write(record);
+      }
+      if (!written.ok()) return;
+    }
+  }
+
   // Writes record i (decided, when labelled) and counts it.
   Status Emit(size_t i, Record& record, const Outcome& outcome) {
+    ++emitted_;
     const Slot& slot = slots_[i];
     switch (slot.kind) {
       case Kind::kArrivedFailed:
@@ -566,6 +594,7 @@ class LabelRun {
   const LabelOptions& o_;
   StageIo& io_;
   std::unique_ptr<RecordSpool> spool_;
+  size_t emitted_ = 0;  // records written (or dropped) by the writing pass, in input order
   EvidenceVocabulary vocabulary_;
   bool closed_ = false;
   std::unordered_map<uint32_t, std::set<std::string>> queries_;  // at most 200 a label

@@ -249,10 +249,18 @@ class VlmTest(FixtureServerTestCase):
         self.assertEqual(r.records[0]["label_evidence"]["vlm"]["label"], "none")
         self.assertTrue(r.records[0]["needs_review"])
 
-    def test_unauthorized_is_a_clear_error_before_any_output(self):
+    def assert_nothing_labelled(self, r):
+        """A stop before labelling: every record read comes back unlabelled,
+        saying why (pix(7): nothing read is lost)."""
+        self.assertEqual(len(r.records), 3)
+        for rec in r.records:
+            self.assertNotIn("label_confidence", rec)
+            self.assertEqual(rec["error"]["code"], "interrupted")
+
+    def test_unauthorized_is_a_clear_error_before_any_label(self):
         r = self.label("unauthorized")
         self.assertEqual(r.returncode, 2, r.stderr)
-        self.assertEqual(r.stdout, "")
+        self.assert_nothing_labelled(r)
         self.assertIn("llm_unauthorized", r.stderr)
         self.assertIn("--llm-key-env", r.stderr)
 
@@ -261,7 +269,7 @@ class VlmTest(FixtureServerTestCase):
         # input is not supported": not retried, and no further image is sent.
         r = self.label("noimage", extra=["--no-llm-cache", "-c", "1"], retries=3)
         self.assertEqual(r.returncode, 2, r.stderr)
-        self.assertEqual(r.stdout, "")
+        self.assert_nothing_labelled(r)
         self.assertIn("llm_unsupported_input", r.stderr)
         self.assertIn("--mmproj", r.stderr)
         self.assertEqual(self.asked()["count"], 1)  # no retry, no second image

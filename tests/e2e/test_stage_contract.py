@@ -115,6 +115,27 @@ class NothingReadIsLostTest(harness.TempDirTestCase):
 
 
 
+    def test_label_writes_what_it_read_around_a_bad_line(self):
+        # pix-label reads everything before it labels: a bad third line
+        # stops it with two records spooled and one read after the bad line.
+        rec = lambda url, label: json.dumps({"url": url, "label": label, "valid": True,
+                                             "sha256": f"{len(url):064x}"})
+        text = rec("a", "cat") + "\n" + rec("bb", "dog") + "\n{broken\n" + rec("ccc", "dog") + "\n"
+        run = harness.run("pix-label", ["-q"], text=text)
+        self.assertEqual(run.returncode, 3, run.stderr)
+        self.assertEqual([r["url"] for r in run.records], ["a", "bb", "ccc"])
+        self.assertTrue(all(r["error"]["code"] == "interrupted" for r in run.records))
+        self.assertIn("before labelling", run.records[0]["error"]["message"])
+        self.assertIn("<stdin>:3", run.records[0]["error"]["message"])
+
+    def test_keywords_writes_what_it_read_around_a_bad_line(self):
+        run = harness.run("pix-keywords", ["-q", "--no-templates"],
+                          text='{"label":"cat"}\n{oops\n{"label":"dog"}\n')
+        self.assertEqual(run.returncode, 3)
+        self.assertEqual([(r["label"], "error" in r) for r in run.records],
+                         [("cat", False), ("dog", True)])
+        self.assertEqual(run.records[1]["error"]["code"], "interrupted")
+
 class FetchNothingReadIsLostTest(harness.FixtureServerTestCase):
     def test_fetch_interrupted_writes_records_never_started(self):
         # One download at a time, each taking 3 s: the first is in flight,
