@@ -35,6 +35,16 @@ std::optional<ErrorInfo> ReadError(const Record& record) {
   return info;
 }
 
+// Counts `error` as a failure of `stage` when that stage set it; false for
+// no error or an earlier stage's.
+bool CountOwnFailure(const std::optional<ErrorInfo>& error, const std::string& stage,
+                     StageCounters* counters) {
+  if (!error || error->stage != stage) return false;
+  ++counters->failed;
+  ++counters->failures[error->code.empty() ? "unknown" : error->code];
+  return true;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<StageIo>> StageIo::Open(std::string stage, const CommonOptions& options,
@@ -131,25 +141,12 @@ Result<StageIo::ReadState> StageIo::TryRead(Record* record) {
 Status StageIo::Write(const Record& record) {
   if (!writer_) return Status::Internal("StageIo::Write: the stage has no output");
   auto error = ReadError(record);
-  if (error && error->stage == stage_) {
-    ++counters_.failed;
-    ++counters_.failures[error->code.empty() ? "unknown" : error->code];
-  } else if (error) {
-    ++counters_.passed_through;
-  } else {
-    ++counters_.ok;
-  }
+  if (!CountOwnFailure(error, stage_, &counters_)) ++(error ? counters_.passed_through : counters_.ok);
   return writer_->Write(record);
 }
 
 Status StageIo::Consume(const Record& record) {
-  auto error = ReadError(record);
-  if (error && error->stage == stage_) {
-    ++counters_.failed;
-    ++counters_.failures[error->code.empty() ? "unknown" : error->code];
-  } else {
-    ++counters_.consumed;
-  }
+  if (!CountOwnFailure(ReadError(record), stage_, &counters_)) ++counters_.consumed;
   return writer_ ? writer_->Write(record) : Status::Ok();
 }
 
