@@ -78,7 +78,19 @@ Result<int> OpenRegularFile(const std::string& path) {
   return fd;
 }
 
+bool IsSpecialFile(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 Status WriteFileAtomic(const std::string& path, std::string_view data) {
+  if (IsSpecialFile(path)) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return Status::FromErrno(path, errno);
+    int err = WriteAll(fd, data);
+    if (::close(fd) != 0 && err == 0) err = errno;
+    return err == 0 ? Status::Ok() : Status::FromErrno(path, err);
+  }
   const std::string temp = TempPathFor(path);
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::FromErrno(temp, errno);
@@ -101,11 +113,18 @@ void AtomicFileWriter::Abandon() {
   if (fd_ < 0) return;
   ::close(fd_);
   fd_ = -1;
-  ::unlink(temp_.c_str());
+  if (!temp_.empty()) ::unlink(temp_.c_str());
 }
 
 Status AtomicFileWriter::Open(const std::string& path) {
   path_ = path;
+  if (IsSpecialFile(path)) {
+    temp_.clear();
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) return Status::FromErrno(path, errno);
+    buf_.reserve(kAtomicWriterBuffer);
+    return Status::Ok();
+  }
   temp_ = TempPathFor(path);
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) return Status::FromErrno(temp_, errno);
@@ -134,6 +153,7 @@ Status AtomicFileWriter::Commit() {
   PIX_RETURN_IF_ERROR(Flush());
   const int fd = fd_;
   fd_ = -1;
+  if (temp_.empty()) return ::close(fd) == 0 ? Status::Ok() : Status::FromErrno(path_, errno);
   if (::close(fd) != 0 || std::rename(temp_.c_str(), path_.c_str()) != 0) {
     const int err = errno;
     ::unlink(temp_.c_str());

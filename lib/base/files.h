@@ -15,8 +15,16 @@ namespace pix {
 // Creates `dir` and its parents (mode 0755). OK when it already exists.
 Status MakeDirs(const std::string& dir);
 
-// Writes `data` to `path` through "<path>.tmp-<pid>" and rename().
+// Writes `data` to `path` through "<path>.tmp-<pid>" and rename(); to a
+// special file (IsSpecialFile) directly.
 Status WriteFileAtomic(const std::string& path, std::string_view data);
+
+// Whether `path` exists and is neither a regular file nor a directory: a
+// device such as /dev/null or /dev/stderr, a FIFO or a socket. Writers that
+// rename a temporary file into place write such a path in place instead,
+// since the rename would replace the device with a file (as root, /dev/null
+// itself).
+bool IsSpecialFile(const std::string& path);
 
 // Receives a file's text piece by piece; an error ends the file.
 using TextSink = std::function<Status(std::string_view)>;
@@ -25,7 +33,8 @@ using TextSink = std::function<Status(std::string_view)>;
 // Append() buffers (64 KiB) into "<path>.tmp-<pid>", Commit() renames it
 // over `path`. Destroyed without a successful Commit() (an error, an
 // early return), it removes the temporary file, so `path` is either the
-// previous file or the whole new one. Not thread-safe.
+// previous file or the whole new one. A special file (IsSpecialFile) is
+// written in place. Not thread-safe.
 class AtomicFileWriter {
  public:
   AtomicFileWriter() = default;
@@ -49,7 +58,7 @@ class AtomicFileWriter {
   void Abandon();
 
   std::string path_;
-  std::string temp_;
+  std::string temp_;  // empty: writing `path_` in place
   int fd_ = -1;
   std::string buf_;
   uint64_t size_ = 0;

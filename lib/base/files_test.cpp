@@ -29,6 +29,50 @@ struct TempDir {
   std::string path;
 };
 
+// Reads what has been written into the FIFO `reader` reads from.
+std::string Drain(int reader) {
+  std::string out;
+  char buf[256];
+  ssize_t n;
+  while ((n = ::read(reader, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+TEST_CASE("atomic writers write a device or FIFO in place instead of renaming over it") {
+  // `-o /dev/null` or `--stats /dev/stderr` must not replace the device with
+  // a file; a FIFO stands in for the device here.
+  TempDir dir;
+  const std::string fifo = dir.path + "/out";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  REQUIRE(reader >= 0);
+  CHECK(IsSpecialFile(fifo));
+  CHECK(IsSpecialFile("/dev/null"));
+  CHECK_FALSE(IsSpecialFile(dir.path));
+  CHECK_FALSE(IsSpecialFile(dir.path + "/absent"));
+
+  REQUIRE(WriteFileAtomic(fifo, "one\n").ok());
+  AtomicFileWriter writer;
+  REQUIRE(writer.Open(fifo).ok());
+  REQUIRE(writer.Append("two\n").ok());
+  REQUIRE(writer.Commit().ok());
+  CHECK(Drain(reader) == "one\ntwo\n");
+  struct stat st {};
+  REQUIRE(::stat(fifo.c_str(), &st) == 0);
+  CHECK(S_ISFIFO(st.st_mode));
+  {
+    AtomicFileWriter abandoned;  // an error midway leaves the FIFO where it was
+    REQUIRE(abandoned.Open(fifo).ok());
+  }
+  REQUIRE(::stat(fifo.c_str(), &st) == 0);
+  CHECK(S_ISFIFO(st.st_mode));
+  CHECK(std::filesystem::directory_iterator(dir.path) != std::filesystem::directory_iterator());
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path)) ++entries;
+  CHECK(entries == 1);  // no temporary file left beside it
+  ::close(reader);
+}
+
 TEST_CASE("OpenRegularFile refuses a FIFO without blocking, and reads a file") {
   TempDir dir;
   const std::string fifo = dir.path + "/f.jpg";

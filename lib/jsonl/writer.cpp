@@ -16,6 +16,13 @@ constexpr size_t kFlushAt = 64 << 10;
 Result<std::unique_ptr<RecordWriter>> RecordWriter::Open(const std::string& path,
                                                          LineBuffering mode) {
   if (path == "-" || path.empty()) return std::make_unique<RecordWriter>(STDOUT_FILENO, mode);
+  if (IsSpecialFile(path)) {  // /dev/null, a FIFO: written in place, never renamed over
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return Status::FromErrno(path, errno);
+    auto writer = std::make_unique<RecordWriter>(fd, mode);
+    writer->path_ = path;
+    return writer;
+  }
   std::string temp = TempPathFor(path);
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::FromErrno(temp, errno);
@@ -38,7 +45,7 @@ RecordWriter::~RecordWriter() {
     (void)Flush();
   } else {
     ::close(fd_);
-    ::unlink(temp_path_.c_str());
+    if (!temp_path_.empty()) ::unlink(temp_path_.c_str());
   }
 }
 
@@ -71,6 +78,10 @@ Status RecordWriter::Close() {
   Status status = Flush();
   closed_ = true;
   if (path_.empty()) return status;
+  if (temp_path_.empty()) {  // a special file, written in place
+    if (::close(fd_) != 0 && status.ok()) status = Status::FromErrno(path_, errno);
+    return status;
+  }
   if (status.ok() && ::fsync(fd_) != 0) status = Status::FromErrno(temp_path_, errno);
   if (::close(fd_) != 0 && status.ok()) status = Status::FromErrno(temp_path_, errno);
   if (status.ok() && std::rename(temp_path_.c_str(), path_.c_str()) != 0) {

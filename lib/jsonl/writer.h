@@ -41,7 +41,7 @@ class RecordWriter {
   int fd_;
   bool line_buffered_;
   std::string path_;       // empty for stdout
-  std::string temp_path_;  // where a file is written until Close()
+  std::string temp_path_;  // where a file is written until Close(); empty: in place
   std::string buf_;
   uint64_t written_ = 0;
   bool closed_ = false;
