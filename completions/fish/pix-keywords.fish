@@ -46,3 +46,4 @@ complete -c pix-keywords -l llm-reasoning-effort -x -d 'openai protocol: reasoni
 complete -c pix-keywords -l llm-cache -r -F -d 'Cache answers in DIR (default ~/.cache/pixcrawler/llm)'
 complete -c pix-keywords -l no-llm-cache -d 'Neither read nor write cached answers'
 complete -c pix-keywords -l llm-count -x -d 'Queries to ask the model for per label'
+complete -c pix-keywords -l widen -x -d 'Widen the expansion N steps: more templates, WordNet deeper, twice the model\'s queries and the cap per step (pix-run\'s later search rounds)'

@@ -2,7 +2,8 @@
 #include <fmt/format.h>
 
 #include "config/sections.h"
-#include "keywords/query_text.h"
+#include "text/query_text.h"
+#include "text/wordnet.h"
 
 namespace pix {
 namespace {

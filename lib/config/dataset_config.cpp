@@ -4,7 +4,7 @@
 
 #include "base/files.h"
 #include "config/sections.h"
-#include "keywords/query_text.h"
+#include "text/query_text.h"
 
 namespace pix {
 namespace {
@@ -22,9 +22,6 @@ constexpr Section kSections[] = {
     {"name", ParseName},
     {"classes", ParseClassesSection},
     {"llm", ParseLlmSection},
-    {"keywords", ParseKeywordsSection},
-    {"search", ParseSearchSection},
-    {"validate", ParseValidateSection},
     {"targets", ParseTargetsSection},
     {"network", ParseNetworkSection},
     {"download", ParseDownloadSection},
@@ -32,6 +29,10 @@ constexpr Section kSections[] = {
     {"labelling", ParseLabellingSection},
     {"output", ParseOutputSection},
 };
+
+// The sections a stage module parses (see StageSection()); here only their
+// names, so the top-level key check knows them.
+constexpr const char* kStageSections[] = {"keywords", "search", "validate"};
 
 }  // namespace
 
@@ -48,6 +49,11 @@ const DatasetClass* DatasetConfig::FindClass(std::string_view label) const {
   return FindDatasetClass(classes, label);
 }
 
+Result<YamlMap> DatasetConfig::StageSection(std::string_view key) const {
+  PIX_ASSIGN_OR_RETURN(YamlMap top, YamlMap::Of(root, path, ""));
+  return top.Child(key);
+}
+
 Result<DatasetConfig> ParseDatasetConfig(std::string_view yaml, const std::string& file) {
   YAML::Node root;
   try {
@@ -60,9 +66,11 @@ Result<DatasetConfig> ParseDatasetConfig(std::string_view yaml, const std::strin
   PIX_ASSIGN_OR_RETURN(YamlMap top, YamlMap::Of(root, file, ""));
   std::vector<std::string_view> keys;
   for (const Section& s : kSections) keys.push_back(s.key);
+  for (const char* key : kStageSections) keys.push_back(key);
   PIX_RETURN_IF_ERROR(top.CheckKeys(keys));
   DatasetConfig config;
   config.path = file;
+  config.root = root;
   try {
     for (const Section& s : kSections) PIX_RETURN_IF_ERROR(s.parse(top, &config));
   } catch (const YAML::Exception& e) {  // a conversion the helpers did not foresee

@@ -4,10 +4,16 @@
 // in man/pix-dataset.5; examples/dataset.yaml is a complete example.
 //
 // The file has one section per concern: `name`, `classes`, `llm` (the
-// language-model endpoint every stage shares) and one section per stage
-// (`keywords`, ...). A stage adds its section by adding a field here and one
-// parser line in dataset_config.cpp (see config/sections.h). Unknown keys are
-// errors, so a typo fails loudly instead of being ignored.
+// language-model endpoint every stage shares), pix-run's sections (targets,
+// the stages' flags, output: config/stage_settings.h) and one section per
+// stage that has its own settings (`keywords`, `search`, `validate`). This
+// module reads the first kind; a stage module parses its own section from
+// StageSection() (keywords/keywords_section.h, engines/search_section.h,
+// validate/validate_section.h), so config never includes a stage. Adding a
+// stage section: one key in kStageSections (dataset_config.cpp) and a parser
+// in the stage's folder. Unknown keys are errors, so a typo fails loudly
+// instead of being ignored: at the top level here, inside a stage section
+// when its stage (or `pix-run check`, which parses them all) reads it.
 //
 // Failure modes: kNotFound/kIoError for an unreadable file; kInvalidArgument
 // for YAML syntax errors and bad values, with "file:line:column: key.path:"
@@ -23,10 +29,8 @@
 #include "base/status.h"
 #include "config/dataset_class.h"
 #include "config/stage_settings.h"
-#include "engines/search_stage.h"
-#include "keywords/keyword_options.h"
+#include "config/yaml_map.h"
 #include "llm/chat_client.h"
-#include "validate/validator.h"
 
 namespace pix {
 
@@ -38,12 +42,6 @@ struct DatasetConfig {
   std::vector<DatasetClass> classes;
   // The default language-model endpoint; stage sections may override it.
   LlmConfig llm;
-  // pix-keywords. Its llm.client starts as a copy of `llm` above.
-  KeywordOptions keywords;
-  // pix-search. Engine API keys are named by api_key_env, resolved by the tool.
-  SearchOptions search;
-  // pix-validate.
-  ValidateOptions validate;
   // pix-run: what to aim for, the stages' flags, where the dataset goes.
   TargetsConfig targets;
   StageFlags network;     // every stage that goes on the network
@@ -54,6 +52,13 @@ struct DatasetConfig {
 
   // The class whose label folds to `label`'s, or nullptr.
   const DatasetClass* FindClass(std::string_view label) const;
+
+  // The mapping a stage module parses itself (`key` is one of
+  // kStageSections: "keywords", "search", "validate"); an empty one when the
+  // file has no such section. Errors name the file, line and key.
+  Result<YamlMap> StageSection(std::string_view key) const;
+
+  YAML::Node root;  // the whole file as read, for StageSection()
 };
 
 // Reads and parses `path`.

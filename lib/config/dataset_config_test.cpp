@@ -22,14 +22,6 @@ TEST_CASE("config: an empty file gives the documented defaults") {
   for (std::string_view text : {"", "# nothing\n", "keywords:\nllm:\n"}) {
     DatasetConfig c = MustParse(text);
     CHECK(c.classes.empty());
-    CHECK(c.keywords.include_label);
-    CHECK(c.keywords.templates == DefaultQueryTemplates());
-    CHECK_FALSE(c.keywords.wordnet.enabled);
-    CHECK(c.keywords.wordnet.dir == kDefaultWordNetDir);
-    CHECK(c.keywords.wordnet.expand.depth == 1);
-    CHECK(c.keywords.wordnet.expand.sense == kAutoSense);
-    CHECK_FALSE(c.keywords.llm.enabled);
-    CHECK(c.keywords.llm.count == 10);
     CHECK(c.llm.endpoint.protocol == LlmProtocol::kOpenAi);
     CHECK(c.llm.endpoint.timeout == std::chrono::seconds(120));
   }
@@ -51,17 +43,9 @@ llm:
   timeout: 30
   temperature: ~
   cache_dir: /tmp/llm-cache
-keywords:
-  include_label: false
-  templates: ["{label} photo", "wild {label}"]
-  negative_terms: [toy]
-  max_queries_per_label: 25
-  wordnet: {enabled: yes, depth: 2, sense: 3, instances: true, dir: /opt/wn}
-  llm:
-    enabled: true
-    count: 5
-    model: claude-sonnet-4-5
-    prompt: "Queries for {label}"
+keywords: {include_label: false}  # read by keywords/keywords_section.cpp
+search: {max: 5}
+validate: {level: fast}
 )");
   CHECK(c.name == "foxes");
   REQUIRE(c.classes.size() == 2);
@@ -80,25 +64,6 @@ keywords:
   CHECK(c.llm.endpoint.timeout == std::chrono::seconds(30));
   CHECK_FALSE(c.llm.endpoint.temperature.has_value());
   CHECK(c.llm.cache_dir == "/tmp/llm-cache");
-
-  const KeywordOptions& k = c.keywords;
-  CHECK_FALSE(k.include_label);
-  CHECK(k.templates == std::vector<std::string>{"{label} photo", "wild {label}"});
-  CHECK(k.negative_terms == std::vector<std::string>{"toy"});
-  CHECK(k.max_queries_per_label == 25);
-  CHECK(k.wordnet.enabled);
-  CHECK(k.wordnet.dir == "/opt/wn");
-  CHECK(k.wordnet.expand.depth == 2);
-  CHECK(k.wordnet.expand.sense == 3);
-  CHECK(k.wordnet.expand.instances);
-  CHECK(k.llm.enabled);
-  CHECK(k.llm.count == 5);
-  CHECK(k.llm.prompt == "Queries for {label}");
-  // keywords.llm starts from llm and overrides only what it names.
-  CHECK(k.llm.client.endpoint.model == "claude-sonnet-4-5");
-  CHECK(k.llm.client.endpoint.protocol == LlmProtocol::kAnthropic);
-  CHECK(k.llm.client.endpoint.api_key_env == "MY_KEY");
-  CHECK(k.llm.client.cache_dir == "/tmp/llm-cache");
 }
 
 TEST_CASE("config: model options per provider") {
@@ -116,29 +81,12 @@ TEST_CASE("config: model options per provider") {
             .find("reasoning_effort") != std::string::npos);
 }
 
-TEST_CASE("config: empty template list disables templates") {
-  CHECK(MustParse("keywords:\n  templates: []\n").keywords.templates.empty());
-  CHECK(MustParse("keywords:\n  templates:\n").keywords.templates.empty());
-}
-
 TEST_CASE("config: errors name file, line, column and key") {
-  CHECK(ErrorOf("keywords:\n  wordnet:\n    depth: deep\n") ==
-        "dataset.yaml:3:12: keywords.wordnet.depth: expected an integer, got \"deep\"");
-  CHECK(ErrorOf("keywords:\n  templtes: [x]\n").find(
-            "dataset.yaml:2:3: unknown key \"keywords.templtes\" in keywords (known keys: "
-            "include_label, templates,") == 0);
   CHECK(ErrorOf("serach: {}\n").find("dataset.yaml:1:1: unknown key \"serach\" in the top level") ==
         0);
-  CHECK(ErrorOf("keywords:\n  templates: [\"{lable} photo\"]\n")
-            .find("dataset.yaml:2:14: keywords.templates: template \"{lable} photo\": unknown "
-                  "placeholder {lable}") == 0);
-  CHECK(ErrorOf("keywords:\n  wordnet:\n    depth: 99\n").find("out of range [0, 20]") !=
-        std::string::npos);
   CHECK(ErrorOf("llm:\n  provider: gemini\n").find("dataset.yaml:2:13: llm.provider: unknown LLM "
                                                    "provider \"gemini\"") == 0);
   CHECK(ErrorOf("llm:\n  base_url: ftp://x\n").find("llm.base_url: expected an http") !=
-        std::string::npos);
-  CHECK(ErrorOf("keywords:\n  llm:\n    prompt: hello\n").find("no {label} placeholder") !=
         std::string::npos);
   CHECK(ErrorOf("classes:\n  - cat\n  - Cat\n") ==
         "dataset.yaml:3:5: classes: class \"Cat\" is listed twice (first on line 2)");
@@ -148,13 +96,23 @@ TEST_CASE("config: errors name file, line, column and key") {
   CHECK(ErrorOf("classes: cat\n").find("expected a list of classes") != std::string::npos);
   CHECK(ErrorOf("- a\n- b\n").find("dataset.yaml:1:1: top level: expected a mapping") == 0);
   CHECK(ErrorOf("keywords: [\n").find("dataset.yaml:2:1: invalid YAML") == 0);
-  CHECK(ErrorOf("keywords:\n  wordnet:\n    sense: first\n") ==
-        "dataset.yaml:3:12: keywords.wordnet.sense: WordNet sense \"first\": expected auto or a "
-        "number from 1");
   CHECK(ErrorOf("classes:\n  - {label: x, wordnet_sense: 0}\n").find("classes[].wordnet_sense") !=
         std::string::npos);
-  CHECK(ErrorOf("keywords:\n  include_label: maybe\n").find("expected true or false") !=
-        std::string::npos);
+}
+
+TEST_CASE("config: a stage's own section is kept for its module, unparsed") {
+  // Wrong inside, but only the module that owns `keywords:` reads it
+  // (keywords/keywords_section_test.cpp); the top level accepts the key.
+  DatasetConfig c = MustParse("keywords:\n  templtes: [x]\n");
+  auto section = c.StageSection("keywords");
+  REQUIRE(section.ok());
+  CHECK(section->Has("templtes"));
+  auto absent = c.StageSection("search");
+  REQUIRE(absent.ok());
+  CHECK_FALSE(absent->Has("engines"));
+  auto wrong = MustParse("keywords: [a]\n").StageSection("keywords");
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(wrong.status().message().find("dataset.yaml:1:11: keywords: expected a mapping") == 0);
 }
 
 TEST_CASE("config: a missing file") {

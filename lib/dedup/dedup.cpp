@@ -11,6 +11,7 @@
 #include "base/signals.h"
 #include "base/terminal.h"
 #include "dedup/dup_index.h"
+#include "jsonl/fields.h"
 #include "jsonl/json_text.h"
 #include "jsonl/record_spool.h"
 #include "hash/crop_hashes.h"
@@ -45,7 +46,7 @@ struct Tally {
 // that is not an array counts as one element.
 std::vector<std::string> FoundBy(const Record& record) {
   std::vector<std::string> out;
-  auto raw = record.Raw("found_by");
+  auto raw = record.Raw(field::kFoundBy);
   if (!raw || *raw == "null") return out;
   static thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
@@ -167,13 +168,13 @@ class DedupRun {
  private:
   RecordClass Classify(Record* record, DedupKeys* keys) {
     if (HasRecordError(*record)) return RecordClass::kArrivedFailed;
-    if (record->Has("valid") && !record->IsNull("valid") && !record->GetBool("valid")) {
+    if (record->Has(field::kValid) && !record->IsNull(field::kValid) && !record->GetBool(field::kValid)) {
       SetRecordError(record, kStage, "bad_field",
                      fmt::format("{}: valid must be true or false, got {}", io_.Position(),
-                                 record->Raw("valid")->substr(0, 80)));
+                                 record->Raw(field::kValid)->substr(0, 80)));
       return RecordClass::kFailedHere;
     }
-    if (record->GetBool("valid") == false) {
+    if (record->GetBool(field::kValid) == false) {
       ++t_.not_valid;
       return RecordClass::kUnchanged;
     }
@@ -231,7 +232,7 @@ class DedupRun {
   }
 
   Status WriteKept(Record* record, int64_t cluster, const std::string& id) {
-    record->SetInt("cluster", cluster);
+    record->SetInt(field::kCluster, cluster);
     ++t_.kept;
     if (index_ && o_.index_update) {
       PIX_RETURN_IF_ERROR(index_->Add(IndexRowFor(*record, id, cluster, o_.hash_fields)));
@@ -243,13 +244,13 @@ class DedupRun {
   Status WriteDuplicate(Record* record, const std::string& leader_id, int distance, DupKind kind,
                         int64_t cluster, bool of_index) {
     if (leader_id.empty()) {
-      record->SetNull("dup_of");
+      record->SetNull(field::kDupOf);
     } else {
-      record->SetString("dup_of", leader_id);
+      record->SetString(field::kDupOf, leader_id);
     }
-    record->SetInt("dup_distance", distance);
-    record->SetString("dup_kind", DupKindName(kind));
-    record->SetInt("cluster", cluster);
+    record->SetInt(field::kDupDistance, distance);
+    record->SetString(field::kDupKind, DupKindName(kind));
+    record->SetInt(field::kCluster, cluster);
     ++t_.by_kind[static_cast<int>(kind)];
     t_.of_index += of_index;
     if (rejects_) PIX_RETURN_IF_ERROR(rejects_->Write(*record));
@@ -560,9 +561,9 @@ class DedupRun {
         if (leader == item) {
           u.id = RecordId(record, o_.id_fields);
           u.own = FoundBy(record);
-          u.label = record.GetString("label").value_or("");
+          u.label = record.GetString(field::kLabel).value_or("");
         } else {
-          const std::string label = record.GetString("label").value_or("");
+          const std::string label = record.GetString(field::kLabel).value_or("");
           for (auto& e : FoundBy(record)) {
             u.others.push_back(std::move(e));
             u.other_labels.push_back(label);
@@ -596,7 +597,7 @@ class DedupRun {
         std::string id;
         if (it != unions.end()) {
           if (std::string merged = it->second.Merged(); !merged.empty()) {
-            record.SetRaw("found_by", merged);
+            record.SetRaw(field::kFoundBy, merged);
           }
           id = it->second.id;
         } else if (index_ && o_.index_update) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "jsonl/fields.h"
 #include "jsonl/json_text.h"
 
 namespace pix {
@@ -53,13 +54,13 @@ Result<uint64_t> CountField(const Record& record, std::string_view key) {
 
 // quality.score when present: a number (clamped to 0..1); -1 when absent.
 Result<float> QualityScore(const Record& record) {
-  if (!record.Has("quality") || record.IsNull("quality")) return -1.0f;
+  if (!record.Has(field::kQuality) || record.IsNull(field::kQuality)) return -1.0f;
   // Only quality.score is needed; a nested parse of the small object.
   static thread_local RecordParser parser;
-  auto parsed = Record::Parse(*record.Raw("quality"), parser);
+  auto parsed = Record::Parse(*record.Raw(field::kQuality), parser);
   if (!parsed.ok()) {
     return Status::InvalidArgument(
-        fmt::format("quality must be an object, got {}", record.Raw("quality")->substr(0, 80)));
+        fmt::format("quality must be an object, got {}", record.Raw(field::kQuality)->substr(0, 80)));
   }
   if (!parsed->Has("score") || parsed->IsNull("score")) return -1.0f;
   auto score = parsed->GetDouble("score");

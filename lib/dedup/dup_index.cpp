@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "jsonl/fields.h"
+
 namespace pix {
 namespace {
 
@@ -76,13 +78,13 @@ IndexRow IndexRowFor(const Record& record, std::string record_id, int64_t cluste
                      const HashFields& fields) {
   IndexRow row;
   row.record_id = std::move(record_id);
-  row.sha256 = LowerAscii(record.GetString("sha256").value_or(""));
-  row.pixel_hash = LowerAscii(record.GetString("pixel_hash").value_or(""));
+  row.sha256 = LowerAscii(record.GetString(field::kSha256).value_or(""));
+  row.pixel_hash = LowerAscii(record.GetString(field::kPixelHash).value_or(""));
   row.phash = LowerAscii(record.GetString(fields.phash).value_or(""));
   row.dhash = LowerAscii(record.GetString(fields.dhash).value_or(""));
-  row.width = record.GetInt("width").value_or(0);
-  row.height = record.GetInt("height").value_or(0);
-  row.bytes = record.GetInt("bytes").value_or(0);
+  row.width = record.GetInt(field::kWidth).value_or(0);
+  row.height = record.GetInt(field::kHeight).value_or(0);
+  row.bytes = record.GetInt(field::kBytes).value_or(0);
   if (auto keys = ReadDedupKeys(record, row.record_id, fields); keys.ok()) {
     row.quality = keys->quality;
   }

@@ -1,6 +1,5 @@
-// dataset.yaml `search:`: pix-search's settings (SearchOptions). The keys are
-// documented in man/pix-search.1 and engines/search_settings.h.
-#include "config/sections.h"
+#include "engines/search_section.h"
+
 #include "engines/licenses.h"
 #include "engines/registry.h"
 #include "engines/search_settings.h"
@@ -39,9 +38,9 @@ Status ParseEngineOptions(const YamlMap& search, SearchOptions* options) {
 
 }  // namespace
 
-Status ParseSearchSection(const YamlMap& top, DatasetConfig* config) {
-  SearchOptions& o = config->search;
-  PIX_ASSIGN_OR_RETURN(YamlMap s, top.Child("search"));
+Result<SearchOptions> ParseSearchSection(const DatasetConfig& config) {
+  SearchOptions o;
+  PIX_ASSIGN_OR_RETURN(YamlMap s, config.StageSection("search"));
   PIX_RETURN_IF_ERROR(s.CheckKeys({"engines", "max", "every_engine", "stream", "types", "min_width",
                                    "min_height", "license", "safe", "engine_options"}));
   std::vector<std::string> list;
@@ -78,7 +77,8 @@ Status ParseSearchSection(const YamlMap& top, DatasetConfig* config) {
     if (!parsed.ok()) return s.Error(s.Node("safe"), "safe", parsed.status().message());
     o.filters.safe = *parsed;
   }
-  return ParseEngineOptions(s, &o);
+  PIX_RETURN_IF_ERROR(ParseEngineOptions(s, &o));
+  return o;
 }
 
 }  // namespace pix

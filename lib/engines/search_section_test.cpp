@@ -1,12 +1,17 @@
-#include <doctest/doctest.h>
+#include "engines/search_section.h"
 
-#include "config/dataset_config.h"
+#include <doctest/doctest.h>
 
 namespace pix {
 namespace {
 
-TEST_CASE("search config: the search section of a dataset.yaml") {
-  auto config = ParseDatasetConfig(R"(
+Result<SearchOptions> Parse(std::string_view yaml, const std::string& file) {
+  PIX_ASSIGN_OR_RETURN(DatasetConfig config, ParseDatasetConfig(yaml, file));
+  return ParseSearchSection(config);
+}
+
+TEST_CASE("search section: the search section of a dataset.yaml") {
+  auto config = Parse(R"(
 name: foxes
 classes: [red fox]
 search:
@@ -24,7 +29,7 @@ search:
 )",
                                    "dataset.yaml");
   REQUIRE_MESSAGE(config.ok(), config.status().message());
-  SearchOptions& o = config->search;
+  SearchOptions& o = *config;
   CHECK(o.engines == std::vector<std::string>{"wikimedia", "openverse"});
   CHECK(o.max_results == 30);
   CHECK(o.every_engine);
@@ -38,9 +43,9 @@ search:
   CHECK(o.engine_configs["flickr"].api_key.empty());  // keys never come from the file
 }
 
-TEST_CASE("search config: errors name file, line, column and key") {
+TEST_CASE("search section: errors name file, line, column and key") {
   auto error = [](const std::string& yaml) {
-    auto config = ParseDatasetConfig(yaml, "d.yaml");
+    auto config = Parse(yaml, "d.yaml");
     REQUIRE_FALSE(config.ok());
     CHECK(config.status().code() == StatusCode::kInvalidArgument);
     return config.status().message();
@@ -57,7 +62,7 @@ TEST_CASE("search config: errors name file, line, column and key") {
   CHECK(error("search:\n  max: 0\n").find("search.max: must be at least 1") != std::string::npos);
   CHECK(error("search:\n  types: [jpg, exe]\n").find("unknown file type 'exe'") != std::string::npos);
   CHECK(error("search:\n  safe: sometimes\n").find("search.safe") != std::string::npos);
-  CHECK(ParseDatasetConfig("classes: [a]\n", "d.yaml").ok());
+  CHECK(Parse("classes: [a]\n", "d.yaml").ok());
 }
 
 }  // namespace

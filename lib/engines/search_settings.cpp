@@ -5,6 +5,7 @@
 #include "config/dataset_config.h"
 #include "engines/licenses.h"
 #include "engines/registry.h"
+#include "engines/search_section.h"
 
 namespace pix {
 namespace {
@@ -163,7 +164,7 @@ Result<SearchOptions> ResolveSearchOptions(const SearchFlags& f, const EnvLookup
   SearchOptions options;
   if (!f.config.empty()) {
     PIX_ASSIGN_OR_RETURN(DatasetConfig config, LoadDatasetConfig(f.config));
-    options = std::move(config.search);
+    PIX_ASSIGN_OR_RETURN(options, ParseSearchSection(config));
   }
   // Config files name the variables that hold API keys, never the keys.
   for (auto& [name, config] : options.engine_configs) {

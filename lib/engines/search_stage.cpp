@@ -15,6 +15,7 @@
 #include "engines/capture.h"
 #include "engines/registry.h"
 #include "http/url.h"
+#include "jsonl/fields.h"
 #include "jsonl/json_text.h"
 
 namespace pix {
@@ -233,15 +234,15 @@ class SearchRun {
   // query, or registers it.
   Status Admit(Record record, std::optional<uint32_t>* id) {
     if (HasRecordError(record)) return io_.PassThrough(record);
-    auto text = record.GetString("query");
-    if (!text || text->empty()) text = record.GetString("label");
+    auto text = record.GetString(field::kQuery);
+    if (!text || text->empty()) text = record.GetString(field::kLabel);
     if (!text || text->empty()) {
       SetRecordError(&record, kStage, "missing_query",
                      "the record has no \"query\" (or \"label\") text");
       return io_.Write(record);
     }
     QueryState q;
-    q.label = record.GetString("label").value_or("");
+    q.label = record.GetString(field::kLabel).value_or("");
     q.text = *text;
     q.record = std::move(record);
     queries_.push_back(std::move(q));
@@ -275,11 +276,11 @@ class SearchRun {
         }
         headers.EndObject();
         Record r;
-        if (!q.label.empty()) r.SetString("label", q.label);
-        r.SetString("query", q.text);
-        r.SetString("engine", slot.def->name);
+        if (!q.label.empty()) r.SetString(field::kLabel, q.label);
+        r.SetString(field::kQuery, q.text);
+        r.SetString(field::kEngine, slot.def->name);
         r.SetString("method", request->method);
-        r.SetString("url", MaskSecrets(request->url));
+        r.SetString(field::kUrl, MaskSecrets(request->url));
         r.SetRaw("headers", headers.str());
         status = io_.Write(r);
         ++dry_requests_;
@@ -454,7 +455,7 @@ class SearchRun {
     if (!code.empty()) {
       ++slots_[engine].failures[code];
       Record r = q.record;
-      r.SetString("engine", name);
+      r.SetString(field::kEngine, name);
       SetRecordError(&r, kStage, code, fmt::format("{}: {}", name, message));
       q.errors.push_back(std::move(r));
     }
@@ -530,15 +531,15 @@ class SearchRun {
     ImageHit hit = first_hit;
     for (const auto& [find, other] : entry.finds) Merge(&hit, other);
     Record r = owner.record;
-    r.SetString("url", entry.url);
-    r.SetString("engine", slots_[first.engine].def->name);
-    r.SetInt("rank", first.rank);
+    r.SetString(field::kUrl, entry.url);
+    r.SetString(field::kEngine, slots_[first.engine].def->name);
+    r.SetInt(field::kRank, first.rank);
     SetIfPresent(&r, "page_url", hit.page_url);
     SetIfPresent(&r, "title", hit.title);
     SetIfPresent(&r, "thumbnail_url", hit.thumbnail_url);
     if (hit.width > 0 && hit.height > 0) {
-      r.SetInt("width", hit.width);
-      r.SetInt("height", hit.height);
+      r.SetInt(field::kWidth, hit.width);
+      r.SetInt(field::kHeight, hit.height);
     }
     SetIfPresent(&r, "license", hit.license);
     SetIfPresent(&r, "license_version", hit.license_version);
@@ -554,7 +555,7 @@ class SearchRun {
       found.EndObject();
     }
     found.EndArray();
-    r.SetRaw("found_by", found.str());
+    r.SetRaw(field::kFoundBy, found.str());
     finds_written_ += entry.finds.size();
     return r;
   }

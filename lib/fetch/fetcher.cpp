@@ -29,6 +29,7 @@
 #include "fetch/file_digester.h"
 #include "hash/sha256.h"
 #include "image/sniff.h"
+#include "jsonl/fields.h"
 
 namespace pix {
 namespace {
@@ -195,7 +196,7 @@ Target TargetFor(const FetchOptions& options, const Record& record, const std::s
   Target t;
   t.dir = options.output_dir;
   if (options.by_label) {
-    if (auto label = record.GetString("label"); label && !label->empty()) {
+    if (auto label = record.GetString(field::kLabel); label && !label->empty()) {
       t.dir = JoinPath(t.dir, LabelDirName(*label));
     }
   }
@@ -339,7 +340,7 @@ class FetchRun {
   // Starts work on one input record.
   Status Begin(Record record) {
     if (HasRecordError(record)) return io_.PassThrough(record);
-    auto url = record.GetString("url");
+    auto url = record.GetString(field::kUrl);
     if (!url || url->empty()) {
       SetRecordError(&record, kStage, "missing_url",
                      url ? "the record's \"url\" is empty" : "the record has no \"url\" field");
@@ -383,17 +384,17 @@ class FetchRun {
     const std::string& digest = *hashed;
     // A record that already names this file with another hash means the file
     // changed under us: fetch again rather than trust it.
-    if (auto known = record.GetString("sha256"); known && record.GetString("path") == path && *known != digest) {
+    if (auto known = record.GetString(field::kSha256); known && record.GetString(field::kPath) == path && *known != digest) {
       ::unlink(path.c_str());
       finished_.Remove(target);
       return Begin(std::move(record));
     }
     auto head = ReadFile(path, kSniffBytes);
     const FileKind kind = SniffKind(head.ok() ? *head : "");
-    record.SetString("path", path);
-    record.SetString("sha256", digest);
-    record.SetInt("bytes", static_cast<int64_t>(size));
-    record.SetString("mime", MimeType(kind));
+    record.SetString(field::kPath, path);
+    record.SetString(field::kSha256, digest);
+    record.SetInt(field::kBytes, static_cast<int64_t>(size));
+    record.SetString(field::kMime, MimeType(kind));
     ++already_present_;
     return Emit(record);
   }
@@ -411,7 +412,7 @@ class FetchRun {
     request.url = url;
     request.range_start = prefix;
     if (options_.referer == "page") {
-      if (auto page = record.GetString("page_url")) request.referer = *page;
+      if (auto page = record.GetString(field::kPageUrl)) request.referer = *page;
     } else {
       request.referer = options_.referer;
     }
@@ -429,8 +430,8 @@ class FetchRun {
   // that waited for the same file.
   Status Done(Record record, FileSink& sink, const Target& target, const HttpResponse& r) {
     sink.Close();
-    if (r.status > 0) record.SetInt("http_status", r.status);
-    if (!r.final_url.empty()) record.SetString("final_url", r.final_url);
+    if (r.status > 0) record.SetInt(field::kHttpStatus, r.status);
+    if (!r.final_url.empty()) record.SetString(field::kFinalUrl, r.final_url);
     if (auto ct = r.Header("content-type")) record.SetString("content_type", *ct);
     std::string code = r.error_code, message = r.error_message;
     std::string final_path;
@@ -458,18 +459,18 @@ class FetchRun {
           return ReleaseWaiting(target, "");
         }
         finished_.Add(target, FileExtension(kind));
-        record.SetString("path", final_path);
-        record.SetInt("bytes", static_cast<int64_t>(sink.bytes()));
-        record.SetString("mime", MimeType(kind));
-        record.SetString("fetched_at", Rfc3339Now());
+        record.SetString(field::kPath, final_path);
+        record.SetInt(field::kBytes, static_cast<int64_t>(sink.bytes()));
+        record.SetString(field::kMime, MimeType(kind));
+        record.SetString(field::kFetchedAt, Rfc3339Now());
         bytes_ += r.body_bytes;
         // The record is written when the digest is known.
         digester_.Hash(final_path, [this, record = std::move(record), target, final_path](
                                        Result<std::string> digest, uint64_t) mutable {
           if (digest.ok()) {
-            record.SetString("sha256", *digest);
+            record.SetString(field::kSha256, *digest);
           } else {
-            record.Remove("path");
+            record.Remove(field::kPath);
             SetRecordError(&record, kStage, "write_failed", digest.status().message());
           }
           PIX_RETURN_IF_ERROR(Emit(record));

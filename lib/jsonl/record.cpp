@@ -6,6 +6,7 @@
 
 #include <simdjson.h>
 
+#include "jsonl/fields.h"
 #include "jsonl/json_text.h"
 
 namespace pix {
@@ -317,11 +318,11 @@ void SetRecordError(Record* record, std::string_view stage, std::string_view cod
   JsonBuilder b;
   b.BeginObject().Key("stage").String(stage).Key("code").String(code);
   b.Key("message").String(message).EndObject();
-  record->SetRaw("error", b.str());
+  record->SetRaw(field::kError, b.str());
 }
 
 bool HasRecordError(const Record& record) {
-  auto raw = record.Raw("error");
+  auto raw = record.Raw(field::kError);
   return raw && *raw != "null";
 }
 

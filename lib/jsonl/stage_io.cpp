@@ -11,6 +11,7 @@
 #include "base/exit_code.h"
 #include "base/files.h"
 #include "base/signals.h"
+#include "jsonl/fields.h"
 #include "jsonl/json_text.h"
 
 namespace pix {
@@ -23,7 +24,7 @@ struct ErrorInfo {
 };
 
 std::optional<ErrorInfo> ReadError(const Record& record) {
-  auto raw = record.Raw("error");
+  auto raw = record.Raw(field::kError);
   if (!raw || *raw == "null") return std::nullopt;
   ErrorInfo info;
   simdjson::dom::parser parser;

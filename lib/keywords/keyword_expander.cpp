@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "keywords/query_template.h"
-#include "keywords/query_text.h"
+#include "text/query_text.h"
 #include "llm/answer.h"
 
 namespace pix {

@@ -28,7 +28,7 @@
 #include "config/dataset_class.h"
 #include "http/client.h"
 #include "keywords/keyword_options.h"
-#include "keywords/wordnet.h"
+#include "text/wordnet.h"
 #include "llm/chat_client.h"
 
 namespace pix {

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "keywords/wordnet_test_data.h"
+#include "text/wordnet_test_data.h"
 
 namespace pix {
 namespace {

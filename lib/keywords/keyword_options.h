@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "keywords/query_template.h"
-#include "keywords/wordnet.h"
+#include "text/wordnet.h"
 #include "llm/chat_client.h"
 
 namespace pix {

@@ -1,7 +1,10 @@
 #include "keywords/keyword_settings.h"
 
+#include <algorithm>
+
 #include "config/dataset_config.h"
-#include "keywords/wordnet.h"
+#include "keywords/keywords_section.h"
+#include "text/wordnet.h"
 
 namespace pix {
 
@@ -53,6 +56,23 @@ void AddKeywordFlags(ToolCli& cli, KeywordFlags* f) {
       ->type_name("N")
       ->check(Quiet(CLI::Range(1, 1000)))
       ->capture_default_str();
+  app.add_option("--widen", f->widen,
+                 "Widen the expansion N steps: more templates, WordNet deeper, twice the model's "
+                 "queries and the cap per step (pix-run's later search rounds)")
+      ->type_name("N")
+      ->check(Quiet(CLI::Range(0, 8)))
+      ->capture_default_str();
+}
+
+void WidenKeywordOptions(int steps, KeywordOptions* o) {
+  for (int step = 1; step <= steps; ++step) {
+    if (!o->templates.empty()) {
+      for (const std::string& t : WiderQueryTemplates(step)) o->templates.push_back(t);
+    }
+    if (o->wordnet.enabled) o->wordnet.expand.depth = std::min(o->wordnet.expand.depth + 1, 20);
+    if (o->llm.enabled) o->llm.count = std::min(o->llm.count * 2, 1000);
+    if (o->max_queries_per_label > 0) o->max_queries_per_label *= 2;
+  }
 }
 
 Result<KeywordSetup> ResolveKeywordOptions(const KeywordFlags& f, bool input_given,
@@ -66,7 +86,7 @@ Result<KeywordSetup> ResolveKeywordOptions(const KeywordFlags& f, bool input_giv
   }
   KeywordSetup setup;
   KeywordOptions& options = setup.options;
-  options = config.keywords;
+  PIX_ASSIGN_OR_RETURN(options, ParseKeywordsSection(config));
   if (given("--template")) options.templates = f.templates;
   if (f.no_templates) options.templates.clear();
   if (f.no_label) options.include_label = false;
@@ -86,6 +106,7 @@ Result<KeywordSetup> ResolveKeywordOptions(const KeywordFlags& f, bool input_giv
 
   options.llm.enabled = (options.llm.enabled || f.llm) && !f.no_llm;
   if (given("--llm-count")) options.llm.count = f.count;
+  WidenKeywordOptions(f.widen, &options);
   PIX_RETURN_IF_ERROR(f.llm_flags.ApplyTo(&options.llm.client, options.llm.enabled, env));
   PIX_RETURN_IF_ERROR(f.network.ApplyTo(&setup.http));
   if (given("--timeout")) options.llm.client.endpoint.timeout = setup.http.timeout;

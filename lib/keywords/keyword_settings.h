@@ -41,6 +41,7 @@ struct KeywordFlags {
   bool llm = false;
   bool no_llm = false;
   int count = 10;
+  int widen = 0;  // --widen
   LlmFlags llm_flags;
   NetworkFlags network;
   CLI::App* app = nullptr;  // to tell flags given from defaults
@@ -55,6 +56,14 @@ struct KeywordSetup {
   HttpOptions http;
   KeywordSources sources;
 };
+
+// Widens a run's expansion by `steps` steps, for a search round that needs
+// more queries (pix-run's later rounds pass --widen): each step adds a set of
+// templates (WiderQueryTemplates; when templates are on), follows WordNet one
+// level deeper (when it is on), and doubles the model's count and the
+// per-label cap (when set). Steps past the last template set still deepen
+// the other sources.
+void WidenKeywordOptions(int steps, KeywordOptions* options);
 
 // The layers combined. `input_given`: records come from -i (so dataset.yaml's
 // classes do not replace the input).

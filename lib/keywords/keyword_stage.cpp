@@ -5,7 +5,8 @@
 
 #include "base/signals.h"
 #include "base/terminal.h"
-#include "keywords/query_text.h"
+#include "jsonl/fields.h"
+#include "text/query_text.h"
 
 namespace pix {
 namespace {
@@ -36,7 +37,7 @@ class KeywordStage {
         if (InterruptRequested()) return Status::Interrupted();
         ++io_->counters().read;
         Record record;
-        record.SetString("label", spec.label);
+        record.SetString(field::kLabel, spec.label);
         PIX_RETURN_IF_ERROR(Handle(record, spec));
       }
       return Status::Ok();
@@ -50,7 +51,7 @@ class KeywordStage {
         PIX_RETURN_IF_ERROR(io_->PassThrough(record));
         continue;
       }
-      auto label = record.GetString("label");
+      auto label = record.GetString(field::kLabel);
       if (!label || NormalizeQuery(*label).empty()) {
         SetRecordError(&record, kStage, "missing_label", "the record has no \"label\" text");
         PIX_RETURN_IF_ERROR(io_->Write(record));
@@ -103,8 +104,8 @@ class KeywordStage {
     }
     for (const KeywordQuery& q : expansion.queries) {
       Record out = record;
-      out.SetString("query", q.query);
-      out.SetString("query_source", q.source);
+      out.SetString(field::kQuery, q.query);
+      out.SetString(field::kQuerySource, q.source);
       PIX_RETURN_IF_ERROR(io_->Write(out));
       ++queries_;
     }

@@ -1,5 +1,8 @@
-// dataset.yaml `keywords:`: pix-keywords' settings (KeywordOptions).
-#include "config/sections.h"
+#include "keywords/keywords_section.h"
+
+#include "config/shared_keys.h"
+#include "keywords/query_template.h"
+#include "text/wordnet.h"
 
 namespace pix {
 namespace {
@@ -41,20 +44,10 @@ Status ParseLlm(const YamlMap& keywords, KeywordOptions::LlmSettings* l) {
 
 }  // namespace
 
-Status GetWordNetSense(const YamlMap& s, std::string_view key, int* sense) {
-  std::string text;
-  PIX_RETURN_IF_ERROR(s.Get(key, &text));
-  if (text.empty()) return Status::Ok();
-  auto parsed = ParseWordNetSense(text);
-  if (!parsed.ok()) return s.Error(s.Node(key), key, parsed.status().message());
-  *sense = *parsed;
-  return Status::Ok();
-}
-
-Status ParseKeywordsSection(const YamlMap& top, DatasetConfig* config) {
-  KeywordOptions& k = config->keywords;
-  k.llm.client = config->llm;
-  PIX_ASSIGN_OR_RETURN(YamlMap s, top.Child("keywords"));
+Result<KeywordOptions> ParseKeywordsSection(const DatasetConfig& config) {
+  KeywordOptions k;
+  k.llm.client = config.llm;
+  PIX_ASSIGN_OR_RETURN(YamlMap s, config.StageSection("keywords"));
   PIX_RETURN_IF_ERROR(s.CheckKeys({"include_label", "templates", "negative_terms",
                                    "max_queries_per_label", "wordnet", "llm"}));
   PIX_RETURN_IF_ERROR(s.Get("include_label", &k.include_label));
@@ -63,7 +56,8 @@ Status ParseKeywordsSection(const YamlMap& top, DatasetConfig* config) {
   PIX_RETURN_IF_ERROR(s.Get("negative_terms", &k.negative_terms));
   PIX_RETURN_IF_ERROR(s.Get("max_queries_per_label", &k.max_queries_per_label, 1000000));
   PIX_RETURN_IF_ERROR(ParseWordNet(s, &k.wordnet));
-  return ParseLlm(s, &k.llm);
+  PIX_RETURN_IF_ERROR(ParseLlm(s, &k.llm));
+  return k;
 }
 
 }  // namespace pix

@@ -56,6 +56,18 @@ const std::vector<std::string>& DefaultQueryTemplates() {
   return templates;
 }
 
+const std::vector<std::string>& WiderQueryTemplates(int step) {
+  // Each step asks the engines in words the earlier ones did not use: first
+  // the other names for a picture, then settings and views.
+  static const std::vector<std::vector<std::string>> steps = {
+      {"{label} picture", "{label} image", "{label} photography"},
+      {"{label} outdoors", "{label} in its natural setting", "{label} side view"},
+      {"{label} stock photo", "{label} real life", "{label} example"},
+  };
+  static const std::vector<std::string> none;
+  return step >= 1 && step <= static_cast<int>(steps.size()) ? steps[step - 1] : none;
+}
+
 Status CheckQueryTemplate(std::string_view pattern) {
   int placeholders = 0;
   PIX_RETURN_IF_ERROR(Walk(pattern, [](std::string_view) {}, [&] { ++placeholders; }));

@@ -19,6 +19,9 @@ namespace pix {
 // (what a dataset of real images wants) and for framings that engines rank
 // differently, so each adds results the bare label does not find.
 const std::vector<std::string>& DefaultQueryTemplates();
+// The templates widening step `step` (1, 2, ...) adds to a run that needs
+// more queries (--widen); empty past the last step.
+const std::vector<std::string>& WiderQueryTemplates(int step);
 
 // OK when `pattern` has at least one {label} and no other placeholder.
 Status CheckQueryTemplate(std::string_view pattern);

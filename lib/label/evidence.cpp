@@ -7,6 +7,8 @@
 #include <cmath>
 #include <functional>
 
+#include "jsonl/fields.h"
+
 namespace pix {
 namespace {
 
@@ -154,8 +156,8 @@ uint64_t EvidenceVocabulary::EngineBit(std::string_view engine) {
 }
 
 void CollectLabels(const Record& record, std::vector<std::string>* labels) {
-  if (auto label = record.GetString("label")) labels->push_back(std::move(*label));
-  auto raw = record.Raw("found_by");
+  if (auto label = record.GetString(field::kLabel)) labels->push_back(std::move(*label));
+  auto raw = record.Raw(field::kFoundBy);
   if (!raw || raw->find("\"label\"") == std::string_view::npos) return;
   simdjson::dom::element root;
   if (ThreadParser().parse(raw->data(), raw->size()).get(root)) return;
@@ -173,7 +175,7 @@ void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& voca
   size_t used = 0;
   SupportFor(out, &used, label);
   bool any_find = false;
-  if (auto raw = record.Raw("found_by"); raw && *raw != "null") {
+  if (auto raw = record.Raw(field::kFoundBy); raw && *raw != "null") {
     simdjson::dom::element root;
     simdjson::dom::array array;
     if (!ThreadParser().parse(raw->data(), raw->size()).get(root) && !root.get_array().get(array)) {
@@ -197,11 +199,11 @@ void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& voca
   }
   if (!any_find) {
     // A record straight from pix-search without found_by, or a hand-made one.
-    auto query = record.GetString("query");
-    auto engine = record.GetString("engine");
+    auto query = record.GetString(field::kQuery);
+    auto engine = record.GetString(field::kEngine);
     if (query || engine) {
       AddFind(&(*out)[0], QueryHash(query.value_or("")), engine ? vocabulary.EngineBit(*engine) : 0,
-              record.GetInt("rank").value_or(0));
+              record.GetInt(field::kRank).value_or(0));
     }
   }
   out->resize(used);

@@ -16,7 +16,7 @@
 
 #include "base/cli.h"
 #include "http/http_flags.h"
-#include "keywords/wordnet.h"
+#include "text/wordnet.h"
 #include "label/label_stage.h"
 #include "label/model_backends.h"
 #include "label/vlm_backend.h"

@@ -15,6 +15,7 @@
 
 #include "base/files.h"
 #include "base/signals.h"
+#include "jsonl/fields.h"
 #include "jsonl/record_spool.h"
 #include "jsonl/json_text.h"
 #include "label/label_report.h"
@@ -46,10 +47,10 @@ double Round4(double x) { return std::round(x * 1e4) / 1e4; }
 
 Kind Classify(const Record& record) {
   if (HasRecordError(record)) return Kind::kArrivedFailed;
-  if (record.GetBool("valid") == false) return Kind::kUntouched;
-  auto label = record.GetString("label");
+  if (record.GetBool(field::kValid) == false) return Kind::kUntouched;
+  auto label = record.GetString(field::kLabel);
   if (!label || label->empty()) return Kind::kMissingLabel;
-  if (record.Has("dup_of") && !record.IsNull("dup_of")) return Kind::kDuplicate;
+  if (record.Has(field::kDupOf) && !record.IsNull(field::kDupOf)) return Kind::kDuplicate;
   return Kind::kLabelled;
 }
 
@@ -59,7 +60,7 @@ std::string ResolvePath(const std::string& base, const std::string& path) {
 }
 
 int ExifOrientation(const Record& record) {
-  auto raw = record.Raw("exif");
+  auto raw = record.Raw(field::kExif);
   if (!raw || raw->find("orientation") == std::string_view::npos) return 0;
   simdjson::dom::parser parser;
   simdjson::dom::element e;
@@ -172,7 +173,7 @@ class LabelRun {
         }
         if (slot.kind == Kind::kLabelled || slot.kind == Kind::kDuplicate) {
           auto& queries = queries_[slot.label];
-          if (auto q = record.GetString("query"); q && queries.size() < 200 && !queries.contains(*q)) {
+          if (auto q = record.GetString(field::kQuery); q && queries.size() < 200 && !queries.contains(*q)) {
             queries.insert(std::move(*q));
           }
           slot.group = GroupOf(record);
@@ -195,10 +196,10 @@ class LabelRun {
     // a million images; the same hash merely merges their evidence).
     std::unordered_map<uint64_t, uint32_t>* map = nullptr;
     uint64_t key = 0;
-    if (auto cluster = record.GetInt("cluster")) {
+    if (auto cluster = record.GetInt(field::kCluster)) {
       map = &cluster_groups_;
       key = static_cast<uint64_t>(*cluster);
-    } else if (auto sha = record.Raw("sha256"); sha && sha->size() > 2 && sha->front() == '"') {
+    } else if (auto sha = record.Raw(field::kSha256); sha && sha->size() > 2 && sha->front() == '"') {
       map = &sha_groups_;
       key = std::hash<std::string_view>{}(*sha);
     }
@@ -265,7 +266,7 @@ class LabelRun {
         }
       }
       if (need_items && slot.kind == Kind::kLabelled) {
-        if (auto path = record.GetString("path"); path && !path->empty()) {
+        if (auto path = record.GetString(field::kPath); path && !path->empty()) {
           item_of_[i] = static_cast<uint32_t>(items_.size());
           LabelItem item;
           item.path = ResolvePath(o_.base_dir, *path);
@@ -408,7 +409,7 @@ class LabelRun {
           SetRecordError(&record, kStage, missing ? "missing_label" : "unknown_label",
                          missing ? "the record has no label"
                                  : fmt::format("label '{}' is not in --labels",
-                                               record.GetString("label").value_or("")));
+                                               record.GetString(field::kLabel).value_or("")));
         }
         return io_.Write(record);
       }
@@ -544,11 +545,11 @@ class LabelRun {
     why.EndArray();
     why.EndObject();
 
-    if (label != original) record->SetString("label", vocabulary.LabelName(label));
-    record->SetDouble("label_confidence", Round4(confidence));
-    record->SetString("label_source", source.empty() ? "none" : source);
-    record->SetBool("needs_review", review);
-    record->SetRaw("label_evidence", why.str());
+    if (label != original) record->SetString(field::kLabel, vocabulary.LabelName(label));
+    record->SetDouble(field::kLabelConfidence, Round4(confidence));
+    record->SetString(field::kLabelSource, source.empty() ? "none" : source);
+    record->SetBool(field::kNeedsReview, review);
+    record->SetRaw(field::kLabelEvidence, why.str());
     const bool drop = o_.drop_below > 0 && confidence < o_.drop_below;
     if (drop) {
       record->SetString("label_drop_reason",

@@ -35,7 +35,7 @@
 #include <vector>
 
 #include "jsonl/stage_io.h"
-#include "keywords/wordnet.h"
+#include "text/wordnet.h"
 #include "label/evidence.h"
 #include "label/label_backend.h"
 

@@ -36,7 +36,7 @@
 #include <string>
 #include <vector>
 
-#include "keywords/wordnet.h"
+#include "text/wordnet.h"
 #include "label/label_backend.h"
 #include "label/onnx_model.h"
 

@@ -1,5 +1,6 @@
 #include "llm/answer.h"
 
+#include <algorithm>
 #include <functional>
 
 #include <simdjson.h>
@@ -167,171 +168,228 @@ std::vector<std::string> ListLines(std::string_view text) {
 
 }  // namespace
 
-std::string RepairJson(std::string_view s) {
+namespace {
+
+// The state RepairJson() carries through the text: one method per kind of
+// token, each taking the token at `i` and returning where the next starts.
+class JsonRepairer {
+ public:
+  explicit JsonRepairer(std::string_view s) : s_(s) {}
+  std::string Run();
+
+ private:
   enum class Str { kNone, kDouble, kSingle, kCurly };
-  std::string out;
-  std::vector<char> closers;
-  Str str = Str::kNone;
-  char last = 0;  // last significant character outside strings; '"' after a string
-  size_t comma_at = 0;  // where the last comma went, to drop it if it trails
+
+  size_t InString(size_t i);
+  size_t CloseString(size_t i, size_t length);
+  size_t Escape(size_t i);
+  size_t SkipComment(size_t i) const;  // `i` itself when no comment starts there
+  size_t OpenString(size_t i);
+  size_t Open(size_t i);
+  size_t Close(size_t i, bool* complete);
+  size_t Comma(size_t i);
+  size_t Bare(size_t i);
   // Before a value starts: a missing comma between two values is added.
-  const auto value_start = [&] {
-    if (!closers.empty() && (last == '"' || last == '}' || last == ']' || last == 'v')) {
-      out.push_back(',');
-    }
-  };
-  const auto drop_trailing_comma = [&] {
-    if (last == ',') out.erase(comma_at, 1);
-  };
-  size_t i = 0;
-  while (i < s.size()) {
-    const char c = s[i];
-    if (str != Str::kNone) {
-      const bool curly_close = str == Str::kCurly && s.substr(i, 3) == kRightCurly;
-      if ((str == Str::kDouble && c == '"') || curly_close) {
-        out.push_back('"');
-        str = Str::kNone;
-        last = '"';
-        i += curly_close ? 3 : 1;
-        continue;
-      }
-      if (str == Str::kSingle && c == '\'') {
-        // An apostrophe ("dog's") closes nothing unless JSON syntax follows.
-        size_t j = i + 1;
-        while (j < s.size() && IsSpace(s[j])) ++j;
-        if (j == s.size() || s[j] == ',' || s[j] == ']' || s[j] == '}' || s[j] == ':') {
-          out.push_back('"');
-          str = Str::kNone;
-          last = '"';
-          ++i;
-          continue;
-        }
-      }
-      if (c == '\\' && i + 1 < s.size()) {
-        const char e = s[i + 1];
-        if (e == '\'' ) {
-          out.push_back('\'');
-        } else if (std::string_view("\"\\/bfnrtu").find(e) != std::string_view::npos) {
-          out.push_back('\\');
-          out.push_back(e);
-        } else {
-          out.append("\\\\");
-          out.push_back(e);
-        }
-        i += 2;
-        continue;
-      }
-      if (c == '"') {
-        out.append("\\\"");
-      } else if (c == '\n') {
-        out.append("\\n");
-      } else if (c == '\t') {
-        out.append("\\t");
-      } else if (static_cast<unsigned char>(c) < 0x20) {
-        out.append(" ");
-      } else {
-        out.push_back(c);
-      }
-      ++i;
-      continue;
-    }
-    if (IsSpace(c)) {
-      out.push_back(c);
-      ++i;
-      continue;
-    }
-    if (s.substr(i, 2) == "//" || c == '#') {  // comment to the end of the line
-      const size_t nl = s.find('\n', i);
-      i = nl == std::string_view::npos ? s.size() : nl;
-      continue;
-    }
-    if (s.substr(i, 2) == "/*") {
-      const size_t end = s.find("*/", i + 2);
-      i = end == std::string_view::npos ? s.size() : end + 2;
-      continue;
-    }
-    if (c == '"' || c == '\'' || s.substr(i, 3) == kLeftCurly || s.substr(i, 3) == kRightCurly) {
-      value_start();
-      out.push_back('"');
-      str = c == '"' ? Str::kDouble : c == '\'' ? Str::kSingle : Str::kCurly;
-      i += (c == '"' || c == '\'') ? 1 : 3;
-      continue;
-    }
-    if (c == '{' || c == '[') {
-      value_start();
-      out.push_back(c);
-      closers.push_back(c == '{' ? '}' : ']');
-      last = c;
-      ++i;
-      continue;
-    }
-    if (c == '}' || c == ']') {
-      drop_trailing_comma();
-      bool known = false;
-      for (char k : closers) known = known || k == c;
-      if (known) {
-        if (last == ':') out.append("null");
-        while (closers.back() != c) {  // close what the model forgot to close
-          out.push_back(closers.back());
-          closers.pop_back();
-        }
-        out.push_back(c);
-        closers.pop_back();
-        last = c;
-        if (closers.empty()) return out;  // the first value is complete
-      }
-      ++i;
-      continue;
-    }
-    if (c == ',') {
-      if (last != ',' && last != '[' && last != '{' && last != ':') {
-        comma_at = out.size();
-        out.push_back(',');
-        last = ',';
-      }
-      ++i;
-      continue;
-    }
-    if (c == ':') {
-      out.push_back(':');
-      last = ':';
-      ++i;
-      continue;
-    }
-    if (IsBareChar(c)) {
-      size_t j = i;
-      while (j < s.size() && IsBareChar(s[j])) ++j;
-      const std::string_view word = s.substr(i, j - i);
-      value_start();
-      if (word == "True") {
-        out.append("true");
-      } else if (word == "False") {
-        out.append("false");
-      } else if (word == "None") {
-        out.append("null");
-      } else {
-        out.append(word);
-      }
-      last = 'v';
-      i = j;
-      continue;
-    }
-    out.push_back(c);  // anything else: left for the parser to reject
-    ++i;
-  }
+  void ValueStart();
+  void DropTrailingComma();
   // Cut off (token limit): close the open string and containers.
-  if (str != Str::kNone) {
-    out.push_back('"');
-    last = '"';
+  void Finish();
+
+  std::string_view s_;
+  std::string out_;
+  std::vector<char> closers_;
+  Str str_ = Str::kNone;
+  char last_ = 0;        // last significant character outside strings; '"' after a string
+  size_t comma_at_ = 0;  // where the last comma went, to drop it if it trails
+  char before_comma_ = 0;  // last_ before that comma, restored when it is dropped
+};
+
+std::string JsonRepairer::Run() {
+  size_t i = 0;
+  while (i < s_.size()) {
+    const char c = s_[i];
+    if (str_ != Str::kNone) {
+      i = InString(i);
+    } else if (IsSpace(c)) {
+      out_.push_back(c);
+      ++i;
+    } else if (const size_t after = SkipComment(i); after != i) {
+      i = after;
+    } else if (c == '"' || c == '\'' || s_.substr(i, 3) == kLeftCurly ||
+               s_.substr(i, 3) == kRightCurly) {
+      i = OpenString(i);
+    } else if (c == '{' || c == '[') {
+      i = Open(i);
+    } else if (c == '}' || c == ']') {
+      bool complete = false;
+      i = Close(i, &complete);
+      if (complete) return out_;  // the first value is complete
+    } else if (c == ',') {
+      i = Comma(i);
+    } else if (c == ':') {
+      out_.push_back(':');
+      last_ = ':';
+      ++i;
+    } else if (IsBareChar(c)) {
+      i = Bare(i);
+    } else {
+      out_.push_back(c);  // anything else: left for the parser to reject
+      ++i;
+    }
   }
-  if (last == ':') out.append("null");
-  drop_trailing_comma();
-  while (!closers.empty()) {
-    out.push_back(closers.back());
-    closers.pop_back();
-  }
-  return out;
+  Finish();
+  return out_;
 }
+
+size_t JsonRepairer::InString(size_t i) {
+  const char c = s_[i];
+  if (str_ == Str::kDouble && c == '"') return CloseString(i, 1);
+  if (str_ == Str::kCurly && s_.substr(i, 3) == kRightCurly) return CloseString(i, 3);
+  if (str_ == Str::kSingle && c == '\'') {
+    // An apostrophe ("dog's") closes nothing unless JSON syntax follows.
+    size_t j = i + 1;
+    while (j < s_.size() && IsSpace(s_[j])) ++j;
+    if (j == s_.size() || s_[j] == ',' || s_[j] == ']' || s_[j] == '}' || s_[j] == ':') {
+      return CloseString(i, 1);
+    }
+  }
+  if (c == '\\' && i + 1 < s_.size()) return Escape(i);
+  if (c == '"') {
+    out_.append("\\\"");
+  } else if (c == '\n') {
+    out_.append("\\n");
+  } else if (c == '\t') {
+    out_.append("\\t");
+  } else if (static_cast<unsigned char>(c) < 0x20) {
+    out_.append(" ");
+  } else {
+    out_.push_back(c);
+  }
+  return i + 1;
+}
+
+size_t JsonRepairer::CloseString(size_t i, size_t length) {
+  out_.push_back('"');
+  str_ = Str::kNone;
+  last_ = '"';
+  return i + length;
+}
+
+size_t JsonRepairer::Escape(size_t i) {
+  const char e = s_[i + 1];
+  if (e == '\'') {
+    out_.push_back('\'');
+  } else if (std::string_view("\"\\/bfnrtu").find(e) != std::string_view::npos) {
+    out_.push_back('\\');
+    out_.push_back(e);
+  } else {
+    out_.append("\\\\");
+    out_.push_back(e);
+  }
+  return i + 2;
+}
+
+size_t JsonRepairer::SkipComment(size_t i) const {
+  if (s_.substr(i, 2) == "//" || s_[i] == '#') {  // to the end of the line
+    const size_t nl = s_.find('\n', i);
+    return nl == std::string_view::npos ? s_.size() : nl;
+  }
+  if (s_.substr(i, 2) == "/*") {
+    const size_t end = s_.find("*/", i + 2);
+    return end == std::string_view::npos ? s_.size() : end + 2;
+  }
+  return i;
+}
+
+size_t JsonRepairer::OpenString(size_t i) {
+  const char c = s_[i];
+  ValueStart();
+  out_.push_back('"');
+  str_ = c == '"' ? Str::kDouble : c == '\'' ? Str::kSingle : Str::kCurly;
+  return i + ((c == '"' || c == '\'') ? 1 : 3);
+}
+
+size_t JsonRepairer::Open(size_t i) {
+  const char c = s_[i];
+  ValueStart();
+  out_.push_back(c);
+  closers_.push_back(c == '{' ? '}' : ']');
+  last_ = c;
+  return i + 1;
+}
+
+size_t JsonRepairer::Close(size_t i, bool* complete) {
+  const char c = s_[i];
+  DropTrailingComma();
+  if (std::find(closers_.begin(), closers_.end(), c) == closers_.end()) return i + 1;  // stray
+  if (last_ == ':') out_.append("null");
+  while (closers_.back() != c) {  // close what the model forgot to close
+    out_.push_back(closers_.back());
+    closers_.pop_back();
+  }
+  out_.push_back(c);
+  closers_.pop_back();
+  last_ = c;
+  *complete = closers_.empty();
+  return i + 1;
+}
+
+size_t JsonRepairer::Comma(size_t i) {
+  if (last_ != ',' && last_ != '[' && last_ != '{' && last_ != ':') {
+    comma_at_ = out_.size();
+    before_comma_ = last_;
+    out_.push_back(',');
+    last_ = ',';
+  }
+  return i + 1;
+}
+
+size_t JsonRepairer::Bare(size_t i) {
+  size_t j = i;
+  while (j < s_.size() && IsBareChar(s_[j])) ++j;
+  const std::string_view word = s_.substr(i, j - i);
+  ValueStart();
+  if (word == "True") {
+    out_.append("true");
+  } else if (word == "False") {
+    out_.append("false");
+  } else if (word == "None") {
+    out_.append("null");
+  } else {
+    out_.append(word);
+  }
+  last_ = 'v';
+  return j;
+}
+
+void JsonRepairer::ValueStart() {
+  if (!closers_.empty() && (last_ == '"' || last_ == '}' || last_ == ']' || last_ == 'v')) {
+    out_.push_back(',');
+  }
+}
+
+void JsonRepairer::DropTrailingComma() {
+  if (last_ != ',') return;
+  out_.erase(comma_at_, 1);
+  last_ = before_comma_;
+}
+
+void JsonRepairer::Finish() {
+  if (str_ != Str::kNone) {
+    out_.push_back('"');
+    last_ = '"';
+  }
+  if (last_ == ':') out_.append("null");
+  DropTrailingComma();
+  while (!closers_.empty()) {
+    out_.push_back(closers_.back());
+    closers_.pop_back();
+  }
+}
+
+}  // namespace
+
+std::string RepairJson(std::string_view s) { return JsonRepairer(s).Run(); }
 
 Result<std::string> ExtractJson(std::string_view answer) {
   std::string found;

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "jsonl/fields.h"
+
 namespace pix {
 namespace {
 
@@ -18,9 +20,9 @@ std::string ErrorDetail(std::string_view raw) {
 
 // The `reject` list (strings, or objects with a "code"), joined by commas.
 std::string RejectDetail(const Record& record) {
-  auto raw = record.Raw("reject");
+  auto raw = record.Raw(field::kReject);
   if (!raw) return "";
-  if (auto s = record.GetString("reject")) return *s;
+  if (auto s = record.GetString(field::kReject)) return *s;
   simdjson::dom::parser parser;
   simdjson::dom::element e;
   if (parser.parse(raw->data(), raw->size()).get(e)) return "";
@@ -39,19 +41,19 @@ std::string RejectDetail(const Record& record) {
 }  // namespace
 
 std::optional<Rejection> CheckAdmission(const Record& record) {
-  if (auto raw = record.Raw("error"); raw && *raw != "null") {
+  if (auto raw = record.Raw(field::kError); raw && *raw != "null") {
     return Rejection{"failed", ErrorDetail(*raw)};
   }
   if (record.GetBool("dropped").value_or(false)) return Rejection{"dropped", ""};
-  if (auto dup = record.Raw("dup_of"); dup && *dup != "null") {
-    return Rejection{"duplicate", record.GetString("dup_of").value_or(std::string(*dup))};
+  if (auto dup = record.Raw(field::kDupOf); dup && *dup != "null") {
+    return Rejection{"duplicate", record.GetString(field::kDupOf).value_or(std::string(*dup))};
   }
-  auto valid = record.GetBool("valid");
+  auto valid = record.GetBool(field::kValid);
   if (!valid) return Rejection{"not_validated", ""};
   if (!*valid) return Rejection{"invalid", RejectDetail(record)};
-  auto label = record.GetString("label");
+  auto label = record.GetString(field::kLabel);
   if (!label || label->empty()) return Rejection{"no_label", ""};
-  auto path = record.GetString("path");
+  auto path = record.GetString(field::kPath);
   if (!path || path->empty()) return Rejection{"no_file", ""};
   return std::nullopt;
 }

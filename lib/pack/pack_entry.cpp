@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "jsonl/fields.h"
 #include "jsonl/json_text.h"
 
 namespace pix {
@@ -18,9 +19,9 @@ void AddUnique(std::vector<std::string>* list, std::string value) {
 // Engines and queries from found_by ([{"engine", "query", ...}]), plus the
 // record's own engine and query.
 void ReadFoundBy(const Record& record, PackEntry* e) {
-  AddUnique(&e->engines, record.GetString("engine").value_or(""));
-  AddUnique(&e->queries, record.GetString("query").value_or(""));
-  auto raw = record.Raw("found_by");
+  AddUnique(&e->engines, record.GetString(field::kEngine).value_or(""));
+  AddUnique(&e->queries, record.GetString(field::kQuery).value_or(""));
+  auto raw = record.Raw(field::kFoundBy);
   if (!raw) return;
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -35,8 +36,8 @@ void ReadFoundBy(const Record& record, PackEntry* e) {
 }
 
 std::optional<double> QualityScore(const Record& record) {
-  if (auto d = record.GetDouble("quality")) return d;
-  auto raw = record.Raw("quality");
+  if (auto d = record.GetDouble(field::kQuality)) return d;
+  auto raw = record.Raw(field::kQuality);
   if (!raw) return std::nullopt;
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -79,25 +80,25 @@ std::optional<double> Num(simdjson::dom::element e, const char* key) {
 
 PackEntry EntryFromRecord(const Record& record) {
   PackEntry e;
-  e.label = record.GetString("label").value_or("");
-  e.sha256 = record.GetString("sha256").value_or("");
+  e.label = record.GetString(field::kLabel).value_or("");
+  e.sha256 = record.GetString(field::kSha256).value_or("");
   std::transform(e.sha256.begin(), e.sha256.end(), e.sha256.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  e.bytes = static_cast<uint64_t>(std::max<int64_t>(0, record.GetInt("bytes").value_or(0)));
-  e.width = static_cast<int>(record.GetInt("width").value_or(0));
-  e.height = static_cast<int>(record.GetInt("height").value_or(0));
-  e.format = record.GetString("format").value_or("");
-  e.confidence = record.GetDouble("label_confidence");
-  e.needs_review = record.GetBool("needs_review").value_or(false);
+  e.bytes = static_cast<uint64_t>(std::max<int64_t>(0, record.GetInt(field::kBytes).value_or(0)));
+  e.width = static_cast<int>(record.GetInt(field::kWidth).value_or(0));
+  e.height = static_cast<int>(record.GetInt(field::kHeight).value_or(0));
+  e.format = record.GetString(field::kFormat).value_or("");
+  e.confidence = record.GetDouble(field::kLabelConfidence);
+  e.needs_review = record.GetBool(field::kNeedsReview).value_or(false);
   e.quality = QualityScore(record);
-  e.url = record.GetString("url").value_or("");
-  e.page_url = record.GetString("page_url").value_or("");
-  e.title = record.GetString("title").value_or("");
-  e.license = record.GetString("license").value_or("");
-  e.license_url = record.GetString("license_url").value_or("");
-  e.creator = record.GetString("creator").value_or("");
+  e.url = record.GetString(field::kUrl).value_or("");
+  e.page_url = record.GetString(field::kPageUrl).value_or("");
+  e.title = record.GetString(field::kTitle).value_or("");
+  e.license = record.GetString(field::kLicense).value_or("");
+  e.license_url = record.GetString(field::kLicenseUrl).value_or("");
+  e.creator = record.GetString(field::kCreator).value_or("");
   ReadFoundBy(record, &e);
-  if (auto raw = record.Raw("cluster"); raw && *raw != "null") e.cluster = std::string(*raw);
+  if (auto raw = record.Raw(field::kCluster); raw && *raw != "null") e.cluster = std::string(*raw);
   return e;
 }
 

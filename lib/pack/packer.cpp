@@ -17,6 +17,7 @@
 #include "base/files.h"
 #include "base/signals.h"
 #include "hash/sha256.h"
+#include "jsonl/fields.h"
 #include "jsonl/json_text.h"
 #include "pack/admission.h"
 #include "pack/dataset_stats.h"
@@ -131,7 +132,7 @@ class PackRun {
       return Status::Ok();
     }
     PackEntry e = EntryFromRecord(record);
-    const std::string source = ResolveSource(options_.base_dir, *record.GetString("path"));
+    const std::string source = ResolveSource(options_.base_dir, *record.GetString(field::kPath));
     const std::string expected = e.sha256;
     if (e.sha256.empty()) {
       auto sha = Sha256File(source);
@@ -144,8 +145,8 @@ class PackRun {
     if (auto it = by_sha_.find(e.sha256); it != by_sha_.end()) {
       ++counts_.already_present;
       const PackEntry& have = entries_[it->second];
-      record.SetString("dataset_path", have.path);
-      if (!have.split.empty()) record.SetString("split", have.split);
+      record.SetString(field::kDatasetPath, have.path);
+      if (!have.split.empty()) record.SetString(field::kSplit, have.split);
       return Status::Ok();
     }
     if (!plan_.empty()) {
@@ -173,8 +174,8 @@ class PackRun {
     e.added = options_.now;
     if (!e.cluster.empty()) cluster_split_.emplace(e.cluster, e.split);
     by_sha_.emplace(e.source_sha256.empty() ? e.sha256 : e.source_sha256, entries_.size());
-    record.SetString("dataset_path", e.path);
-    if (!e.split.empty()) record.SetString("split", e.split);
+    record.SetString(field::kDatasetPath, e.path);
+    if (!e.split.empty()) record.SetString(field::kSplit, e.split);
     entries_.push_back(std::move(e));
     ++counts_.packed;
     if (options_.move) moved_sources_.push_back(source);
@@ -314,10 +315,10 @@ class PackRun {
     RejectedRecord r;
     r.reason = reason;
     r.detail = detail;
-    r.label = record.GetString("label").value_or("");
-    r.url = record.GetString("url").value_or("");
-    if (auto p = record.GetString("path")) r.source_path = ResolveSource(options_.base_dir, *p);
-    r.sha256 = record.GetString("sha256").value_or("");
+    r.label = record.GetString(field::kLabel).value_or("");
+    r.url = record.GetString(field::kUrl).value_or("");
+    if (auto p = record.GetString(field::kPath)) r.source_path = ResolveSource(options_.base_dir, *p);
+    r.sha256 = record.GetString(field::kSha256).value_or("");
     if (reason == "duplicate") r.dup_of = detail;
     rejected_.push_back(std::move(r));
     JsonBuilder j;

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "jsonl/fields.h"
 #include "jsonl/json_text.h"
 #include "pack/admission.h"
 
@@ -10,14 +11,14 @@ namespace {
 
 bool Relabelled(const Record& record) {
   if (record.GetBool("relabelled").value_or(false)) return true;
-  auto raw = record.Raw("label_evidence");
+  auto raw = record.Raw(field::kLabelEvidence);
   if (!raw) return false;
   simdjson::dom::parser parser;
   simdjson::dom::element e;
   if (parser.parse(raw->data(), raw->size()).get(e)) return false;
   std::string_view original;
   if (e["original_label"].get_string().get(original)) return false;
-  return original != record.GetString("label").value_or("");
+  return original != record.GetString(field::kLabel).value_or("");
 }
 
 }  // namespace
@@ -30,7 +31,7 @@ void AddCountsJson(JsonBuilder& j, std::string_view key, const std::map<std::str
 
 void RunCounts::Count(const Record& record) {
   ++found;
-  if (record.Has("sha256") || record.Has("path")) ++fetched;
+  if (record.Has(field::kSha256) || record.Has(field::kPath)) ++fetched;
   if (Relabelled(record)) ++relabelled;
   auto verdict = CheckAdmission(record);
   if (!verdict) return;

@@ -15,6 +15,7 @@
 #include "base/files.h"
 #include "base/signals.h"
 #include "base/subprocess.h"
+#include "jsonl/fields.h"
 #include "jsonl/json_text.h"
 #include "jsonl/record.h"
 #include "pack/tree.h"
@@ -49,37 +50,37 @@ std::string FirstString(std::string_view raw) {
 
 Classified Classify(const Record& r, RecordParser& parser) {
   Classified c;
-  c.label = r.GetString("label").value_or("");
-  if (auto error = r.Raw("error")) {
+  c.label = r.GetString(field::kLabel).value_or("");
+  if (auto error = r.Raw(field::kError)) {
     c.state = "failed";
     auto parsed = Record::Parse(*error, parser);
     c.code = parsed.ok() ? parsed->GetString("code").value_or("error") : "error";
     // A stage stopped mid-record hands it back as "interrupted": not an
     // answer, so it is fed again on resume.
     if (c.code == "interrupted") c.state = "lost";
-  } else if (r.GetBool("valid") == false) {
+  } else if (r.GetBool(field::kValid) == false) {
     c.state = "rejected";
-    if (auto reject = r.Raw("reject")) c.code = FirstString(*reject);
-  } else if (r.Has("dup_of") && !r.IsNull("dup_of")) {
+    if (auto reject = r.Raw(field::kReject)) c.code = FirstString(*reject);
+  } else if (r.Has(field::kDupOf) && !r.IsNull(field::kDupOf)) {
     c.state = "duplicate";
   } else if (r.GetBool("dropped") == true) {
     c.state = "rejected";  // pix-label's confidence was below --drop-below
     c.code = "dropped";
   }
-  if (auto url = r.GetString("url"); url && !url->empty()) {
+  if (auto url = r.GetString(field::kUrl); url && !url->empty()) {
     c.key = *url;
   } else {
-    c.key = fmt::format("{}\x1f{}\x1f{}\x1f{}", c.label, r.GetString("query").value_or(""),
-                        r.GetString("engine").value_or(""), c.code);
+    c.key = fmt::format("{}\x1f{}\x1f{}\x1f{}", c.label, r.GetString(field::kQuery).value_or(""),
+                        r.GetString(field::kEngine).value_or(""), c.code);
   }
   // The download queue: more finds (engines x queries) first, then rank.
-  if (auto found = r.Raw("found_by")) {
+  if (auto found = r.Raw(field::kFoundBy)) {
     size_t finds = 0;
     for (size_t at = found->find("\"engine\":"); at != std::string_view::npos;
          at = found->find("\"engine\":", at + 1)) {
       ++finds;
     }
-    const int64_t rank = r.GetInt("rank").value_or(1000);
+    const int64_t rank = r.GetInt(field::kRank).value_or(1000);
     c.priority = static_cast<double>(finds) * 1e6 - static_cast<double>(rank);
   }
   return c;
@@ -255,7 +256,10 @@ Status JobRunner::StartReady() {
         ready = true;
         break;
       case FeedKind::kStream:
-        ready = up == nullptr || up->done() || up->running();
+        // A rerun upstream answers again the rows it answered in an earlier
+        // round, so a later round's stream would read those twice.
+        ready = up == nullptr || up->done() ||
+                (up->running() && (round_.round == 1 || up->plan->resume != ResumeKind::kRerun));
         break;
       case FeedKind::kPrioritised:
       case FeedKind::kBarrier:
@@ -271,7 +275,9 @@ Status JobRunner::StartReady() {
 Status JobRunner::Start(StageRun& s) {
   SubprocessOptions o;
   o.argv = s.plan->argv;
-  if (s.plan->name == "search") {
+  if (s.plan->name == "keywords") {
+    for (std::string& arg : RoundKeywordArgs(round_)) o.argv.push_back(arg);
+  } else if (s.plan->name == "search") {
     for (std::string& arg : RoundSearchArgs(round_.round, plan_.search_max)) o.argv.push_back(arg);
   }
   o.pipe_stdin = s.plan->feed != FeedKind::kNone;
@@ -383,7 +389,7 @@ Status JobRunner::StoreLine(StageRun& s, std::string_view line) {
   // `pix-run merge` can put their records back in one order.
   // A later round's records come after the earlier rounds' in that order.
   const int64_t seq = (static_cast<int64_t>(round_.round - 1) << 40) + s.out_seq++;
-  if (s.plan->name == "search" && plan_.shard_count > 1 && record->Has("url") &&
+  if (s.plan->name == "search" && plan_.shard_count > 1 && record->Has(field::kUrl) &&
       !InShard(c.key, plan_.shard_index, plan_.shard_count)) {
     ++s.other_shard;
     return Status::Ok();
@@ -558,8 +564,8 @@ StageRun* JobRunner::FindStage(const std::string& name) {
 
 // When dedup has ended a round and nothing after it has started: records
 // each class's counts and, for the classes still short of the target,
-// starts the next round (run/rounds.h): search again, deeper; fetch,
-// validate and dedup again.
+// starts the next round (run/rounds.h): keywords and search again, deeper;
+// fetch, validate and dedup again.
 Status JobRunner::MaybeEndRound() {
   if (stopping_ || round_.ended || plan_.images_per_class == 0) return Status::Ok();
   StageRun* dedup = FindStage("dedup");
@@ -602,7 +608,7 @@ Status JobRunner::MaybeEndRound() {
   if (!deeper.empty()) {
     bool reopen = false;
     for (auto& s : stages_) {
-      if (s->plan->name == "search") reopen = true;
+      if (s->plan->name == "keywords") reopen = true;
       if (!reopen) continue;
       s->state = "pending";
       PIX_RETURN_IF_ERROR(store_.SetStageState(job_, s->plan->name, "pending"));
@@ -610,7 +616,9 @@ Status JobRunner::MaybeEndRound() {
     }
     PIX_RETURN_IF_ERROR(Event(
         "", "info",
-        fmt::format("round {}: searching again, deeper ({}), for {}", round_.round,
+        fmt::format("round {}: searching again, deeper (pix-keywords --widen {}, pix-search {}), "
+                    "for {}",
+                    round_.round, round_.round - 1,
                     ShellCommand(RoundSearchArgs(round_.round, plan_.search_max)), deeper)));
   }
   return store_.MaybeCommit(true);

@@ -8,6 +8,9 @@
 #include <fmt/format.h>
 
 #include "base/files.h"
+#include "engines/search_section.h"
+#include "keywords/keywords_section.h"
+#include "validate/validate_section.h"
 
 namespace pix {
 namespace {
@@ -114,6 +117,12 @@ const PlannedStage* Plan::Find(const std::string& name) const {
 
 Result<Plan> MakePlan(const DatasetConfig& config, const std::string& config_path,
                       const PlanOptions& options) {
+  // The stages' own sections are read by their modules; a run reads them all
+  // before it starts, so a typo in `validate:` fails `pix-run check`, not the
+  // validate stage an hour into the run.
+  PIX_RETURN_IF_ERROR(ParseKeywordsSection(config).status());
+  PIX_ASSIGN_OR_RETURN(const SearchOptions search, ParseSearchSection(config));
+  PIX_RETURN_IF_ERROR(ParseValidateSection(config).status());
   Plan plan;
   const std::string cwd = CurrentDir();
   plan.config_path = Absolute(config_path, cwd);
@@ -151,7 +160,7 @@ Result<Plan> MakePlan(const DatasetConfig& config, const std::string& config_pat
   if (plan.images_per_class > 0 && config.dedup.index.empty() && plan.shard_count <= 1) {
     plan.rounds = config.targets.rounds;
   }
-  plan.search_max = config.search.max_results;
+  plan.search_max = search.max_results;
   for (const StageRow& row : kStageTable) {
     PlannedStage stage;
     stage.name = row.name;
@@ -161,7 +170,7 @@ Result<Plan> MakePlan(const DatasetConfig& config, const std::string& config_pat
     stage.sink = row.sink;
     // Streaming search hands URLs on as each query finishes, so the queue
     // cannot wait for all of them to rank them.
-    if (stage.feed == FeedKind::kPrioritised && config.search.stream) stage.feed = FeedKind::kStream;
+    if (stage.feed == FeedKind::kPrioritised && search.stream) stage.feed = FeedKind::kStream;
     stage.argv = Concat({JoinPath(options.tools_dir, row.tool)}, row.flags(config, plan));
     // Each answer reaches the store as soon as it is made, not when a pipe
     // buffer fills: the next stage starts on it and a kill loses none.

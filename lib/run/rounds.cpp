@@ -66,4 +66,14 @@ std::vector<std::string> RoundSearchArgs(int round, size_t base_max) {
   return {"--max", std::to_string(std::min(max, kMaxResultsPerQuery)), "--every-engine"};
 }
 
+std::vector<std::string> RoundKeywordArgs(const RoundState& state) {
+  if (state.round <= 1) return {};
+  std::vector<std::string> args = {"--widen", std::to_string(state.round - 1)};
+  for (const std::string& label : state.classes) {
+    args.push_back("-k");
+    args.push_back(label);
+  }
+  return args;
+}
+
 }  // namespace pix

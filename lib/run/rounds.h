@@ -3,7 +3,9 @@
 //
 // Round 1 is the pipeline as planned. When dedup has finished a round, each
 // class's unique images are counted against the target. A class still short
-// is searched again in the next round, deeper: twice the results per query
+// is searched again in the next round, deeper: more queries (pix-keywords
+// runs again for the short classes, widened one step further each round: more
+// templates, WordNet deeper, more model queries), twice the results per query
 // of the round before, from every engine instead of the first that answers.
 // Only the new URLs are downloaded (fetch and validate skip what they have
 // answered); dedup runs again over everything. A class stops when it reaches
@@ -50,5 +52,9 @@ std::vector<RoundRow> EndRound(const RoundState& state, const std::vector<std::s
 // The flags round `round` adds to pix-search's command line; `base_max` is
 // the results per query of round 1 (dataset.yaml's search.max).
 std::vector<std::string> RoundSearchArgs(int round, size_t base_max);
+
+// The flags round `round` adds to pix-keywords' command line: --widen and
+// the classes it searches (-k LABEL each), so only they are expanded again.
+std::vector<std::string> RoundKeywordArgs(const RoundState& state);
 
 }  // namespace pix

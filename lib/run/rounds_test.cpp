@@ -78,5 +78,12 @@ TEST_CASE("rounds: each round asks for twice the results, from every engine") {
   CHECK(RoundSearchArgs(16, 90000)[1] == "100000");  // pix-search's ceiling
 }
 
+TEST_CASE("rounds: each round widens the keywords of the classes it searches") {
+  CHECK(RoundKeywordArgs(RoundState{}).empty());
+  RoundState third{.round = 3, .classes = {"red fox", "cat"}, .ended = false};
+  CHECK(RoundKeywordArgs(third) ==
+        std::vector<std::string>{"--widen", "2", "-k", "cat", "-k", "red fox"});
+}
+
 }  // namespace
 }  // namespace pix

@@ -1,4 +1,4 @@
-#include "keywords/query_text.h"
+#include "text/query_text.h"
 
 #include <cstdint>
 

@@ -1,4 +1,5 @@
-// Query text: how pix-keywords cleans and compares search queries.
+// Query text: how PixCrawler cleans and compares search queries and labels
+// (pix-keywords, dataset.yaml's classes, pix-label).
 //
 // Queries come from users, templates, WordNet lemmas and LLM answers, so the
 // same query arrives with different spacing and case ("Red  fox", "red fox").

@@ -1,8 +1,6 @@
-#include "keywords/query_text.h"
+#include "text/query_text.h"
 
 #include <doctest/doctest.h>
-
-#include "keywords/query_template.h"
 
 namespace pix {
 namespace {
@@ -34,19 +32,6 @@ TEST_CASE("queries: whole-word matching for negative terms") {
   CHECK_FALSE(ContainsWords("cartoonish fox", "cartoon"));
   CHECK_FALSE(ContainsWords("fox", ""));
   CHECK(ContainsWords("hot-dog stand", "dog"));
-}
-
-TEST_CASE("templates: apply and check") {
-  CHECK(ApplyQueryTemplate("{label} photo", "red fox") == "red fox photo");
-  CHECK(ApplyQueryTemplate("{label} vs {label}", "x") == "x vs x");
-  CHECK(ApplyQueryTemplate("{{{label}}}", "x") == "{x}");
-  CHECK(CheckQueryTemplate("{label} photo").ok());
-  CHECK(CheckQueryTemplate("photo").message().find("no {label}") != std::string::npos);
-  CHECK(CheckQueryTemplate("{lable} photo").message().find("unknown placeholder {lable}") !=
-        std::string::npos);
-  CHECK(CheckQueryTemplate("{label photo").code() == StatusCode::kInvalidArgument);
-  CHECK(CheckQueryTemplate("{label} }").code() == StatusCode::kInvalidArgument);
-  for (const auto& t : DefaultQueryTemplates()) CHECK(CheckQueryTemplate(t).ok());
 }
 
 }  // namespace

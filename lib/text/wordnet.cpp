@@ -1,4 +1,4 @@
-#include "keywords/wordnet.h"
+#include "text/wordnet.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 
 #include "base/files.h"
-#include "keywords/query_text.h"
+#include "text/query_text.h"
 
 namespace pix {
 namespace {

@@ -1,10 +1,10 @@
-#include "keywords/wordnet.h"
+#include "text/wordnet.h"
 
 #include <algorithm>
 
 #include <doctest/doctest.h>
 
-#include "keywords/wordnet_test_data.h"
+#include "text/wordnet_test_data.h"
 
 namespace pix {
 namespace {

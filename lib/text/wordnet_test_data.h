@@ -16,7 +16,7 @@
 #include <fmt/format.h>
 
 #include "base/files.h"
-#include "keywords/wordnet.h"
+#include "text/wordnet.h"
 
 namespace pix {
 

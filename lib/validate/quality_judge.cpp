@@ -1,10 +1,9 @@
 #include "validate/quality_judge.h"
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
 
 #include "image/transform.h"
 #include "llm/answer.h"
@@ -14,10 +13,12 @@ namespace {
 
 constexpr std::string_view kSystemPrompt =
     "You judge the quality of pictures collected for a machine-learning image dataset. "
-    "Consider sharpness, exposure, noise, compression artefacts, framing and whether the picture is a "
+    "Consider sharpness, exposure, noise, compression artefacts, framing and whether the picture "
+    "is a "
     "real photograph of a clear subject (not a blank, a screenshot, a logo or mostly text). "
     "Answer with one JSON object and nothing else: "
-    "{\"score\": <a number from 0 (unusable) to 1 (excellent)>, \"reason\": \"<at most 20 words>\"}";
+    "{\"score\": <a number from 0 (unusable) to 1 (excellent)>, \"reason\": \"<at most 20 "
+    "words>\"}";
 
 }  // namespace
 
@@ -57,9 +58,9 @@ ChatRequest BuildJudgeRequest(std::string jpeg) {
 }
 
 bool IsPermanentJudgeFailure(std::string_view code) {
-  return code == "llm_unauthorized" || code == "llm_not_found" ||
-         code == "llm_unsupported_input" || code == "llm_quota_exceeded" ||
-         code == "llm_redirected" || code == "llm_blocked_address" || code == "llm_dns_failed";
+  return code == "llm_unauthorized" || code == "llm_not_found" || code == "llm_unsupported_input" ||
+         code == "llm_quota_exceeded" || code == "llm_redirected" ||
+         code == "llm_blocked_address" || code == "llm_dns_failed";
 }
 
 QualityJudge::QualityJudge(JudgeOptions options) : options_(std::move(options)) {
@@ -163,7 +164,8 @@ std::string QualityJudge::Summary() const {
     failed += n;
     parts.push_back(fmt::format("{}: {}", code, n));
   }
-  std::string out = fmt::format("judge: {} asked, {} cached, {} failed", asked_.load(), cached_.load(), failed);
+  std::string out =
+      fmt::format("judge: {} asked, {} cached, {} failed", asked_.load(), cached_.load(), failed);
   if (!parts.empty()) out += " (" + fmt::format("{}", fmt::join(parts, ", ")) + ")";
   if (skipped_.load() > 0) {
     std::lock_guard<std::mutex> stop_lock(mutex_);

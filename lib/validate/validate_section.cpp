@@ -1,18 +1,14 @@
-// dataset.yaml `validate:`: pix-validate's settings (ValidateOptions). The
-// keys are documented in man/pix-dataset.5 and man/pix-validate.1; each is
-// the long option's name with '_' for '-', and the option overrides the key.
-#include "config/sections.h"
-#include "validate/validator.h"
+#include "validate/validate_section.h"
 
 namespace pix {
 
-Status ParseValidateSection(const YamlMap& top, DatasetConfig* config) {
-  ValidateOptions& o = config->validate;
-  PIX_ASSIGN_OR_RETURN(YamlMap v, top.Child("validate"));
-  PIX_RETURN_IF_ERROR(v.CheckKeys({"level", "min_width", "min_height", "max_pixels", "min_aspect",
-                                   "allow_animated", "dark", "light", "min_contrast", "min_entropy",
-                                   "min_sharpness", "max_uniform", "blank", "min_jpeg_quality",
-                                   "reject_flags", "min_quality"}));
+Result<ValidateOptions> ParseValidateSection(const DatasetConfig& config) {
+  ValidateOptions o;
+  PIX_ASSIGN_OR_RETURN(YamlMap v, config.StageSection("validate"));
+  PIX_RETURN_IF_ERROR(
+      v.CheckKeys({"level", "min_width", "min_height", "max_pixels", "min_aspect", "allow_animated",
+                   "dark", "light", "min_contrast", "min_entropy", "min_sharpness", "max_uniform",
+                   "blank", "min_jpeg_quality", "reject_flags", "min_quality"}));
   if (v.Has("level")) {
     std::string level;
     PIX_RETURN_IF_ERROR(v.Get("level", &level));
@@ -40,14 +36,15 @@ Status ParseValidateSection(const YamlMap& top, DatasetConfig* config) {
     std::vector<std::string> list;
     PIX_RETURN_IF_ERROR(v.Get("reject_flags", &list));
     auto parsed = ParseRejectFlags(list);
-    if (!parsed.ok()) return v.Error(v.Node("reject_flags"), "reject_flags", parsed.status().message());
+    if (!parsed.ok())
+      return v.Error(v.Node("reject_flags"), "reject_flags", parsed.status().message());
     o.reject_flags = *parsed;
   }
   PIX_RETURN_IF_ERROR(v.Get("min_quality", &o.min_quality, 0, 1));
   if (o.min_quality > 0 && o.level != ValidateLevel::kSlow) {
     return v.Error(v.Node("min_quality"), "min_quality", "needs level: slow");
   }
-  return Status::Ok();
+  return o;
 }
 
 }  // namespace pix

@@ -1,20 +1,25 @@
-#include <doctest/doctest.h>
+#include "validate/validate_section.h"
 
-#include "config/dataset_config.h"
+#include <doctest/doctest.h>
 
 namespace pix {
 namespace {
 
-TEST_CASE("config validate: defaults reject no content flag") {
-  auto c = ParseDatasetConfig("name: x\n", "dataset.yaml");
-  REQUIRE(c.ok());
-  CHECK(c->validate.reject_flags.empty());
-  CHECK(c->validate.level == ValidateLevel::kMedium);
-  CHECK(c->validate.min_sharpness == ValidateOptions{}.min_sharpness);
+Result<ValidateOptions> Parse(std::string_view yaml, const std::string& file) {
+  PIX_ASSIGN_OR_RETURN(DatasetConfig config, ParseDatasetConfig(yaml, file));
+  return ParseValidateSection(config);
 }
 
-TEST_CASE("config validate: reject_flags, thresholds and level") {
-  auto c = ParseDatasetConfig(R"(
+TEST_CASE("validate section: defaults reject no content flag") {
+  auto c = Parse("name: x\n", "dataset.yaml");
+  REQUIRE(c.ok());
+  CHECK(c->reject_flags.empty());
+  CHECK(c->level == ValidateLevel::kMedium);
+  CHECK(c->min_sharpness == ValidateOptions{}.min_sharpness);
+}
+
+TEST_CASE("validate section: reject_flags, thresholds and level") {
+  auto c = Parse(R"(
 validate:
   level: slow
   reject_flags: [blurry, dark]
@@ -24,29 +29,29 @@ validate:
 )",
                               "dataset.yaml");
   REQUIRE_MESSAGE(c.ok(), c.status().message());
-  CHECK(c->validate.level == ValidateLevel::kSlow);
-  CHECK(c->validate.reject_flags == std::vector<std::string>{"dark", "blurry"});
-  CHECK(c->validate.min_sharpness == 15);
-  CHECK(c->validate.blank_fraction == 0.99);
-  CHECK(c->validate.min_quality == 0.3);
+  CHECK(c->level == ValidateLevel::kSlow);
+  CHECK(c->reject_flags == std::vector<std::string>{"dark", "blurry"});
+  CHECK(c->min_sharpness == 15);
+  CHECK(c->blank_fraction == 0.99);
+  CHECK(c->min_quality == 0.3);
 
-  auto all = ParseDatasetConfig("validate:\n  reject_flags: all\n", "dataset.yaml");
+  auto all = Parse("validate:\n  reject_flags: all\n", "dataset.yaml");
   REQUIRE(all.ok());
-  CHECK(all->validate.reject_flags.size() == kContentFlags.size());
+  CHECK(all->reject_flags.size() == kContentFlags.size());
 }
 
-TEST_CASE("config validate: errors name the key") {
-  auto bad = ParseDatasetConfig("validate:\n  reject_flags: [blurry, truncated]\n", "dataset.yaml");
+TEST_CASE("validate section: errors name the key") {
+  auto bad = Parse("validate:\n  reject_flags: [blurry, truncated]\n", "dataset.yaml");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message().find("dataset.yaml:2:") != std::string::npos);
   CHECK(bad.status().message().find("validate.reject_flags") != std::string::npos);
   CHECK(bad.status().message().find("'truncated'") != std::string::npos);
 
-  auto level = ParseDatasetConfig("validate:\n  min_quality: 0.5\n", "dataset.yaml");
+  auto level = Parse("validate:\n  min_quality: 0.5\n", "dataset.yaml");
   REQUIRE_FALSE(level.ok());
   CHECK(level.status().message().find("level: slow") != std::string::npos);
 
-  auto typo = ParseDatasetConfig("validate:\n  reject_flag: [blurry]\n", "dataset.yaml");
+  auto typo = Parse("validate:\n  reject_flag: [blurry]\n", "dataset.yaml");
   REQUIRE_FALSE(typo.ok());
   CHECK(typo.status().message().find("reject_flag") != std::string::npos);
 }

@@ -211,5 +211,8 @@ class Validator {
 const char* ValidateLevelName(ValidateLevel level);
 // "fast", "medium" or "slow"; anything else is kInvalidArgument.
 Result<ValidateLevel> ParseValidateLevel(std::string_view name);
+const char* HashModeName(HashMode mode);
+// "exact", "fast" or "none" (--hash); anything else is kInvalidArgument.
+Result<HashMode> ParseHashMode(std::string_view name);
 
 }  // namespace pix

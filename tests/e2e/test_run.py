@@ -271,11 +271,60 @@ targets: {images_per_class: 30}
         self.assertTrue(all(v == 1 for v in images.values()), images)
         # The log says why the job went on and why owl stopped short.
         r = harness.run("pix-run", ["logs", "1", "--store", store])
-        self.assertIn("round 2: searching again, deeper (--max 20 --every-engine), for fox", r.stdout)
+        self.assertIn("round 2: searching again, deeper (pix-keywords --widen 1, pix-search --max 20 "
+                      "--every-engine), for fox", r.stdout)
         self.assertIn("round 2: short of the target with no more to search", r.stdout)
         self.assertIn("owl (", r.stdout)
         kept, _, _, packed = dataset_view(out)
         self.assertEqual(len(kept), by_class["fox"]["unique"] + by_class["owl"]["unique"])
+
+    def test_later_rounds_widen_the_queries_of_short_classes(self):
+        # owl's one query finds 3 images (the fixture engine's `total:3`), and
+        # searching it deeper finds no more; only round 2's wider templates
+        # (pix-keywords --widen 1: "owl picture", ...) bring new ones. cat
+        # reaches its target in round 1 and is not expanded again. The
+        # template "{label} total:0" finds nothing; it is there so that
+        # templates are on.
+        with open(self.yaml, "w") as f:
+            f.write("""\
+name: wide
+classes:
+  - {label: owl, extra_terms: ["owl total:3"]}
+  - {label: cat, extra_terms: ["cat total:8"]}
+keywords: {include_label: false, templates: ["{label} total:0"]}
+search: {engines: [bing], max: 10}
+network: {allow_private: true}
+download: {host_delay: 0}
+validate: {level: fast}
+targets: {images_per_class: 5, rounds: 2}
+""")
+        out = os.path.join(self.tmp, "wide")
+        r = self.pix_run("run", self.yaml, "-o", out, "--json")
+        self.assertIn(r.returncode, (0, 1), r.stderr)
+        status = json.loads(r.stdout)
+        by_class = {c["label"]: c for c in status["classes"]}
+        store = os.path.join(out, ".pix-run", "jobs.sqlite")
+        db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+        command = json.loads(db.execute("SELECT command FROM stages WHERE name = 'keywords'")
+                             .fetchone()[0])
+
+        def queries(label):
+            return {json.loads(row[0])["query"] for row in db.execute(
+                "SELECT record FROM items WHERE stage = 'keywords' AND label = ?", (label,))}
+
+        owl, cat = queries("owl"), queries("cat")
+        db.close()
+        self.assertEqual(command[-4:], ["--widen", "1", "-k", "owl"])
+        self.assertIn("owl total:3", owl)
+        self.assertIn("owl picture", owl)
+        self.assertEqual(cat, {"cat total:8", "cat total:0", "cat total:8 total:0"})
+        self.assertEqual(status["round"], 2)
+        self.assertEqual(by_class["cat"]["shortfall"], 0)
+        self.assertEqual(by_class["owl"]["shortfall"], 0)  # round 1 alone left it at 3
+        # Every image found was downloaded once.
+        counts = self.server.stats()["counts"]
+        images = {k: v for k, v in counts.items() if k.startswith("/img/")}
+        self.assertTrue(all(v == 1 for v in images.values()), images)
 
     def test_second_run_is_refused_naming_the_running_process(self):
         out = os.path.join(self.tmp, "pets")
