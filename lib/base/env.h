@@ -3,7 +3,9 @@
 
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <string>
+#include <utility>
 
 namespace pix {
 
@@ -19,5 +21,14 @@ inline std::string GetEnv(const char* name) {
 using EnvLookup = std::function<std::string(const std::string& name)>;
 
 inline std::string ProcessEnv(const std::string& name) { return GetEnv(name.c_str()); }
+
+// A lookup over fixed values (a test's environment, or a child's): the value
+// of `name` in `vars`, "" when it is not there.
+inline EnvLookup EnvFromMap(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const std::string& name) {
+    auto it = vars.find(name);
+    return it == vars.end() ? std::string() : it->second;
+  };
+}
 
 }  // namespace pix

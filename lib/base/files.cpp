@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <cstdio>
 
@@ -213,6 +214,14 @@ std::string JoinPath(std::string_view a, std::string_view b) {
   if (out.back() != '/') out.push_back('/');
   out.append(b);
   return out;
+}
+
+std::string ExecutableDir(const char* argv0) {
+  char buf[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  std::string self = n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string(argv0);
+  const size_t slash = self.rfind('/');
+  return slash == std::string::npos ? "." : self.substr(0, slash);
 }
 
 }  // namespace pix

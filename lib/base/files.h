@@ -89,4 +89,9 @@ Result<std::string> ReadFile(const std::string& path, size_t max_bytes = SIZE_MA
 // Joins path components with '/'.
 std::string JoinPath(std::string_view a, std::string_view b);
 
+// The directory of the running executable (from /proc/self/exe, else from
+// `argv0`; "." when that has no '/'). A suite's driver finds its sibling
+// tools there.
+std::string ExecutableDir(const char* argv0);
+
 }  // namespace pix

@@ -1,6 +1,7 @@
 #include "base/files.h"
 
 #include <doctest/doctest.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -153,6 +154,15 @@ TEST_CASE("SlotsForDescriptors keeps a reserve and never returns zero") {
   CHECK(SlotsForDescriptors(UINT64_MAX, 2, 64) == (1 << 30));
   CHECK(RaiseOpenFileLimit() >= 64);
   CHECK(PhysicalMemoryBytes() > 0);
+}
+
+TEST_CASE("ExecutableDir is the directory this test binary is in") {
+  const std::string dir = ExecutableDir("ignored");
+  REQUIRE(!dir.empty());
+  CHECK(dir.front() == '/');
+  CHECK(dir.back() != '/');
+  // glibc's name of this program, as it was started: a file in that directory.
+  CHECK(std::filesystem::is_regular_file(dir + "/" + program_invocation_short_name));
 }
 
 }  // namespace

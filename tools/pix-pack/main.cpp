@@ -1,8 +1,6 @@
 // pix-pack: turns the final records into a dataset folder (label files,
 // manifest, statistics, report) and storage-tier archives; `pix-pack verify`
 // checks one, `pix-pack tier` moves datasets down the tiers.
-#include <fmt/format.h>
-
 #include <clocale>
 #include <cstdlib>
 #include <ctime>
@@ -12,75 +10,11 @@
 #include "base/cli_docs.h"
 #include "base/env.h"
 #include "base/exit_code.h"
-#include "base/signals.h"
 #include "base/terminal.h"
 #include "jsonl/stage_io.h"
+#include "pack/pack_commands.h"
 #include "pack/pack_flags.h"
 #include "pack/packer.h"
-#include "pack/tiering.h"
-
-namespace {
-
-int Verify(const pix::VerifyFlags& flags) {
-  pix::Terminal terminal("pix-pack", flags.quiet);
-  const std::string& target = flags.target;
-  const bool folder = pix::TierOf(target) == pix::Tier::kFolder;
-  auto report = folder ? pix::VerifyFolder(target) : pix::VerifyArchive(target);
-  if (!report.ok()) {
-    terminal.Error(report.status().message());
-    return report.status().code() == pix::StatusCode::kNotFound ? pix::kExitRecordsFailed
-                                                                : pix::ExitCodeFor(report.status());
-  }
-  for (const auto& p : report->missing) std::cout << "missing\t" << p << '\n';
-  for (const auto& p : report->altered) std::cout << "altered\t" << p << '\n';
-  for (const auto& p : report->extra) std::cout << "extra\t" << p << '\n';
-  std::cout.flush();
-  terminal.Info(fmt::format("{}: {} files intact, {} missing, {} altered, {} extra", target,
-                            report->checked, report->missing.size(), report->altered.size(),
-                            report->extra.size()));
-  return report->ok() ? pix::kExitOk : pix::kExitRecordsFailed;
-}
-
-int Tier(pix::TierFlags flags) {
-  pix::Terminal terminal("pix-pack", flags.quiet);
-  pix::ResolveArchiveOptions(&flags.archive);
-  const pix::Tier tier = *pix::ParseTier(flags.to);
-  if (flags.older_than.empty()) {
-    auto moved = pix::MoveDownTier(flags.target, tier, flags.archive);
-    if (!moved.ok()) {
-      terminal.Error(moved.status().message());
-      return moved.status().code() == pix::StatusCode::kCorruption
-                 ? pix::kExitRecordsFailed
-                 : pix::ExitCodeFor(moved.status());
-    }
-    terminal.Info(fmt::format("{} -> {} (verified)", flags.target, *moved));
-    return pix::kExitOk;
-  }
-  auto age = pix::ParseAge(flags.older_than);
-  if (!age) {
-    terminal.Error("--older-than: expected a number with d, h, m or s (7d), got '" +
-                   flags.older_than + "'");
-    return pix::kExitUsage;
-  }
-  auto moves = pix::MoveOlderDown(flags.target, tier, time(nullptr) - *age, flags.archive);
-  if (!moves.ok()) {
-    terminal.Error(moves.status().message());
-    return pix::ExitCodeFor(moves.status());
-  }
-  int failed = 0;
-  for (const auto& m : *moves) {
-    if (m.status.ok()) {
-      terminal.Info(fmt::format("{} -> {} (verified)", m.from, m.to));
-    } else {
-      terminal.Error(m.status.message());
-      ++failed;
-    }
-  }
-  terminal.Info(fmt::format("{} moved, {} failed", moves->size() - failed, failed));
-  return failed ? pix::kExitRecordsFailed : pix::kExitOk;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   // Archive entry names are UTF-8 (libarchive needs a UTF-8 locale to say
@@ -102,7 +36,9 @@ int main(int argc, char** argv) {
   if (first == "verify" || first == "tier") {
     pix::ToolCli& sub = first == "verify" ? verify_cli : tier_cli;
     if (auto code = sub.Parse(argc - 1, argv + 1)) return *code;
-    return first == "verify" ? Verify(verify) : Tier(tier);
+    pix::Terminal terminal("pix-pack", first == "verify" ? verify.quiet : tier.quiet);
+    return first == "verify" ? pix::RunPackVerify(verify, std::cout, &terminal)
+                             : pix::RunPackTier(tier, time(nullptr), &terminal);
   }
 
   pix::ToolCli cli("pix-pack",
