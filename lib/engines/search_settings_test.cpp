@@ -10,13 +10,6 @@
 namespace pix {
 namespace {
 
-EnvLookup Env(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](const std::string& name) -> std::string {
-    auto it = vars.find(name);
-    return it == vars.end() ? std::string() : it->second;
-  };
-}
-
 // Parses a pix-search command line and resolves it.
 Result<SearchOptions> Resolve(std::vector<std::string> args,
                               std::map<std::string, std::string> env = {}) {
@@ -30,7 +23,7 @@ Result<SearchOptions> Resolve(std::vector<std::string> args,
   for (std::string& a : args) argv.push_back(a.data());
   auto code = cli.Parse(static_cast<int>(argv.size()), argv.data());
   if (code) return Status::InvalidArgument("usage error");
-  return ResolveSearchOptions(flags, Env(std::move(env)));
+  return ResolveSearchOptions(flags, EnvFromMap(std::move(env)));
 }
 
 }  // namespace

@@ -5,9 +5,7 @@
 namespace pix {
 namespace {
 
-EnvLookup Env(std::string tmpdir) {
-  return [tmpdir](const std::string& name) { return name == "TMPDIR" ? tmpdir : std::string(); };
-}
+EnvLookup Env(std::string tmpdir) { return EnvFromMap({{"TMPDIR", std::move(tmpdir)}}); }
 
 TEST_CASE("ResolveLabelOptions: flags to options, $TMPDIR, and checks that name the flag") {
   LabelFlags f;

@@ -51,6 +51,41 @@ TEST_CASE("rounds: a class whose round found nothing new is exhausted") {
   CHECK(CurrentRound(all).classes == std::set<std::string>{"fox"});
 }
 
+TEST_CASE("rounds: a class that fell back under its target is searched again") {
+  const std::vector<std::string> labels = {"cat", "dog"};
+  // Round 1: cat reached the target, dog is short.
+  auto first = EndRound(CurrentRound({}), labels,
+                        Counts({{"cat", 40}, {"dog", 40}}, {{"cat", 23}, {"dog", 14}}), {}, 20, 4);
+  REQUIRE_FALSE(first[0].deeper);
+  REQUIRE(first[1].deeper);
+  // Round 2 searched dog only; dedup kept dog's copies of images cat had
+  // found too, so cat fell to 8.
+  auto second = EndRound(CurrentRound(first), labels,
+                         Counts({{"cat", 40}, {"dog", 160}}, {{"cat", 8}, {"dog", 38}}), first, 20,
+                         4);
+  CHECK(second[0].deeper);        // cat: below the target it had reached
+  CHECK_FALSE(second[1].deeper);  // dog: reached it
+  std::vector<RoundRow> all = first;
+  all.insert(all.end(), second.begin(), second.end());
+  CHECK(CurrentRound(all).classes == std::set<std::string>{"cat"});
+}
+
+TEST_CASE("rounds: an exhausted class stays stopped while others go on") {
+  const std::vector<std::string> labels = {"owl", "fox"};
+  auto first = EndRound(CurrentRound({}), labels,
+                        Counts({{"owl", 4}, {"fox", 10}}, {{"owl", 4}, {"fox", 8}}), {}, 20, 4);
+  auto second = EndRound(CurrentRound(first), labels,
+                         Counts({{"owl", 4}, {"fox", 20}}, {{"owl", 4}, {"fox", 15}}), first, 20, 4);
+  REQUIRE_FALSE(second[0].deeper);  // owl found nothing new: exhausted
+  REQUIRE(second[1].deeper);
+  std::vector<RoundRow> all = first;
+  all.insert(all.end(), second.begin(), second.end());
+  auto third = EndRound(CurrentRound(all), labels,
+                        Counts({{"owl", 4}, {"fox", 40}}, {{"owl", 4}, {"fox", 18}}), all, 20, 4);
+  CHECK_FALSE(third[0].deeper);  // not searched, and never at its target
+  CHECK(third[1].deeper);
+}
+
 TEST_CASE("rounds: the last allowed round ends the job's rounds, short or not") {
   const std::vector<std::string> labels = {"dog"};
   auto first = EndRound(CurrentRound({}), labels, Counts({{"dog", 5}}, {{"dog", 5}}), {}, 25, 2);
