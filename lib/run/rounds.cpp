@@ -36,9 +36,9 @@ RoundState CurrentRound(const std::vector<RoundRow>& rows) {
 std::vector<RoundRow> EndRound(const RoundState& state, const std::vector<std::string>& labels,
                                const RoundCounts& counts, const std::vector<RoundRow>& earlier,
                                size_t target, size_t max_rounds) {
-  std::map<std::string, const RoundRow*> before;
+  std::map<std::string, int64_t> found_before;
   for (const RoundRow& row : earlier) {
-    if (row.round == state.round - 1) before[row.label] = &row;
+    if (row.round == state.round - 1) found_before[row.label] = row.found;
   }
   std::vector<RoundRow> rows;
   for (const std::string& label : labels) {
@@ -50,15 +50,12 @@ std::vector<RoundRow> EndRound(const RoundState& state, const std::vector<std::s
     const bool searched = state.classes.empty() || state.classes.count(label) > 0;
     const bool short_of_target = target > 0 && row.unique < static_cast<int64_t>(target);
     // A round that found nothing new for a class has exhausted its sources.
-    auto prev = before.find(label);
-    const bool first = prev == before.end();
-    const bool grew = first || row.found > prev->second->found;
-    // A class that had reached its target can fall short again: dedup keeps
-    // one copy of an image that another class's new queries found too, and
-    // that copy may be the other class's. It is searched again.
-    const bool fell_back = !searched && !first &&
-                           prev->second->unique >= static_cast<int64_t>(target);
-    row.deeper = short_of_target && ((searched && grew) || fell_back) &&
+    // A class that reached its target is done, even if a later round's dedup
+    // keeps another class's copy of some of its images (searching it again
+    // would let two such classes take turns for every round allowed).
+    auto before = found_before.find(label);
+    const bool grew = before == found_before.end() || row.found > before->second;
+    row.deeper = searched && short_of_target && grew &&
                  static_cast<size_t>(state.round) < max_rounds;
     rows.push_back(std::move(row));
   }

@@ -10,9 +10,7 @@
 // Only the new URLs are downloaded (fetch and validate skip what they have
 // answered); dedup runs again over everything. A class stops when it reaches
 // the target, when a round found no URL it had not found before (its sources
-// are exhausted), or after `targets.rounds` rounds (a class that had reached
-// its target and fell short again, its images kept as another class's
-// duplicates, is searched again); label and pack run once,
+// are exhausted), or after `targets.rounds` rounds; label and pack run once,
 // after the last round. Each round's end is a row per class in the job
 // store's `rounds` table, so a resumed job knows its round and its classes.
 //
