@@ -64,4 +64,16 @@ pix-search --probe --allow-private --engines duckduckgo,bing,wikimedia
 pix-search --allow-private --engines bing --max 3 --capture "$work/capture" -q \
   < "$work/queries.jsonl" > /dev/null
 ls "$work/capture" | head -n 3
+
+# Openverse with a registered application's credentials: the id in a
+# setting, the secret only in the environment (never on the command line or
+# in dataset.yaml). pix-search fetches an access token first and asks for
+# pages of up to 500 (here 200); tokens that expire are renewed.
+PIX_ENGINE_OPENVERSE_CLIENT_SECRET=pix-test-secret-7Qw2 \
+  pix-search --allow-private --base-url "openverse=$FIXTURE/eng/openverse" -e openverse \
+  --engine-opt openverse.client_id=pix-test-client --engine-opt openverse.page_size=200 \
+  --engine-opt openverse.interval=0 --max 300 < "$work/queries.jsonl" > "$work/ov.jsonl" \
+  2> "$work/ov.err"
+grep -q 'openverse: 3 requests, 300 results, access tokens fetched: 1' "$work/ov.err"
+grep -c '"license"' "$work/ov.jsonl" | grep -qx 300
 echo "search example: OK"

@@ -9,6 +9,18 @@
 // pages. The search stage (search_stage.h) owns the HTTP client, the
 // scheduling, the de-duplication and the records.
 //
+// Access tokens: a source whose API hands out short-lived tokens for client
+// credentials (Openverse, OAuth2 client-credentials grant) names how in
+// EngineDef::token_grant: the token request and the reading of its answer,
+// both pure like the rest. The token is not a page of one query but state
+// of the run, shared by every query on that engine and renewed when it
+// expires, so the caller (search stage, probe) keeps it in an AccessToken
+// (access_token.h), sends the token request through the same HttpClient,
+// pacing and address guard as the pages, and sets the Authorization header
+// on each page request when it is sent. An EngineSearch therefore never sees
+// a token it could hold on to after it expired, and the one-request-at-a-time
+// NextRequest/OnResponse contract stays as it is.
+//
 // Failure modes: a response that is not a result page (rate limit, CAPTCHA,
 // consent wall, JavaScript wall, an API error sent with HTTP 200, malformed
 // JSON or HTML) becomes a PageResult with a stable snake_case error code
@@ -108,6 +120,29 @@ class EngineSearch {
 struct EngineParam {
   const char* key;
   const char* help;
+  // A secret (a client secret): accepted from the environment only,
+  // PIX_ENGINE_<ENGINE>_<KEY> or the variable named by the setting
+  // "<key>_env" (in the config or a flag), never as a value on the command
+  // line or in a file, where it would be seen in ps and shell history.
+  bool secret = false;
+};
+
+// The answer to a token request: the Authorization header value to send
+// ("Bearer <token>"), or why there is none (an engine error code and message).
+struct TokenAnswer {
+  std::string authorization;
+  std::string error_code;
+  std::string error_message;
+};
+
+// How an engine fetches access tokens (see the top of this file).
+struct TokenGrant {
+  // Whether these settings ask for tokens (client credentials given).
+  bool (*wanted)(const EngineConfig& config);
+  // The token request. REQUIRES: wanted(config).
+  HttpRequest (*request)(const EngineConfig& config);
+  // Reads the answer to request(), whatever its status.
+  TokenAnswer (*parse)(long status, std::string_view body);
 };
 
 // A results-page parser, for the benchmarks and tests: a body with HTTP 200.
@@ -141,6 +176,8 @@ struct EngineDef {
   std::unique_ptr<EngineSearch> (*create)(const std::string& query, const EngineConfig& config,
                                           const SearchFilters& filters);
   std::vector<PageParser> parsers;
+  // Sources that issue access tokens; nullptr for the others.
+  const TokenGrant* token_grant = nullptr;
 };
 
 // Common pieces of the engines.

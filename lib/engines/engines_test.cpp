@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "base/files.h"
+#include "engines/access_token.h"
 #include "engines/capture.h"
 #include "engines/page_parsing.h"
 #include "engines/probe.h"
@@ -828,6 +829,108 @@ TEST_CASE("probe: verdicts and table") {
   const std::string table = ProbeTable({ok, no});
   CHECK(table.find("bing    ok") != std::string::npos);
   CHECK(table.find("blocked: no links [HTTP 200]") != std::string::npos);
+}
+
+
+TEST_CASE("openverse: client credentials, the token answer and its errors") {
+  const TokenGrant* grant = kOpenverseEngine.token_grant;
+  REQUIRE(grant);
+  EngineConfig config;
+  config.params = {{"client_id", "app 1"}, {"client_secret", "s&cret"}};
+  auto resolved = ResolveEngineConfig(kOpenverseEngine, config);
+  REQUIRE_MESSAGE(resolved.ok(), resolved.status().message());
+  CHECK(grant->wanted(*resolved));
+  HttpRequest r = grant->request(*resolved);
+  CHECK(r.method == "POST");
+  CHECK(r.url == "https://api.openverse.org/v1/auth_tokens/token/");
+  CHECK(r.body == "client_id=app%201&client_secret=s%26cret&grant_type=client_credentials");
+  CHECK(Header(r, "Content-Type") == "application/x-www-form-urlencoded");
+
+  TokenAnswer ok = grant->parse(
+      200,
+      R"({"access_token": "tok1", "scope": "read", "expires_in": 43200, "token_type": "Bearer"})");
+  CHECK(ok.error_code.empty());
+  CHECK(ok.authorization == "Bearer tok1");
+  TokenAnswer bad = grant->parse(401, R"({"error": "invalid_client"})");
+  CHECK(bad.error_code == "unauthorized");
+  CHECK(bad.error_message.find("invalid_client") != std::string::npos);
+  CHECK(bad.error_message.find("openverse.client_id") != std::string::npos);
+  CHECK(bad.error_message.find("PIX_ENGINE_OPENVERSE_CLIENT_SECRET") != std::string::npos);
+  CHECK(ProbeVerdict(bad.error_code) == "bad_key");
+  TokenAnswer grant_type =
+      grant->parse(400, R"({"error": "unsupported_grant_type", "error_description": "x"})");
+  CHECK(grant_type.error_code == "unauthorized");
+  CHECK(grant_type.error_message.find("unsupported_grant_type: x") != std::string::npos);
+  CHECK(grant->parse(200, R"({"token_type": "Bearer"})").error_code == "malformed_response");
+  CHECK(grant->parse(200, R"({"access_token": "t", "token_type": "MAC"})").error_code ==
+        "malformed_response");
+  CHECK(grant->parse(200, "<html>").error_code == "malformed_response");
+  CHECK(grant->parse(503, "busy").error_code == "server_error");
+
+  // Settings: both halves, and not with a ready token besides.
+  EngineConfig half;
+  half.params = {{"client_id", "app"}};
+  CHECK(ResolveEngineConfig(kOpenverseEngine, half).status().message().find("no client secret") !=
+        std::string::npos);
+  half.params = {{"client_secret", "s"}};
+  CHECK_FALSE(ResolveEngineConfig(kOpenverseEngine, half).ok());
+  config.api_key = "tok";
+  CHECK_FALSE(ResolveEngineConfig(kOpenverseEngine, config).ok());
+
+  // With credentials, pages are big.
+  Drive d("openverse", "fox", *resolved);
+  CHECK(d.Request().url.find("page_size=100") != std::string::npos);
+  d.Request();
+  CHECK(d.Feed(401, "{}").error_message.find("freshly issued") != std::string::npos);
+}
+
+TEST_CASE("access token: fetched once, renewed after a refusal, failed for good") {
+  EngineConfig config;
+  config.params = {{"client_id", "app"}, {"client_secret", "s"}};
+  config.base_url = "http://ov.test";
+  AccessToken none(kBingEngine, config);
+  CHECK_FALSE(none.in_use());
+  CHECK_FALSE(none.NeedsRequest());
+
+  AccessToken token(kOpenverseEngine, config);
+  REQUIRE(token.in_use());
+  REQUIRE(token.NeedsRequest());
+  HttpRequest r = token.Request();
+  CHECK_FALSE(r.follow_redirects);
+  CHECK_FALSE(token.NeedsRequest());  // one in flight
+  HttpResponse response;
+  response.status = 200;
+  token.OnResponse(response, R"({"access_token": "t1", "token_type": "Bearer"})");
+  REQUIRE(token.ready());
+  HttpRequest page;
+  page.headers = {{"Authorization", "Bearer stale"}, {"Accept", "application/json"}};
+  const uint64_t first = token.Authorize(&page);
+  CHECK(Header(page, "Authorization") == "Bearer t1");
+  CHECK(page.headers.size() == 2);
+  token.Refused(first);
+  CHECK(token.NeedsRequest());
+  token.Request();
+  token.OnResponse(response, R"({"access_token": "t2", "token_type": "bearer"})");
+  const uint64_t second = token.Authorize(&page);
+  CHECK(second != first);
+  CHECK(Header(page, "Authorization") == "Bearer t2");
+  token.Refused(first);  // a refusal of the old token: the new one stays
+  CHECK(token.ready());
+  token.Refused(second);
+  token.Request();
+  response.status = 401;
+  token.OnResponse(response, R"({"error": "invalid_client"})");
+  CHECK(token.failed());
+  CHECK_FALSE(token.NeedsRequest());
+  CHECK(token.error_code() == "unauthorized");
+  HttpResponse lost;
+  lost.error_code = "connect_failed";
+  lost.error_message = "no route";
+  AccessToken unreachable(kOpenverseEngine, config);
+  unreachable.Request();
+  unreachable.OnResponse(lost, "");
+  CHECK(unreachable.error_code() == "connect_failed");
+  CHECK(unreachable.error_message().find("token request") != std::string::npos);
 }
 
 }  // namespace pix

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "base/signals.h"
+#include "engines/access_token.h"
 #include "engines/capture.h"
 #include "engines/registry.h"
 
@@ -22,6 +23,8 @@ struct Probe {
   const EngineDef* def = nullptr;
   EngineConfig config;
   std::unique_ptr<EngineSearch> search;
+  std::unique_ptr<AccessToken> token;  // for engines that fetch one first
+  StringSink token_sink;
   HttpRequest sent;
   StringSink sink;
   ProbeResult result;
@@ -119,6 +122,7 @@ std::vector<ProbeResult> RunProbe(const SearchOptions& options, bool all_engines
       return;
     }
     ++p->requests;
+    if (p->token->in_use()) p->token->Authorize(&*request);
     request->max_bytes = 16ull << 20;
     request->decode_content = true;
     p->sent = *request;
@@ -158,7 +162,25 @@ std::vector<ProbeResult> RunProbe(const SearchOptions& options, bool all_engines
   for (auto& p : probes) {
     if (p->done) continue;
     p->search = p->def->create(query, p->config, filters);
-    next(p.get());
+    p->token = std::make_unique<AccessToken>(*p->def, p->config);
+    if (!p->token->in_use()) {
+      next(p.get());
+      continue;
+    }
+    // The token first (not captured: it holds the client secret), then the page.
+    client.Submit(p->token->Request(), &p->token_sink, [&, p = p.get()](HttpResponse&& response) {
+      p->token->OnResponse(response, p->token_sink.body);
+      if (!p->token->failed()) {
+        next(p);
+        return;
+      }
+      p->result.http_status = response.status;
+      p->result.seconds = std::chrono::duration<double>(Clock::now() - p->start).count();
+      p->result.code = p->token->error_code();
+      p->result.verdict = ProbeVerdict(p->token->error_code());
+      p->result.detail = p->token->error_message();
+      p->done = true;
+    });
   }
   while (client.pending() > 0) {
     if (InterruptRequested()) {

@@ -43,6 +43,8 @@ const std::vector<EngineParam>& CommonEngineParams() {
        "where the source is, scheme://host[:port][/prefix] (for mirrors, proxies, tests)"},
       {"user_agent", "the User-Agent sent to this source"},
       {"api_key", "API key or token"},
+      {"api_key_env",
+       "the environment variable holding api_key (config files name it instead of holding keys)"},
       {"concurrency", "requests in flight at once"},
       {"interval", "seconds between two request starts"},
   };
@@ -59,6 +61,8 @@ Status SetEngineSetting(const EngineDef& engine, EngineConfig* config, std::stri
     config->user_agent = v;
   } else if (key == "api_key") {
     config->api_key = v;
+  } else if (key == "api_key_env") {
+    config->api_key_env = v;
   } else if (key == "concurrency") {
     int n = 0;
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
@@ -77,6 +81,12 @@ Status SetEngineSetting(const EngineDef& engine, EngineConfig* config, std::stri
     config->interval_s = s;
   } else {
     for (const EngineParam& p : engine.params) {
+      if (key == p.key && p.secret) {
+        return Status::InvalidArgument(fmt::format(
+            "{}.{} is a secret and is read from the environment only: set {}, or name the "
+            "variable that holds it with {}.{}_env",
+            engine.name, key, EngineEnvVariable(engine.name, key), engine.name, key));
+      }
       if (key == p.key) {
         config->params[std::string(key)] = v;
         return Status::Ok();

@@ -42,7 +42,8 @@ std::string EngineEnvVariable(std::string_view engine, std::string_view key);
 const std::vector<EngineParam>& CommonEngineParams();
 
 // Sets one setting by key: a common one or one of `engine.params`. Fails on
-// an unknown key or a malformed number.
+// an unknown key, a malformed number, or a secret param (EngineParam::secret),
+// which only the environment may set (ResolveSearchOptions does).
 Status SetEngineSetting(const EngineDef& engine, EngineConfig* config, std::string_view key,
                         std::string_view value);
 

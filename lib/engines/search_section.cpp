@@ -7,8 +7,9 @@
 namespace pix {
 namespace {
 
-// engine_options: {ENGINE: {KEY: VALUE, ...}, ...}; api_key_env names the
-// variable that holds the key, since config files must not hold keys.
+// engine_options: {ENGINE: {KEY: VALUE, ...}, ...}; api_key_env and
+// client_secret_env name the variables that hold keys and secrets, since
+// config files must not hold them (SetEngineSetting refuses secrets).
 Status ParseEngineOptions(const YamlMap& search, SearchOptions* options) {
   const YAML::Node node = search.Node("engine_options");
   if (!node || node.IsNull()) return Status::Ok();
@@ -27,9 +28,7 @@ Status ParseEngineOptions(const YamlMap& search, SearchOptions* options) {
       if (!setting.second.IsScalar()) {
         return search.Error(setting.second, key_path + "." + key, "expected a single value");
       }
-      const std::string value = setting.second.Scalar();
-      Status s = key == "api_key_env" ? (config.api_key_env = value, Status::Ok())
-                                      : SetEngineSetting(**def, &config, key, value);
+      Status s = SetEngineSetting(**def, &config, key, setting.second.Scalar());
       if (!s.ok()) return search.Error(setting.first, key_path + "." + key, s.message());
     }
   }

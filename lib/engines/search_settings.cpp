@@ -85,9 +85,37 @@ Status ApplyEnvironment(const EnvLookup& env, SearchOptions* options) {
       for (const EngineParam& p : *params) {
         const std::string var = EngineEnvVariable(def->name, p.key);
         if (const std::string value = env(var); !value.empty()) {
+          if (p.secret) {  // the one place a secret may come from, besides <key>_env
+            options->engine_configs[def->name].params[p.key] = value;
+            continue;
+          }
           Status s = SetEngineSetting(*def, &options->engine_configs[def->name], p.key, value);
           if (!s.ok()) return Status::InvalidArgument(var + ": " + s.message());
         }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// Config files and flags name the variables that hold keys and secrets,
+// never the values: api_key from api_key_env when no layer set api_key, and
+// secret params (EngineParam::secret) from their "<key>_env" setting, where
+// naming an unset variable is an error.
+Status ReadSecrets(const EnvLookup& env, SearchOptions* options) {
+  for (auto& [name, config] : options->engine_configs) {
+    if (config.api_key.empty() && !config.api_key_env.empty()) {
+      config.api_key = env(config.api_key_env);
+    }
+    const EngineDef* def = FindEngine(name);
+    if (!def) continue;
+    for (const EngineParam& p : def->params) {
+      const std::string var = config.Param(std::string(p.key) + "_env");
+      if (!p.secret || !config.Param(p.key).empty() || var.empty()) continue;
+      config.params[p.key] = env(var);
+      if (config.params[p.key].empty()) {
+        return Status::InvalidArgument(fmt::format(
+            "{}.{}_env names the variable {}, which is not set or empty", name, p.key, var));
       }
     }
   }
@@ -166,12 +194,6 @@ Result<SearchOptions> ResolveSearchOptions(const SearchFlags& f, const EnvLookup
     PIX_ASSIGN_OR_RETURN(DatasetConfig config, LoadDatasetConfig(f.config));
     PIX_ASSIGN_OR_RETURN(options, ParseSearchSection(config));
   }
-  // Config files name the variables that hold API keys, never the keys.
-  for (auto& [name, config] : options.engine_configs) {
-    if (config.api_key.empty() && !config.api_key_env.empty()) {
-      config.api_key = env(config.api_key_env);
-    }
-  }
   PIX_RETURN_IF_ERROR(ApplyEnvironment(env, &options));
   auto given = [&](const char* flag) { return f.app && f.app->count(flag) > 0; };
   if (given("--engines")) options.engines = SplitCommaList({f.engines});
@@ -194,6 +216,7 @@ Result<SearchOptions> ResolveSearchOptions(const SearchFlags& f, const EnvLookup
     PIX_RETURN_IF_ERROR(ApplyEngineSetting(spec, true, &options));
   for (const std::string& spec : f.engine_opts)
     PIX_RETURN_IF_ERROR(ApplyEngineSetting(spec, false, &options));
+  PIX_RETURN_IF_ERROR(ReadSecrets(env, &options));
   options.dry_run = f.dry_run;
   options.capture_dir = f.capture;
   options.max_active_queries = static_cast<size_t>(f.max_active_queries);

@@ -18,8 +18,10 @@
 //     engine_options:
 //       wikimedia: {contact: me@example.org}
 //       flickr: {api_key_env: MY_FLICKR_KEY}     # the variable holding the key
-// The section is read by lib/config (config/search_section.cpp) with the
-// rest of dataset.yaml; unknown keys are errors.
+//       openverse: {client_id: ID, client_secret_env: MY_OV_SECRET}
+// The section is read by engines/search_section.cpp from the DatasetConfig
+// of the whole dataset.yaml; unknown keys are errors. Keys and secrets are
+// named by variable (api_key_env, client_secret_env), in the file or a flag.
 //
 // Failure modes: kInvalidArgument with "file:line:column:" for config
 // errors, with the flag or variable name otherwise; kNotFound/kIoError for an

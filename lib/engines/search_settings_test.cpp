@@ -79,4 +79,41 @@ TEST_CASE("MaskSecrets hides keys and tokens in request URLs") {
   CHECK(MaskSecrets("https://a.org/x") == "https://a.org/x");
 }
 
+
+TEST_CASE("search settings: a client secret comes from the environment only") {
+  // Never as a value on the command line (ps, shell history) or in the file.
+  auto flag = Resolve({"--engine-opt", "openverse.client_secret=s3cret"});
+  REQUIRE_FALSE(flag.ok());
+  CHECK(flag.status().message().find("PIX_ENGINE_OPENVERSE_CLIENT_SECRET") != std::string::npos);
+  CHECK(flag.status().message().find("s3cret") == std::string::npos);
+  const std::string path = "/tmp/pix-search-secret-test.yaml";
+  std::ofstream(path) << "search:\n  engine_options:\n    openverse: {client_secret: s3cret}\n";
+  auto file = Resolve({"--config", path});
+  REQUIRE_FALSE(file.ok());
+  CHECK(file.status().message().find("client_secret_env") != std::string::npos);
+
+  // Straight from its own variable, or from one the file or a flag names.
+  auto env = Resolve({"--engine-opt", "openverse.client_id=app"},
+                     {{"PIX_ENGINE_OPENVERSE_CLIENT_SECRET", "s1"}});
+  REQUIRE_MESSAGE(env.ok(), env.status().message());
+  CHECK(env->engine_configs["openverse"].Param("client_secret") == "s1");
+  std::ofstream(path) << "search:\n  engine_options:\n"
+                         "    openverse: {client_id: app, client_secret_env: MY_OV}\n";
+  auto named = Resolve({"--config", path}, {{"MY_OV", "s2"}});
+  REQUIRE_MESSAGE(named.ok(), named.status().message());
+  CHECK(named->engine_configs["openverse"].Param("client_id") == "app");
+  CHECK(named->engine_configs["openverse"].Param("client_secret") == "s2");
+  auto by_flag = Resolve({"--engine-opt", "openverse.client_secret_env=OTHER"}, {{"OTHER", "s3"}});
+  REQUIRE_MESSAGE(by_flag.ok(), by_flag.status().message());
+  CHECK(by_flag->engine_configs["openverse"].Param("client_secret") == "s3");
+  auto unset = Resolve({"--config", path});
+  REQUIRE_FALSE(unset.ok());
+  CHECK(unset.status().message().find("MY_OV") != std::string::npos);
+  // api_key_env may be given by flag too.
+  auto key = Resolve({"--engine-opt", "flickr.api_key_env=FK"}, {{"FK", "k"}});
+  REQUIRE_MESSAGE(key.ok(), key.status().message());
+  CHECK(key->engine_configs["flickr"].api_key == "k");
+  std::remove(path.c_str());
+}
+
 }  // namespace pix

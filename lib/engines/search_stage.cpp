@@ -12,6 +12,7 @@
 
 #include "base/exit_code.h"
 #include "base/signals.h"
+#include "engines/access_token.h"
 #include "engines/capture.h"
 #include "engines/registry.h"
 #include "http/url.h"
@@ -53,6 +54,11 @@ struct EngineSlot {
   uint64_t requests = 0;
   uint64_t results = 0;
   std::map<std::string, uint64_t> failures;
+  // The engine's access token (EngineDef::token_grant), made once slots_
+  // stops moving; in_use() false for engines without one.
+  std::unique_ptr<AccessToken> token;
+  StringSink token_sink;
+  uint64_t tokens = 0;  // token requests sent
 };
 
 // One query on one engine.
@@ -64,8 +70,10 @@ struct Task {
   size_t found = 0;  // distinct URLs that passed the filters
   std::unordered_set<std::string> seen;
   HttpRequest request;  // waiting in the engine's queue
-  HttpRequest sent;     // a copy of the request in flight, for --capture
+  HttpRequest sent;     // a copy of the request in flight, for --capture and token renewal
   StringSink sink;
+  uint64_t token_generation = 0;  // of the access token the request in flight carries
+  bool token_renewed = false;     // this page was refused once and is asked again
 };
 
 struct QueryState {
@@ -218,6 +226,8 @@ class SearchRun {
       slot.config = std::move(*config);
       slots_.push_back(std::move(slot));
     }
+    for (EngineSlot& slot : slots_)
+      slot.token = std::make_unique<AccessToken>(*slot.def, slot.config);
     if (!options_.capture_dir.empty()) {
       PIX_ASSIGN_OR_RETURN(capture_, ResponseCapture::Open(options_.capture_dir));
     }
@@ -268,6 +278,8 @@ class SearchRun {
         auto search = slot.def->create(q.text, slot.config, options_.filters);
         auto request = search->NextRequest(options_.max_results);
         if (!request) continue;
+        // Sent with the token fetched first (masked below anyway).
+        if (slot.token->in_use()) request->headers.emplace_back("Authorization", "Bearer ***");
         JsonBuilder headers;
         headers.BeginObject();
         if (!request->referer.empty()) headers.Key("Referer").String(request->referer);
@@ -368,6 +380,10 @@ class SearchRun {
     auto wait = std::chrono::milliseconds(250);
     const auto now = Clock::now();
     for (EngineSlot& slot : slots_) {
+      if (!slot.ready.empty() && slot.token->in_use() && !slot.token->ready()) {
+        wait = std::min(wait, StartTokenRequest(slot, now));
+        continue;
+      }
       while (!slot.ready.empty() && slot.in_flight < slot.config.concurrency) {
         if (now < slot.next_start) {
           wait =
@@ -381,12 +397,52 @@ class SearchRun {
         slot.next_start = now + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(slot.config.interval_s));
         t->sink.body.clear();
-        if (capture_) t->sent = t->request;
+        if (slot.token->in_use()) t->token_generation = slot.token->Authorize(&t->request);
+        if (capture_ || slot.token->in_use()) t->sent = t->request;
         client_.Submit(std::move(t->request), &t->sink,
                        [this, t](HttpResponse&& r) { OnResponse(t, std::move(r)); });
       }
     }
     return wait;
+  }
+
+  // For an engine whose token is missing: sends the token request when the
+  // engine's pacing allows, or ends its waiting searches when no token can
+  // be had. Returns how long to wait at most.
+  std::chrono::milliseconds StartTokenRequest(EngineSlot& slot, Clock::time_point now) {
+    AccessToken& token = *slot.token;
+    if (token.failed()) {
+      while (!slot.ready.empty()) {
+        Task* t = slot.ready.front();
+        slot.ready.pop_front();
+        EndTask(t, token.error_code(), token.error_message());
+      }
+      return std::chrono::milliseconds(250);
+    }
+    if (!token.NeedsRequest() || slot.in_flight >= slot.config.concurrency) {
+      return std::chrono::milliseconds(250);  // one is on its way, or a page is
+    }
+    if (now < slot.next_start) {
+      return std::chrono::ceil<std::chrono::milliseconds>(slot.next_start - now);
+    }
+    ++slot.in_flight;
+    ++slot.requests;
+    ++slot.tokens;
+    slot.next_start = now + std::chrono::duration_cast<Clock::duration>(
+                                std::chrono::duration<double>(slot.config.interval_s));
+    slot.token_sink.body.clear();
+    // Token exchanges are not captured: the request holds the client secret
+    // and the answer the token.
+    client_.Submit(token.Request(), &slot.token_sink, [this, &slot](HttpResponse&& r) {
+      --slot.in_flight;
+      slot.token->OnResponse(r, slot.token_sink.body);
+      slot.token_sink.body.clear();
+      if (slot.token->failed()) {
+        io_.terminal().Warning(fmt::format("{}: {}; its searches end with this error",
+                                           slot.def->name, slot.token->error_message()));
+      }
+    });
+    return std::chrono::milliseconds(250);
   }
 
   void OnResponse(Task* t, HttpResponse&& response) {
@@ -401,6 +457,15 @@ class SearchRun {
       EndTask(t, response.error_code, response.error_message);
       return;
     }
+    if (slot.token->in_use() && response.status == 401 && !t->token_renewed) {
+      // The token expired (or was revoked): a new one, and the same page again.
+      t->token_renewed = true;
+      slot.token->Refused(t->token_generation);
+      t->request = std::move(t->sent);
+      slot.ready.push_front(t);
+      return;
+    }
+    if (response.status != 401) t->token_renewed = false;
     PageResult page = t->search->OnResponse(response, t->sink.body);
     t->sink.body.clear();
     slot.results += page.hits.size();
@@ -575,6 +640,7 @@ class SearchRun {
     for (const EngineSlot& slot : slots_) {
       s +=
           fmt::format("; {}: {} requests, {} results", slot.def->name, slot.requests, slot.results);
+      if (slot.tokens > 0) s += fmt::format(", access tokens fetched: {}", slot.tokens);
       if (!slot.failures.empty()) {
         std::string f;
         for (const auto& [code, n] : slot.failures)

@@ -29,9 +29,9 @@ class JudgeLive(FixtureServerTestCase):
                 "--no-llm-cache", "--retries", "3", *extra]
         return run("pix-validate", args, records=[{"path": os.path.join(self.tmp, n)} for n in NAMES])
 
-    def asked(self):
+    def asked(self, key="count"):
         with urllib.request.urlopen(self.server.url("/judge/_requests"), timeout=10) as r:
-            return json.loads(r.read())["count"]
+            return json.loads(r.read())[key]
 
     def test_server_without_image_support_stops_early(self):
         r = self.judged("noimage", "--concurrency", "1")
@@ -55,6 +55,8 @@ class JudgeLive(FixtureServerTestCase):
         self.assertTrue(all("ai_judge" in x["quality"]["parts"] for x in r.records), r.stderr)
         self.assertLessEqual(self.server.stats()["peak"]["127.0.0.1"], 2)
         self.assertEqual(self.asked(), len(NAMES))
+        # The picture comes before the question, as Anthropic recommends.
+        self.assertEqual(self.asked("image_first"), [True] * len(NAMES))
 
 
 if __name__ == "__main__":

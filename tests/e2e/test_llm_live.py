@@ -96,6 +96,27 @@ class LiveModelApis(FixtureServerTestCase):
         self.assertEqual(len(self.bodies()), 1)
         self.assertLess(r.elapsed, 30)
 
+    def test_retry_after_ms_is_obeyed(self):
+        # Retry-After says an hour; retry-after-ms, which wins, says 200 ms.
+        r = self.keywords("retry-ms-once", "--retries", "2")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(llm_queries(r), self.GOOD)
+        self.assertEqual(len(self.bodies()), 2)
+        self.assertLess(r.elapsed, 30)
+
+    def test_x_should_retry_false_is_obeyed(self):
+        r = self.keywords("no-retry-503", "--retries", "3")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(len(self.bodies()), 1)
+        self.assertIn("x-should-retry", r.records[-1]["error"]["message"])
+
+    def test_reasoning_that_uses_up_the_limit_is_explained(self):
+        r = self.keywords("reasoning-empty", "--llm-token-field", "max_completion_tokens")
+        self.assertEqual(errors(r), ["llm_empty_answer"])
+        message = r.records[-1]["error"]["message"]
+        self.assertIn("512 reasoning tokens", message)
+        self.assertIn("reasoning_effort", message)
+
     def test_a_moved_endpoint_does_not_receive_the_key(self):
         if "127.0.0.2" not in self.server.hosts:
             self.skipTest("needs 127.0.0.2")

@@ -28,15 +28,20 @@ so several queries can share images. Scenarios:
     google-blocked (a page without result links, as Google serves clients it
     blocks by TLS fingerprint)
     wikimedia-maxlag wikimedia-429 wikimedia-fv1
-    openverse-429 openverse-expired flickr-fail searxng-403 searxng-429
-    searxng-upstream
+    openverse-429 flickr-fail searxng-403 searxng-429 searxng-upstream
+    openverse-token-uses-N (an issued token is refused with 401 from its
+    N+1-th search on, as a 12-hour-old one is)
     slow (any engine: the answer comes after 10 s)
 
 The fake services check what the real ones check, as of late 2026:
 DuckDuckGo's vqd token and Referer, and on i.js the `ct` country, `a=h_`,
 no empty `f`, the `ah` and `l` cookies and a current browser agent (403
 otherwise); Wikimedia's User-Agent policy (403 with an HTML page);
-Openverse's anonymous page size and page depth; the Custom Search API's
+Openverse's anonymous page size and page depth, its token endpoint
+(/v1/auth_tokens/token/: OAuth2 client credentials, form-encoded POST,
+400/401 {"error": ...} for a bad grant or client, as django-oauth-toolkit
+answers; the one client is OPENVERSE_CLIENT) and pages of up to 500 with a
+token; a token ending in `expired-token` is refused as expired; the Custom Search API's
 100-result ceiling and its key; Flickr's key; SearXNG's limiter (429
 unless Accept has text/html, Accept-Encoding gzip or deflate and
 Accept-Language is set, and for bot agents; JSON answers gzip-compressed
@@ -568,19 +573,77 @@ def openverse_license(image_id):
     return OPENVERSE_LICENSES[image_id % len(OPENVERSE_LICENSES)]
 
 
+# The one registered application of the fake: client_id -> client_secret.
+OPENVERSE_CLIENT = ("pix-test-client", "pix-test-secret-7Qw2")
+
+
+def openverse_token(h, url):
+    """POST /v1/auth_tokens/token/: the client-credentials grant."""
+    if h.command != "POST":
+        send_json(h, {"detail": f'Method "{h.command}" not allowed.'}, 405)
+        return
+    if not (h.headers.get("Content-Type") or "").startswith("application/x-www-form-urlencoded"):
+        send_json(h, {"error": "invalid_request"}, 400)
+        return
+    form = {k: v[-1] for k, v in
+            urllib.parse.parse_qs(h.read_body().decode("utf-8", "replace")).items()}
+    if form.get("grant_type") != "client_credentials":
+        send_json(h, {"error": "unsupported_grant_type"}, 400)
+        return
+    if (form.get("client_id"), form.get("client_secret")) != OPENVERSE_CLIENT:
+        send_json(h, {"error": "invalid_client"}, 401)
+        return
+    st = h.state
+    with st.lock:
+        n = st.keys["openverse_tokens_issued"] = st.keys.get("openverse_tokens_issued", 0) + 1
+        token = f"ovtok{n}-{hashlib.md5(str(time.time()).encode()).hexdigest()[:16]}"
+        st.keys.setdefault("openverse_tokens", {})[token] = 0
+    send_json(h, {"access_token": token, "scope": "read", "expires_in": 43200,
+                  "token_type": "Bearer"})
+
+
+def openverse_token_refused(h, q):
+    """Counts a use of an issued token; True (and the 401 sent) when it is expired."""
+    auth = h.headers.get("Authorization") or ""
+    if auth.endswith("expired-token"):  # a token older than 12 hours
+        send_json(h, {"detail": "Authentication credentials were not provided."}, 401)
+        return True
+    token = auth[7:] if auth.startswith("Bearer ") else ""
+    limit = next((int(s[len("openverse-token-uses-"):]) for s in q.scenarios
+                  if s.startswith("openverse-token-uses-")), None)
+    st = h.state
+    with st.lock:
+        tokens = st.keys.get("openverse_tokens", {})
+        if token not in tokens:
+            return False  # a token given by hand (api_key): accepted
+        if tokens[token] is None or (limit is not None and tokens[token] >= limit):
+            tokens[token] = None  # expired for good
+            expired = True
+        else:
+            tokens[token] += 1
+            expired = False
+    if expired:
+        send_json(h, {"detail": "Authentication credentials were not provided."}, 401)
+    return expired
+
+
 def eng_openverse(h, url, rest):
+    if rest == "v1/auth_tokens/token/":
+        openverse_token(h, url)
+        return
     p = params(url)
     q = Query(p.get("q", ""))
     page, size = int(p.get("page") or 1), int(p.get("page_size") or 20)
     if "openverse-429" in q.scenarios:
         send_json(h, {"detail": "Request was throttled. Expected available in 3512 seconds."}, 429)
         return
-    if (h.headers.get("Authorization") or "").endswith("expired-token"):
-        # A token older than 12 hours.
-        send_json(h, {"detail": "Authentication credentials were not provided."}, 401)
+    if openverse_token_refused(h, q):
         return
     if size > 20 and not h.headers.get("Authorization"):
         send_json(h, {"detail": "Authentication credentials were not provided."}, 401)
+        return
+    if size > 500:
+        send_json(h, {"page_size": ["Ensure this value is less than or equal to 500."]}, 400)
         return
     if page > 20 or page < 1:
         send_json(h, {"page": ["Ensure this value is less than or equal to 20."]}, 400)

@@ -2,9 +2,11 @@
 protocol, answering quality judgements.
 
     POST /judge/<anything>/chat/completions
-    GET  /judge/_requests    JSON {"count": N, "images": [[width, height], ...]}:
-                             the JPEGs received since /_reset, decoded enough to
-                             read their size
+    GET  /judge/_requests    JSON {"count": N, "images": [[width, height], ...],
+                             "image_first": [true, ...]}: the JPEGs received
+                             since /_reset, decoded enough to read their size,
+                             and whether each came before the text (as
+                             Anthropic recommends for vision prompts)
 
 The request must carry one image as a data:image/jpeg;base64 URL (otherwise
 400). The behaviour is chosen by the model name:
@@ -32,6 +34,23 @@ import time
 from fixture_routes.llm import _Protocol, _hang  # the same wire format and stalling
 
 OPENAI = _Protocol("openai")
+
+
+def _image_first(req):
+    """Whether the user message's first image part comes before its first text part."""
+    for m in req.get("messages", []):
+        if m.get("role") != "user":
+            continue
+        content = m.get("content")
+        if isinstance(content, str):
+            return False
+        for part in content or []:
+            kind = part.get("type") if isinstance(part, dict) else None
+            if kind in ("image_url", "image"):
+                return True
+            if kind == "text":
+                return False
+    return False
 
 
 def _jpeg_size(data):
@@ -89,7 +108,9 @@ def completions(h, url):
     if url.path == "/judge/_requests":
         with h.state.lock:
             images = list(h.state.keys.get("judge_images", []))
-        h.send_body(200, json.dumps({"count": len(images), "images": images}), "application/json")
+            order = list(h.state.keys.get("judge_image_first", []))
+        h.send_body(200, json.dumps({"count": len(images), "images": images, "image_first": order}),
+                    "application/json")
         return
     if h.command != "POST" or not url.path.endswith("/chat/completions"):
         h.send_body(404, json.dumps({"error": "no such endpoint"}), "application/json")
@@ -109,6 +130,7 @@ def completions(h, url):
     size = _jpeg_size(image)
     with h.state.lock:
         h.state.keys.setdefault("judge_images", []).append(list(size) if size else None)
+        h.state.keys.setdefault("judge_image_first", []).append(_image_first(req))
     model = req["model"]
     if model == "hang":
         _hang(h)

@@ -46,6 +46,14 @@ Behaviours of the live services as of late 2026:
     wait-an-hour    429 with Retry-After: 3600, always
     echo-key        401 whose message quotes the key it was sent, as some
                     providers and proxies do
+    retry-ms-once   429 with retry-after-ms: 200 (and Retry-After: 3600, which
+                    a client that ignores retry-after-ms would refuse to wait
+                    for) on the first request per label, then good
+    no-retry-503    503 with x-should-retry: false, always (OpenAI's and
+                    Anthropic's servers say so when a retry cannot help)
+    reasoning-empty an OpenAI reasoning model that spent the whole token limit
+                    thinking: empty content, finish_reason "length", usage
+                    with 512 reasoning_tokens
 
 Answers for a label L under "good": "L in the wild", "Baby L", "L portrait",
 "L  PORTRAIT" (a duplicate once case and spaces are folded) and "L" itself.
@@ -94,6 +102,8 @@ def _answer_text(behaviour, label):
         return "I am sorry, but I cannot help with that request.", "stop"
     if behaviour == "empty":
         return "", "stop"
+    if behaviour == "reasoning-empty":
+        return "", "length"
     return None, None
 
 
@@ -151,6 +161,9 @@ class _Protocol:
                                  "message": {"role": "assistant", "content": text}}],
                     "usage": {"prompt_tokens": 42, "completion_tokens": len(text.split()),
                               "total_tokens": 42 + len(text.split())}}
+            if model == "reasoning-empty":
+                body["usage"].update(completion_tokens=512, total_tokens=554,
+                                     completion_tokens_details={"reasoning_tokens": 512})
         h.send_body(200, json.dumps(body), "application/json")
 
     def check(self, h, req):
@@ -225,7 +238,8 @@ def _serve(protocol, endpoint):
             h.send_body(200, json.dumps({"error": "the upstream model crashed"}),
                         "application/json")
             return
-        if model in ("reasoning", "no-temperature", "overloaded-once", "conflict-once"):
+        if model in ("reasoning", "no-temperature", "overloaded-once", "conflict-once",
+                     "retry-ms-once"):
             model = "good"
         text, finish = _answer_text(model, label)
         if text is None:
@@ -257,6 +271,11 @@ def _live_refusal(protocol, h, req, model, label):
                 "You exceeded your current quota, please check your plan and billing details.")
     if model == "wait-an-hour":
         return 429, "rate_limit_error", "Rate limit reached", [("Retry-After", "3600")]
+    if model == "retry-ms-once" and h.state.bump(f"llm-ms:{label}") == 1:
+        return (429, "rate_limit_error", "Rate limit reached",
+                [("retry-after-ms", "200"), ("Retry-After", "3600")])
+    if model == "no-retry-503":
+        return 503, "api_error", "Service unavailable", [("x-should-retry", "false")]
     if model == "echo-key":
         key = h.headers.get("x-api-key") or (h.headers.get("Authorization") or "")[7:]
         return 401, "authentication_error", f"Incorrect API key provided: {key}."
