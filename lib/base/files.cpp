@@ -10,6 +10,7 @@
 #include <climits>
 #include <cerrno>
 #include <cstdio>
+#include <vector>
 
 namespace pix {
 namespace {
@@ -215,6 +216,50 @@ std::string JoinPath(std::string_view a, std::string_view b) {
   out.append(b);
   return out;
 }
+
+// Removes `name` in the folder `parent_fd` (`path` in messages). A folder is
+// opened with O_NOFOLLOW and emptied through its descriptor, so a symbolic
+// link, wherever it points and even if it replaced a folder after a look,
+// is only ever unlinked itself.
+static Status RemoveTreeAt(int parent_fd, const char* name, const std::string& path) {
+  const int fd =
+      ::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::Ok();
+    if (errno != ENOTDIR && errno != ELOOP) {
+      return Status::FromErrno("cannot read folder " + path, errno);
+    }
+    // Not a folder (a file, a symbolic link, a FIFO): unlink it.
+    if (::unlinkat(parent_fd, name, 0) != 0 && errno != ENOENT) {
+      return Status::FromErrno("cannot remove " + path, errno);
+    }
+    return Status::Ok();
+  }
+  DIR* d = ::fdopendir(fd);
+  if (!d) {
+    const int err = errno;
+    ::close(fd);
+    return Status::FromErrno("cannot read folder " + path, err);
+  }
+  std::vector<std::string> names;
+  while (dirent* ent = ::readdir(d)) {
+    std::string child = ent->d_name;
+    if (child != "." && child != "..") names.push_back(std::move(child));
+  }
+  Status s;
+  for (const std::string& child : names) {
+    s = RemoveTreeAt(::dirfd(d), child.c_str(), JoinPath(path, child));
+    if (!s.ok()) break;
+  }
+  ::closedir(d);
+  PIX_RETURN_IF_ERROR(s);
+  if (::unlinkat(parent_fd, name, AT_REMOVEDIR) != 0 && errno != ENOENT) {
+    return Status::FromErrno("cannot remove " + path, errno);
+  }
+  return Status::Ok();
+}
+
+Status RemoveTree(const std::string& path) { return RemoveTreeAt(AT_FDCWD, path.c_str(), path); }
 
 std::string ExecutableDir(const char* argv0) {
   char buf[PATH_MAX];

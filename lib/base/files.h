@@ -86,6 +86,16 @@ int WriteAll(int fd, std::string_view data);
 // Reads a whole (small) file, or at most its first `max_bytes`.
 Result<std::string> ReadFile(const std::string& path, size_t max_bytes = SIZE_MAX);
 
+// Removes `path` and everything under it; OK when it does not exist.
+// Symbolic links are never followed: a link inside the tree (or `path`
+// itself being one) is removed as a link, and whatever it points to, in the
+// tree or outside it, is left alone. Folders are opened with O_NOFOLLOW and
+// emptied through their descriptors, so a folder swapped for a link while
+// the removal runs cannot lead it out of the tree. Failure modes: kIoError
+// naming the path that could not be read or removed (what came before it is
+// already gone).
+Status RemoveTree(const std::string& path);
+
 // Joins path components with '/'.
 std::string JoinPath(std::string_view a, std::string_view b);
 

@@ -45,24 +45,6 @@ Result<std::vector<DirChild>> ListDirKinds(const std::string& dir) {
   return children;
 }
 
-Status RemoveTree(const std::string& path) {
-  struct stat st;
-  if (::lstat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return Status::Ok();
-    return Status::FromErrno("cannot remove " + path, errno);
-  }
-  if (S_ISDIR(st.st_mode)) {
-    PIX_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(path));
-    for (const auto& name : names) PIX_RETURN_IF_ERROR(RemoveTree(JoinPath(path, name)));
-    if (::rmdir(path.c_str()) != 0) return Status::FromErrno("cannot remove " + path, errno);
-    return Status::Ok();
-  }
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return Status::FromErrno("cannot remove " + path, errno);
-  }
-  return Status::Ok();
-}
-
 Status LinkTree(const std::string& from, const std::string& to) {
   PIX_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(from));
   for (const auto& name : names) {

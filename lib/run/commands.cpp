@@ -14,7 +14,6 @@
 #include "base/files.h"
 #include "config/dataset_config.h"
 #include "jsonl/json_text.h"
-#include "pack/tree.h"
 #include "run/dataset_files.h"
 #include "run/job_lock.h"
 #include "run/job_report.h"

@@ -18,7 +18,6 @@
 #include "jsonl/fields.h"
 #include "jsonl/json_text.h"
 #include "jsonl/record.h"
-#include "pack/tree.h"
 #include "run/dataset_files.h"
 #include "run/job_report.h"
 #include "run/rounds.h"
