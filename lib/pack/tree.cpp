@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "base/files.h"
-#include "pack/place_file.h"
 
 namespace pix {
 
@@ -57,13 +56,9 @@ Status LinkTree(const std::string& from, const std::string& to) {
       }
       PIX_RETURN_IF_ERROR(LinkTree(src, dst));
     } else if (S_ISREG(st.st_mode)) {
-      if (::link(src.c_str(), dst.c_str()) != 0) {
-        if (errno != EMLINK && errno != EPERM && errno != EXDEV) {
-          return Status::FromErrno("cannot link " + src + " to " + dst, errno);
-        }
-        uint64_t bytes = 0;
-        auto copied = CopyFileHashed(src, dst, &bytes);
-        if (!copied.ok()) return copied.status();
+      PIX_ASSIGN_OR_RETURN(const LinkOutcome placed, LinkOrCopyFile(src, dst));
+      if (placed == LinkOutcome::kExisting) {
+        return Status::FromErrno("cannot link " + src + " to " + dst, EEXIST);
       }
     }
   }
