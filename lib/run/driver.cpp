@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "base/files.h"
 #include "base/signals.h"
@@ -47,6 +48,20 @@ std::string FirstString(std::string_view raw) {
   return std::string(raw.substr(a + 1, b == std::string_view::npos ? b : b - a - 1));
 }
 
+// The finds in a found_by array: its elements that name an engine
+// ([{"engine": ..., "query": ..., "rank": ...}, ...]); 0 for anything else.
+size_t CountFinds(std::string_view found_by) {
+  static thread_local simdjson::dom::parser parser;
+  simdjson::dom::array array;
+  if (parser.parse(found_by.data(), found_by.size()).get_array().get(array)) return 0;
+  size_t finds = 0;
+  for (simdjson::dom::element e : array) {
+    simdjson::dom::object find;
+    if (!e.get_object().get(find) && !find["engine"].error()) ++finds;
+  }
+  return finds;
+}
+
 Classified Classify(const Record& r, RecordParser& parser) {
   Classified c;
   c.label = r.GetString(field::kLabel).value_or("");
@@ -74,11 +89,7 @@ Classified Classify(const Record& r, RecordParser& parser) {
   }
   // The download queue: more finds (engines x queries) first, then rank.
   if (auto found = r.Raw(field::kFoundBy)) {
-    size_t finds = 0;
-    for (size_t at = found->find("\"engine\":"); at != std::string_view::npos;
-         at = found->find("\"engine\":", at + 1)) {
-      ++finds;
-    }
+    const size_t finds = CountFinds(*found);
     const int64_t rank = r.GetInt(field::kRank).value_or(1000);
     c.priority = static_cast<double>(finds) * 1e6 - static_cast<double>(rank);
   }
