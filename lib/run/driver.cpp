@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <deque>
+#include <iterator>
 #include <memory>
 #include <vector>
 
@@ -580,14 +581,12 @@ Status JobRunner::MaybeEndRound() {
   if (stopping_ || round_.ended || plan_.images_per_class == 0) return Status::Ok();
   StageRun* dedup = FindStage("dedup");
   if (dedup == nullptr || !dedup->done()) return Status::Ok();
-  for (size_t i = 0; i < stages_.size(); ++i) {
-    if (stages_[i].get() != dedup) continue;
-    for (size_t later = i + 1; later < stages_.size(); ++later) {
-      if (stages_[later]->state != "pending") {
-        round_.ended = true;  // a job from before rounds existed, past its dedup
-        return Status::Ok();
-      }
-    }
+  const auto at = std::find_if(stages_.begin(), stages_.end(),
+                               [&](const auto& s) { return s.get() == dedup; });
+  if (std::any_of(std::next(at), stages_.end(),
+                  [](const auto& s) { return s->state != "pending"; })) {
+    round_.ended = true;  // a job from before rounds existed, past its dedup
+    return Status::Ok();
   }
   RoundCounts counts;
   PIX_ASSIGN_OR_RETURN(counts.found, store_.CountByLabel(job_, "search", "ok"));
