@@ -10,6 +10,7 @@
 #include <climits>
 #include <cerrno>
 #include <cstdio>
+#include <vector>
 
 namespace pix {
 namespace {
@@ -215,6 +216,108 @@ std::string JoinPath(std::string_view a, std::string_view b) {
   out.append(b);
   return out;
 }
+
+Status CopyFile(const std::string& from, const std::string& to,
+                const std::function<void(std::string_view)>& each_chunk) {
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return Status::FromErrno("cannot open " + from, errno);
+  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (out < 0) {
+    const int err = errno;
+    ::close(in);
+    return Status::FromErrno("cannot create " + to, err);
+  }
+  // Closes both, removing `to`, and returns the failure.
+  auto fail = [&](const std::string& what, int err) {
+    ::close(in);
+    ::close(out);
+    ::unlink(to.c_str());
+    return Status::FromErrno(what, err);
+  };
+  std::vector<char> buf(1 << 17);
+  for (;;) {
+    const ssize_t n = ::read(in, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail("cannot read " + from, errno);
+    if (n == 0) break;
+    const std::string_view chunk(buf.data(), static_cast<size_t>(n));
+    if (each_chunk) each_chunk(chunk);
+    if (const int err = WriteAll(out, chunk)) return fail("cannot write " + to, err);
+  }
+  ::close(in);
+  if (::close(out) != 0) {
+    const int err = errno;
+    ::unlink(to.c_str());
+    return Status::FromErrno("cannot write " + to, err);
+  }
+  return Status::Ok();
+}
+
+bool LinkRefused(int err) {
+  return err == EXDEV || err == EPERM || err == EMLINK || err == EOPNOTSUPP || err == ENOTSUP ||
+         err == EINVAL || err == ENOSYS || err == ETXTBSY;
+}
+
+Result<LinkOutcome> LinkOrCopyFile(const std::string& from, const std::string& to) {
+  if (::link(from.c_str(), to.c_str()) == 0) return LinkOutcome::kLinked;
+  if (errno == EEXIST) return LinkOutcome::kExisting;
+  if (!LinkRefused(errno)) {
+    return Status::FromErrno("cannot link " + from + " to " + to, errno);
+  }
+  const std::string temp = TempPathFor(to);
+  ::unlink(temp.c_str());  // left by this pid's earlier copy that failed to rename
+  PIX_RETURN_IF_ERROR(CopyFile(from, temp));
+  if (std::rename(temp.c_str(), to.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(temp.c_str());
+    return Status::FromErrno("cannot rename " + temp + " to " + to, err);
+  }
+  return LinkOutcome::kCopied;
+}
+
+// Removes `name` in the folder `parent_fd` (`path` in messages). A folder is
+// opened with O_NOFOLLOW and emptied through its descriptor, so a symbolic
+// link, wherever it points and even if it replaced a folder after a look,
+// is only ever unlinked itself.
+static Status RemoveTreeAt(int parent_fd, const char* name, const std::string& path) {
+  const int fd =
+      ::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::Ok();
+    if (errno != ENOTDIR && errno != ELOOP) {
+      return Status::FromErrno("cannot read folder " + path, errno);
+    }
+    // Not a folder (a file, a symbolic link, a FIFO): unlink it.
+    if (::unlinkat(parent_fd, name, 0) != 0 && errno != ENOENT) {
+      return Status::FromErrno("cannot remove " + path, errno);
+    }
+    return Status::Ok();
+  }
+  DIR* d = ::fdopendir(fd);
+  if (!d) {
+    const int err = errno;
+    ::close(fd);
+    return Status::FromErrno("cannot read folder " + path, err);
+  }
+  std::vector<std::string> names;
+  while (dirent* ent = ::readdir(d)) {
+    std::string child = ent->d_name;
+    if (child != "." && child != "..") names.push_back(std::move(child));
+  }
+  Status s;
+  for (const std::string& child : names) {
+    s = RemoveTreeAt(::dirfd(d), child.c_str(), JoinPath(path, child));
+    if (!s.ok()) break;
+  }
+  ::closedir(d);
+  PIX_RETURN_IF_ERROR(s);
+  if (::unlinkat(parent_fd, name, AT_REMOVEDIR) != 0 && errno != ENOENT) {
+    return Status::FromErrno("cannot remove " + path, errno);
+  }
+  return Status::Ok();
+}
+
+Status RemoveTree(const std::string& path) { return RemoveTreeAt(AT_FDCWD, path.c_str(), path); }
 
 std::string ExecutableDir(const char* argv0) {
   char buf[PATH_MAX];

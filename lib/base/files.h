@@ -86,6 +86,43 @@ int WriteAll(int fd, std::string_view data);
 // Reads a whole (small) file, or at most its first `max_bytes`.
 Result<std::string> ReadFile(const std::string& path, size_t max_bytes = SIZE_MAX);
 
+// Copies `from` to a new file `to` (mode 0644; an existing `to` is an error)
+// in chunks of 128 KiB, handing each chunk to `each_chunk` when given (to
+// hash the bytes as they are copied). On a failure `to` is removed. `to` is
+// written directly: the caller gives a fresh or temporary name.
+Status CopyFile(const std::string& from, const std::string& to,
+                const std::function<void(std::string_view)>& each_chunk = nullptr);
+
+// Whether link(2) or a FICLONE reflink failing with `err` means the file
+// system will not do it for these two paths (another file system: EXDEV; no
+// support: EPERM, EOPNOTSUPP, EINVAL, ENOSYS; too many links: EMLINK; ...),
+// so that a copy should stand in.
+bool LinkRefused(int err);
+
+// How LinkOrCopyFile placed a file.
+enum class LinkOutcome {
+  kLinked,    // a hard link
+  kCopied,    // the file system refused the link: a copy
+  kExisting,  // `to` already existed and was left as it was
+};
+
+// Hard-links `from` to `to`. Where the file system refuses the link
+// (LinkRefused), copies the bytes to "<to>.tmp-<pid>" and renames that into
+// place, so `to` never holds part of a file. `to`'s folder must exist.
+// Failure modes: a missing `from` is kNotFound; other failures kIoError
+// naming the paths.
+Result<LinkOutcome> LinkOrCopyFile(const std::string& from, const std::string& to);
+
+// Removes `path` and everything under it; OK when it does not exist.
+// Symbolic links are never followed: a link inside the tree (or `path`
+// itself being one) is removed as a link, and whatever it points to, in the
+// tree or outside it, is left alone. Folders are opened with O_NOFOLLOW and
+// emptied through their descriptors, so a folder swapped for a link while
+// the removal runs cannot lead it out of the tree. Failure modes: kIoError
+// naming the path that could not be read or removed (what came before it is
+// already gone).
+Status RemoveTree(const std::string& path);
+
 // Joins path components with '/'.
 std::string JoinPath(std::string_view a, std::string_view b);
 

@@ -156,6 +156,90 @@ TEST_CASE("SlotsForDescriptors keeps a reserve and never returns zero") {
   CHECK(PhysicalMemoryBytes() > 0);
 }
 
+TEST_CASE("CopyFile copies into a new file; LinkOrCopyFile links, keeps, or copies") {
+  TempDir d;
+  const std::string src = d.path + "/src";
+  REQUIRE(WriteFileAtomic(src, std::string(300000, 'p')).ok());
+  size_t seen = 0;
+  REQUIRE(CopyFile(src, d.path + "/copy", [&](std::string_view c) { seen += c.size(); }).ok());
+  CHECK(seen == 300000);
+  CHECK(*ReadFile(d.path + "/copy") == std::string(300000, 'p'));
+  CHECK(!CopyFile(src, d.path + "/copy").ok());  // never over an existing file
+  CHECK(CopyFile(d.path + "/none", d.path + "/c2").code() == StatusCode::kNotFound);
+  CHECK(::access((d.path + "/c2").c_str(), F_OK) != 0);
+
+  auto linked = LinkOrCopyFile(src, d.path + "/link");
+  REQUIRE(linked.ok());
+  CHECK(*linked == LinkOutcome::kLinked);
+  struct stat a, b;
+  REQUIRE(::stat(src.c_str(), &a) == 0);
+  REQUIRE(::stat((d.path + "/link").c_str(), &b) == 0);
+  CHECK(a.st_ino == b.st_ino);
+  REQUIRE(WriteFileAtomic(d.path + "/there", "kept").ok());
+  auto existing = LinkOrCopyFile(src, d.path + "/there");
+  REQUIRE(existing.ok());
+  CHECK(*existing == LinkOutcome::kExisting);
+  CHECK(*ReadFile(d.path + "/there") == "kept");
+  CHECK(LinkOrCopyFile(d.path + "/none", d.path + "/x").status().code() == StatusCode::kNotFound);
+
+  // Across file systems (when /dev/shm is another one) link(2) fails with
+  // EXDEV and a copy stands in.
+  struct stat shm;
+  if (::stat("/dev/shm", &shm) == 0 && shm.st_dev != a.st_dev && ::access("/dev/shm", W_OK) == 0) {
+    const std::string other = "/dev/shm/pix-files-test-" + std::to_string(::getpid());
+    auto copied = LinkOrCopyFile(src, other);
+    REQUIRE(copied.ok());
+    CHECK(*copied == LinkOutcome::kCopied);
+    CHECK(ReadFile(other)->size() == 300000);
+    ::unlink(other.c_str());
+  }
+  CHECK(LinkRefused(EXDEV));
+  CHECK(!LinkRefused(ENOENT));
+}
+
+TEST_CASE("RemoveTree removes a tree and unlinks symbolic links without following them") {
+  TempDir d;
+  const std::string tree = d.path + "/tree", outside = d.path + "/outside";
+  REQUIRE(MakeDirs(tree + "/a/b").ok());
+  REQUIRE(MakeDirs(outside + "/keep").ok());
+  REQUIRE(WriteFileAtomic(tree + "/a/b/x.txt", "x").ok());
+  REQUIRE(WriteFileAtomic(tree + "/top.txt", "t").ok());
+  REQUIRE(WriteFileAtomic(outside + "/keep/y.txt", "y").ok());
+  REQUIRE(::mkfifo((tree + "/a/fifo").c_str(), 0600) == 0);
+  // Links out of the tree: to a folder, to a file, and a dangling one.
+  REQUIRE(::symlink(outside.c_str(), (tree + "/a/to_dir").c_str()) == 0);
+  REQUIRE(::symlink((outside + "/keep/y.txt").c_str(), (tree + "/to_file").c_str()) == 0);
+  REQUIRE(::symlink((d.path + "/nowhere").c_str(), (tree + "/a/b/dangling").c_str()) == 0);
+  REQUIRE(RemoveTree(tree).ok());
+  CHECK(::access(tree.c_str(), F_OK) != 0);
+  CHECK(*ReadFile(outside + "/keep/y.txt") == "y");
+
+  // `path` itself a link to a folder: the link goes, the folder stays whole.
+  const std::string link = d.path + "/link";
+  REQUIRE(::symlink(outside.c_str(), link.c_str()) == 0);
+  REQUIRE(RemoveTree(link).ok());
+  struct stat st;
+  CHECK(::lstat(link.c_str(), &st) != 0);
+  CHECK(*ReadFile(outside + "/keep/y.txt") == "y");
+
+  // A single file, and a path that does not exist.
+  REQUIRE(RemoveTree(outside + "/keep/y.txt").ok());
+  CHECK(::access((outside + "/keep/y.txt").c_str(), F_OK) != 0);
+  CHECK(RemoveTree(d.path + "/none").ok());
+}
+
+TEST_CASE("RemoveTree names the folder it cannot empty") {
+  if (::geteuid() == 0) return;  // root reads any folder
+  TempDir d;
+  REQUIRE(MakeDirs(d.path + "/t/locked").ok());
+  REQUIRE(WriteFileAtomic(d.path + "/t/locked/x", "x").ok());
+  REQUIRE(::chmod((d.path + "/t/locked").c_str(), 0) == 0);
+  const Status s = RemoveTree(d.path + "/t");
+  ::chmod((d.path + "/t/locked").c_str(), 0755);
+  CHECK(!s.ok());
+  CHECK(s.message().find(d.path + "/t/locked") != std::string::npos);
+}
+
 TEST_CASE("ExecutableDir is the directory this test binary is in") {
   const std::string dir = ExecutableDir("ignored");
   REQUIRE(!dir.empty());

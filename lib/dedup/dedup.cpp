@@ -220,15 +220,9 @@ class DedupRun {
   // The same for the next `classes.size()` records of `spool`.
   Status WriteUnjudged(RecordSpool& spool, std::span<const RecordClass> classes,
                        const Status& why) {
-    RecordParser parser;
-    std::string line;
-    for (RecordClass cls : classes) {
-      PIX_ASSIGN_OR_RETURN(bool more, spool.Next(&line));
-      if (!more) return Status::Internal("spool ended early");
-      PIX_ASSIGN_OR_RETURN(Record record, Record::Parse(line, parser));
-      PIX_RETURN_IF_ERROR(WriteUnjudged(cls, &record, why));
-    }
-    return Status::Ok();
+    return ForEachSpooledRecord(spool, 0, classes.size(), [&](size_t i, Record& record) {
+      return WriteUnjudged(classes[i], &record, why);
+    });
   }
 
   Status WriteKept(Record* record, int64_t cluster, const std::string& id) {

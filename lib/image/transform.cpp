@@ -1,5 +1,6 @@
 #include "image/transform.h"
 
+#include <png.h>
 #include <turbojpeg.h>
 
 #include <memory>
@@ -48,6 +49,24 @@ Result<std::string> EncodeJpeg(const PixelView& in, int quality, bool accurate_d
   }
   std::string out(reinterpret_cast<char*>(buf), size);
   tjFree(buf);
+  return out;
+}
+
+Result<std::string> EncodePng(const PixelView& p) {
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  image.width = static_cast<png_uint_32>(p.width);
+  image.height = static_cast<png_uint_32>(p.height);
+  image.format = p.channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
+  png_alloc_size_t size = 0;
+  if (!png_image_write_to_memory(&image, nullptr, &size, 0, p.data, 0, nullptr)) {
+    return Status::Internal(std::string("PNG encode: ") + image.message);
+  }
+  std::string out(size, '\0');
+  if (!png_image_write_to_memory(&image, out.data(), &size, 0, p.data, 0, nullptr)) {
+    return Status::Internal(std::string("PNG encode: ") + image.message);
+  }
+  out.resize(size);
   return out;
 }
 

@@ -1,7 +1,8 @@
-// Small whole-picture operations on 8-bit pixels: EXIF orientation and JPEG
-// encoding, for the downscaled picture pix-validate shows a vision model.
-// Thread-safety: pure functions. Failure modes: EncodeJpeg returns kInternal
-// when libjpeg-turbo fails.
+// Small whole-picture operations on 8-bit pixels: EXIF orientation, and JPEG
+// and PNG encoding (the downscaled picture pix-validate shows a vision model,
+// pix-pack's normalised images, the tests' synthetic images).
+// Thread-safety: pure functions. Failure modes: EncodeJpeg and EncodePng
+// return kInternal when libjpeg-turbo or libpng fails.
 #pragma once
 
 #include <string>
@@ -18,5 +19,9 @@ OwnedPixels ApplyOrientation(const PixelView& in, int orientation);
 // Baseline JPEG (4:2:0 for colour, or gray), `quality` 1..100;
 // `accurate_dct` selects libjpeg's slow, exact forward DCT.
 Result<std::string> EncodeJpeg(const PixelView& in, int quality, bool accurate_dct = false);
+
+// PNG of gray (1 channel) or RGB (3 channels) pixels, libpng's default
+// compression. REQUIRES: in.channels is 1 or 3.
+Result<std::string> EncodePng(const PixelView& in);
 
 }  // namespace pix

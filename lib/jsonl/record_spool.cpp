@@ -77,4 +77,17 @@ Result<bool> RecordSpool::Next(std::string* line) {
   }
 }
 
+Status ForEachSpooledRecord(RecordSpool& spool, size_t skip, size_t count,
+                            const std::function<Status(size_t i, Record& record)>& each) {
+  std::string line;
+  for (size_t i = 0; i < count; ++i) {
+    PIX_ASSIGN_OR_RETURN(const bool more, spool.Next(&line));
+    if (!more) return Status::Internal("spool ended early");
+    if (i < skip) continue;
+    Record record = Record::ParseTrusted(line);
+    PIX_RETURN_IF_ERROR(each(i, record));
+  }
+  return Status::Ok();
+}
+
 }  // namespace pix

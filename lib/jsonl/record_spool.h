@@ -10,11 +10,14 @@
 // Thread-safety: one thread.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "base/status.h"
+#include "jsonl/record.h"
 
 namespace pix {
 
@@ -48,5 +51,16 @@ class RecordSpool {
   bool eof_ = false;
   uint64_t bytes_ = 0;
 };
+
+// Reads the next `count` lines of `spool` from where reading stands (after
+// Rewind(), the first), each a record this process spooled with
+// Record::AppendJson(), and hands the i-th (0-based) to `each`, except the
+// first `skip`, which are only read past. For a stage that stopped (a
+// malformed line, SIGINT, a full disk) to write the records it read but had
+// not written yet, `each` setting the "interrupted" error on those it had not
+// judged, so nothing read is lost (pix(7)). Stops at the first error `each`
+// returns; kInternal when the spool ends before `count` lines.
+Status ForEachSpooledRecord(RecordSpool& spool, size_t skip, size_t count,
+                            const std::function<Status(size_t i, Record& record)>& each);
 
 }  // namespace pix

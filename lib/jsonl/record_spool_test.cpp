@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 namespace pix {
 namespace {
@@ -32,6 +33,38 @@ TEST_CASE("RecordSpool gives back every line, in order, as often as asked") {
   }
   CHECK(RecordSpool::Create("/nonexistent-dir").status().message().find("/nonexistent-dir") !=
         std::string::npos);
+}
+
+TEST_CASE("ForEachSpooledRecord hands on the records after `skip`, and stops on an error") {
+  auto spool = RecordSpool::Create("/tmp");
+  REQUIRE(spool.ok());
+  for (int i = 0; i < 5; ++i) {
+    Record r;
+    r.SetInt("n", i);
+    REQUIRE((*spool)->Append(r.ToJson()).ok());
+  }
+  REQUIRE((*spool)->Rewind().ok());
+  std::vector<std::string> seen;
+  auto collect = [&](size_t i, Record& r) {
+    r.SetInt("i", static_cast<int64_t>(i));
+    seen.push_back(r.ToJson());
+    return Status::Ok();
+  };
+  REQUIRE(ForEachSpooledRecord(**spool, 1, 3, collect).ok());
+  CHECK(seen == std::vector<std::string>{"{\"n\":1,\"i\":1}", "{\"n\":2,\"i\":2}"});
+  // Reading goes on from where it stood: two lines are left.
+  seen.clear();
+  const Status short_spool = ForEachSpooledRecord(**spool, 0, 3, collect);
+  CHECK(short_spool.code() == StatusCode::kInternal);
+  CHECK(seen.size() == 2);
+  // The first error ends the walk.
+  REQUIRE((*spool)->Rewind().ok());
+  int calls = 0;
+  const Status stopped = ForEachSpooledRecord(**spool, 0, 5, [&](size_t, Record&) {
+    return ++calls == 2 ? Status::IoError("full") : Status::Ok();
+  });
+  CHECK(stopped.message() == "full");
+  CHECK(calls == 2);
 }
 
 }  // namespace

@@ -370,24 +370,15 @@ class LabelRun {
   // naming the reason, for a re-run; the others as a finished run would.
   void WriteUnlabelled(const Status& why) {
     if (!spool_ || why.code() == StatusCode::kBrokenPipe || !spool_->Rewind().ok()) return;
-    std::string line;
-    for (size_t i = 0; i < slots_.size(); ++i) {
-      auto more = spool_->Next(&line);
-      if (!more.ok() || !*more) return;
-      if (i < emitted_) continue;
-      Record record = Record::ParseTrusted(line);
-      Status written;
-      if (slots_[i].kind == Kind::kArrivedFailed) {
-        written = io_.PassThrough(record);
-      } else {
-        if (slots_[i].kind == Kind::kLabelled) {
-          SetRecordError(&record, kStage, "interrupted",
-                         "pix-label stopped before labelling this record: " + why.message());
-        }
-        written = io_.Write(record);
+    // A failure to write is not reported: `why` already ends the run.
+    (void)ForEachSpooledRecord(*spool_, emitted_, slots_.size(), [&](size_t i, Record& record) {
+      if (slots_[i].kind == Kind::kArrivedFailed) return io_.PassThrough(record);
+      if (slots_[i].kind == Kind::kLabelled) {
+        SetRecordError(&record, kStage, "interrupted",
+                       "pix-label stopped before labelling this record: " + why.message());
       }
-      if (!written.ok()) return;
-    }
+      return io_.Write(record);
+    });
   }
 
   // Writes record i (decided, when labelled) and counts it.

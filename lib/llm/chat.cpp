@@ -1,7 +1,5 @@
 #include "llm/chat.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -9,19 +7,11 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "base/base64.h"
 #include "jsonl/json_text.h"
 
 namespace pix {
 namespace {
-
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 bool TextOnly(const ChatMessage& m) {
   for (const ContentPart& p : m.content) {
@@ -51,11 +41,11 @@ void AppendContent(JsonBuilder& j, LlmProtocol protocol, const ChatMessage& m) {
       j.Key("type").String("text").Key("text").String(p.text);
     } else if (protocol == LlmProtocol::kOpenAi) {
       j.Key("type").String("image_url").Key("image_url").BeginObject();
-      j.Key("url").String("data:" + p.media_type + ";base64," + Base64(p.data)).EndObject();
+      j.Key("url").String("data:" + p.media_type + ";base64," + Base64Encode(p.data)).EndObject();
     } else {
       j.Key("type").String("image").Key("source").BeginObject();
       j.Key("type").String("base64").Key("media_type").String(p.media_type);
-      j.Key("data").String(Base64(p.data)).EndObject();
+      j.Key("data").String(Base64Encode(p.data)).EndObject();
     }
     j.EndObject();
   }

@@ -1,7 +1,6 @@
 #include "pack/normalize.h"
 
 #include <fmt/format.h>
-#include <png.h>
 #include <webp/encode.h>
 
 #include <algorithm>
@@ -27,24 +26,6 @@ bool ParseInt(std::string_view s, int* out) {
   }
   *out = v;
   return v > 0;
-}
-
-Result<std::string> EncodePngBytes(const PixelView& p) {
-  png_image image{};
-  image.version = PNG_IMAGE_VERSION;
-  image.width = static_cast<png_uint_32>(p.width);
-  image.height = static_cast<png_uint_32>(p.height);
-  image.format = p.channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
-  png_alloc_size_t size = 0;
-  if (!png_image_write_to_memory(&image, nullptr, &size, 0, p.data, 0, nullptr)) {
-    return Status::Internal(std::string("PNG encode: ") + image.message);
-  }
-  std::string out(size, '\0');
-  if (!png_image_write_to_memory(&image, out.data(), &size, 0, p.data, 0, nullptr)) {
-    return Status::Internal(std::string("PNG encode: ") + image.message);
-  }
-  out.resize(size);
-  return out;
 }
 
 Result<std::string> EncodeWebpBytes(const PixelView& p, int quality) {
@@ -207,7 +188,7 @@ Result<NormalizedImage> NormalizeImage(std::string_view bytes, const NormalizeOp
   out.width = pixels.width;
   out.height = pixels.height;
   if (out.format == "png") {
-    PIX_ASSIGN_OR_RETURN(out.bytes, EncodePngBytes(pixels.view()));
+    PIX_ASSIGN_OR_RETURN(out.bytes, EncodePng(pixels.view()));
   } else if (out.format == "webp") {
     PIX_ASSIGN_OR_RETURN(out.bytes, EncodeWebpBytes(pixels.view(), options.quality));
   } else {

@@ -6,18 +6,11 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <vector>
-
 #include "base/files.h"
 #include "hash/sha256.h"
 
 namespace pix {
 namespace {
-
-bool LinkRefused(int err) {
-  return err == EXDEV || err == EPERM || err == EMLINK || err == EOPNOTSUPP || err == ENOTSUP ||
-         err == EINVAL || err == ENOSYS || err == ETXTBSY;
-}
 
 struct Fd {
   int fd = -1;
@@ -48,36 +41,12 @@ int Reflink(const std::string& source, const std::string& dest) {
 
 Result<std::string> CopyFileHashed(const std::string& source, const std::string& dest,
                                    uint64_t* bytes) {
-  Fd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
-  if (in.fd < 0) return Status::FromErrno("cannot open " + source, errno);
-  Fd out(::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  if (out.fd < 0) return Status::FromErrno("cannot create " + dest, errno);
   Sha256 hash;
   uint64_t total = 0;
-  std::vector<char> buf(1 << 17);
-  for (;;) {
-    const ssize_t n = ::read(in.fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::unlink(dest.c_str());
-      return Status::FromErrno("cannot read " + source, err);
-    }
-    if (n == 0) break;
-    hash.Update(buf.data(), static_cast<size_t>(n));
-    total += static_cast<uint64_t>(n);
-    if (int err = WriteAll(out.fd, std::string_view(buf.data(), static_cast<size_t>(n)))) {
-      ::unlink(dest.c_str());
-      return Status::FromErrno("cannot write " + dest, err);
-    }
-  }
-  if (::close(out.fd) != 0) {
-    const int err = errno;
-    out.fd = -1;
-    ::unlink(dest.c_str());
-    return Status::FromErrno("cannot write " + dest, err);
-  }
-  out.fd = -1;
+  PIX_RETURN_IF_ERROR(CopyFile(source, dest, [&](std::string_view chunk) {
+    hash.Update(chunk.data(), chunk.size());
+    total += chunk.size();
+  }));
   if (bytes) *bytes = total;
   return hash.Finish();
 }

@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "base/base64.h"
 #include "base/files.h"
 #include "base/version.h"
 #include "jsonl/json_text.h"

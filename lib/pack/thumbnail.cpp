@@ -1,7 +1,5 @@
 #include "pack/thumbnail.h"
 
-#include <openssl/evp.h>
-
 #include "base/files.h"
 #include "image/decode.h"
 #include "image/exif.h"
@@ -11,15 +9,6 @@
 #include "image/transform.h"
 
 namespace pix {
-
-std::string Base64Encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 Result<std::string> MakeThumbnail(const std::string& path, int long_side) {
   PIX_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path, 64u << 20));

@@ -15,7 +15,4 @@ namespace pix {
 // JPEG bytes whose longer side is at most `long_side`.
 Result<std::string> MakeThumbnail(const std::string& path, int long_side);
 
-// Standard base64 (RFC 4648) of `bytes`.
-std::string Base64Encode(std::string_view bytes);
-
 }  // namespace pix

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "base/files.h"
-#include "pack/place_file.h"
 
 namespace pix {
 
@@ -45,24 +44,6 @@ Result<std::vector<DirChild>> ListDirKinds(const std::string& dir) {
   return children;
 }
 
-Status RemoveTree(const std::string& path) {
-  struct stat st;
-  if (::lstat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return Status::Ok();
-    return Status::FromErrno("cannot remove " + path, errno);
-  }
-  if (S_ISDIR(st.st_mode)) {
-    PIX_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(path));
-    for (const auto& name : names) PIX_RETURN_IF_ERROR(RemoveTree(JoinPath(path, name)));
-    if (::rmdir(path.c_str()) != 0) return Status::FromErrno("cannot remove " + path, errno);
-    return Status::Ok();
-  }
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return Status::FromErrno("cannot remove " + path, errno);
-  }
-  return Status::Ok();
-}
-
 Status LinkTree(const std::string& from, const std::string& to) {
   PIX_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(from));
   for (const auto& name : names) {
@@ -75,13 +56,9 @@ Status LinkTree(const std::string& from, const std::string& to) {
       }
       PIX_RETURN_IF_ERROR(LinkTree(src, dst));
     } else if (S_ISREG(st.st_mode)) {
-      if (::link(src.c_str(), dst.c_str()) != 0) {
-        if (errno != EMLINK && errno != EPERM && errno != EXDEV) {
-          return Status::FromErrno("cannot link " + src + " to " + dst, errno);
-        }
-        uint64_t bytes = 0;
-        auto copied = CopyFileHashed(src, dst, &bytes);
-        if (!copied.ok()) return copied.status();
+      PIX_ASSIGN_OR_RETURN(const LinkOutcome placed, LinkOrCopyFile(src, dst));
+      if (placed == LinkOutcome::kExisting) {
+        return Status::FromErrno("cannot link " + src + " to " + dst, EEXIST);
       }
     }
   }

@@ -1,8 +1,9 @@
-// Whole-folder operations the packer needs: removing a tree, and making a
+// Whole-folder operations the packer needs: listing a folder, and making a
 // second copy of a dataset folder out of hard links (cheap: no bytes are
 // copied, so a re-run can build the new version beside the old one and swap).
-// Neither follows symbolic links. Thread-safety: reentrant. Failure modes:
-// kIoError naming the path.
+// Neither follows symbolic links. Removing a tree is base/files.h's
+// RemoveTree. Thread-safety: reentrant. Failure modes: kIoError naming the
+// path.
 #pragma once
 
 #include <string>
@@ -23,9 +24,6 @@ struct DirChild {
 // system records it (no stat per file), else from lstat; children that
 // vanish while listed are left out.
 Result<std::vector<DirChild>> ListDirKinds(const std::string& dir);
-
-// Removes `path` and everything under it; OK when it does not exist.
-Status RemoveTree(const std::string& path);
 
 // Recreates the folders of `from` under `to` (which must exist) and
 // hard-links every regular file into them; copies a file where linking is

@@ -14,7 +14,6 @@
 #include "base/files.h"
 #include "config/dataset_config.h"
 #include "jsonl/json_text.h"
-#include "pack/tree.h"
 #include "run/dataset_files.h"
 #include "run/job_lock.h"
 #include "run/job_report.h"
@@ -267,7 +266,7 @@ int CmdStatus(const CommandOptions& o, const CommandOutput& out) {
   auto status = LoadJobStatus(**store, *path, *id);
   if (!status.ok()) return Fail(out, status.status());
   if (!o.html_path.empty()) {
-    if (Status s = WriteReportFile(o.html_path, FormatStatusHtml(*status)); !s.ok()) {
+    if (Status s = WriteFileAtomic(o.html_path, FormatStatusHtml(*status)); !s.ok()) {
       return Fail(out, s);
     }
   } else if (o.json) {

@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <deque>
+#include <iterator>
 #include <memory>
 #include <vector>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "base/files.h"
 #include "base/signals.h"
@@ -18,7 +20,6 @@
 #include "jsonl/fields.h"
 #include "jsonl/json_text.h"
 #include "jsonl/record.h"
-#include "pack/tree.h"
 #include "run/dataset_files.h"
 #include "run/job_report.h"
 #include "run/rounds.h"
@@ -48,6 +49,20 @@ std::string FirstString(std::string_view raw) {
   return std::string(raw.substr(a + 1, b == std::string_view::npos ? b : b - a - 1));
 }
 
+// The finds in a found_by array: its elements that name an engine
+// ([{"engine": ..., "query": ..., "rank": ...}, ...]); 0 for anything else.
+size_t CountFinds(std::string_view found_by) {
+  static thread_local simdjson::dom::parser parser;
+  simdjson::dom::array array;
+  if (parser.parse(found_by.data(), found_by.size()).get_array().get(array)) return 0;
+  size_t finds = 0;
+  for (simdjson::dom::element e : array) {
+    simdjson::dom::object find;
+    if (!e.get_object().get(find) && !find["engine"].error()) ++finds;
+  }
+  return finds;
+}
+
 Classified Classify(const Record& r, RecordParser& parser) {
   Classified c;
   c.label = r.GetString(field::kLabel).value_or("");
@@ -75,11 +90,7 @@ Classified Classify(const Record& r, RecordParser& parser) {
   }
   // The download queue: more finds (engines x queries) first, then rank.
   if (auto found = r.Raw(field::kFoundBy)) {
-    size_t finds = 0;
-    for (size_t at = found->find("\"engine\":"); at != std::string_view::npos;
-         at = found->find("\"engine\":", at + 1)) {
-      ++finds;
-    }
+    const size_t finds = CountFinds(*found);
     const int64_t rank = r.GetInt(field::kRank).value_or(1000);
     c.priority = static_cast<double>(finds) * 1e6 - static_cast<double>(rank);
   }
@@ -570,14 +581,12 @@ Status JobRunner::MaybeEndRound() {
   if (stopping_ || round_.ended || plan_.images_per_class == 0) return Status::Ok();
   StageRun* dedup = FindStage("dedup");
   if (dedup == nullptr || !dedup->done()) return Status::Ok();
-  for (size_t i = 0; i < stages_.size(); ++i) {
-    if (stages_[i].get() != dedup) continue;
-    for (size_t later = i + 1; later < stages_.size(); ++later) {
-      if (stages_[later]->state != "pending") {
-        round_.ended = true;  // a job from before rounds existed, past its dedup
-        return Status::Ok();
-      }
-    }
+  const auto at = std::find_if(stages_.begin(), stages_.end(),
+                               [&](const auto& s) { return s.get() == dedup; });
+  if (std::any_of(std::next(at), stages_.end(),
+                  [](const auto& s) { return s->state != "pending"; })) {
+    round_.ended = true;  // a job from before rounds existed, past its dedup
+    return Status::Ok();
   }
   RoundCounts counts;
   PIX_ASSIGN_OR_RETURN(counts.found, store_.CountByLabel(job_, "search", "ok"));

@@ -320,15 +320,11 @@ std::string FormatMetrics(const JobStatus& st) {
   return m;
 }
 
-Status WriteReportFile(const std::string& path, const std::string& text) {
-  return WriteFileAtomic(path, text);
-}
-
 Status WriteJobMetrics(JobStore& store, int64_t job, const std::string& path) {
   JobStatus st;
   // Metrics are written by the running pix-run: no lock check needed.
   PIX_ASSIGN_OR_RETURN(st, LoadJobStatus(store, "", job));
-  return WriteReportFile(path, FormatMetrics(st));
+  return WriteFileAtomic(path, FormatMetrics(st));
 }
 
 }  // namespace pix

@@ -5,9 +5,9 @@
 //
 // Everything here only reads the store, so it works while the job runs
 // (WAL readers never block the writer) and after it ended. Files are written
-// atomically (a temporary name in the same directory, then rename), which is
-// what node_exporter's textfile collector and a browser refreshing the page
-// need. Thread-safety: one thread per store connection.
+// with WriteFileAtomic (base/files.h: a temporary name in the same directory,
+// then rename), which is what node_exporter's textfile collector and a
+// browser refreshing the page need. Thread-safety: one thread per store connection.
 #pragma once
 
 #include <cstdint>
@@ -58,8 +58,5 @@ std::string FormatMetrics(const JobStatus& status);
 
 // Loads the status and writes the metrics to `path` atomically.
 Status WriteJobMetrics(JobStore& store, int64_t job, const std::string& path);
-
-// `path`'s directory must exist; writes "<path>.tmp-<pid>" and renames.
-Status WriteReportFile(const std::string& path, const std::string& text);
 
 }  // namespace pix

@@ -7,12 +7,7 @@
 // with the driver over all of them, in seq order: the same input a single
 // unsharded run gives dedup, hence the same dataset. The merge
 // job is an ordinary job: status, logs and resume work on it.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 
 #include <fmt/format.h>
 
@@ -36,12 +31,13 @@ Result<JobInfo> FinishedJob(JobStore& store) {
   return Status::NotFound(store.db().path() + ": no finished job to merge (resume it first)");
 }
 
-// Hard-links (or copies) `from` to `to`, creating `to`'s directory.
+// Hard-links (or copies) `from` to `to`, creating `to`'s directory; a file
+// already there (from an earlier merge into OUT) is kept. Not pack's
+// PlaceFile: a merge neither hashes every image again nor treats an existing
+// file as an error.
 Status LinkFile(const std::string& from, const std::string& to) {
   PIX_RETURN_IF_ERROR(MakeDirs(to.substr(0, to.rfind('/'))));
-  if (::link(from.c_str(), to.c_str()) == 0 || errno == EEXIST) return Status::Ok();
-  PIX_ASSIGN_OR_RETURN(std::string bytes, ReadFile(from));
-  return WriteFileAtomic(to, bytes);
+  return LinkOrCopyFile(from, to).status();
 }
 
 // The stages a merge runs again: everything after the last per-record stage.

@@ -1,6 +1,5 @@
 #include "support/image_synth.h"
 
-#include <png.h>
 #include <turbojpeg.h>
 #include <webp/encode.h>
 
@@ -105,21 +104,7 @@ Result<std::string> EncodeJpeg(const Pixels& p, int quality) {
 }
 
 Result<std::string> EncodePng(const Pixels& p) {
-  png_image image{};
-  image.version = PNG_IMAGE_VERSION;
-  image.width = static_cast<png_uint_32>(p.width);
-  image.height = static_cast<png_uint_32>(p.height);
-  image.format = p.channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
-  png_alloc_size_t size = 0;
-  if (!png_image_write_to_memory(&image, nullptr, &size, 0, p.data.data(), 0, nullptr)) {
-    return Status::Internal(std::string("PNG encode: ") + image.message);
-  }
-  std::string out(size, '\0');
-  if (!png_image_write_to_memory(&image, out.data(), &size, 0, p.data.data(), 0, nullptr)) {
-    return Status::Internal(std::string("PNG encode: ") + image.message);
-  }
-  out.resize(size);
-  return out;
+  return pix::EncodePng(PixelView{p.data.data(), p.width, p.height, p.channels});
 }
 
 Result<std::string> EncodeWebp(const Pixels& p, int quality) {
