@@ -43,9 +43,9 @@ Status ParseClassesSection(const YamlMap& top, DatasetConfig* config) {
     c.label = NormalizeQuery(c.label);
     if (c.label.empty()) return top.Error(item, "classes", "a class label is empty");
     if (const DatasetClass* before = config->FindClass(c.label)) {
-      return top.Error(item, "classes",
-                       fmt::format("class \"{}\" is listed twice (first on line {})", c.label,
-                                   before->line));
+      return top.Error(
+          item, "classes",
+          fmt::format("class \"{}\" is listed twice (first on line {})", c.label, before->line));
     }
     config->classes.push_back(std::move(c));
   }

@@ -60,8 +60,8 @@ Result<DatasetConfig> ParseDatasetConfig(std::string_view yaml, const std::strin
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
     // yaml-cpp's what() repeats the position; its msg is the bare reason.
-    return Status::InvalidArgument(fmt::format("{}:{}:{}: invalid YAML: {}", file, e.mark.line + 1,
-                                               e.mark.column + 1, e.msg));
+    return Status::InvalidArgument(
+        fmt::format("{}:{}:{}: invalid YAML: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   PIX_ASSIGN_OR_RETURN(YamlMap top, YamlMap::Of(root, file, ""));
   std::vector<std::string_view> keys;
@@ -74,8 +74,8 @@ Result<DatasetConfig> ParseDatasetConfig(std::string_view yaml, const std::strin
   try {
     for (const Section& s : kSections) PIX_RETURN_IF_ERROR(s.parse(top, &config));
   } catch (const YAML::Exception& e) {  // a conversion the helpers did not foresee
-    return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", file, e.mark.line + 1,
-                                               e.mark.column + 1, e.msg));
+    return Status::InvalidArgument(
+        fmt::format("{}:{}:{}: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   return config;
 }

@@ -44,10 +44,10 @@ struct DatasetConfig {
   LlmConfig llm;
   // pix-run: what to aim for, the stages' flags, where the dataset goes.
   TargetsConfig targets;
-  StageFlags network;     // every stage that goes on the network
-  StageFlags download;    // pix-fetch
-  DedupRunConfig dedup;   // pix-dedup
-  StageFlags labelling;   // pix-label
+  StageFlags network;    // every stage that goes on the network
+  StageFlags download;   // pix-fetch
+  DedupRunConfig dedup;  // pix-dedup
+  StageFlags labelling;  // pix-label
   OutputConfig output;
 
   // The class whose label folds to `label`'s, or nullptr.

@@ -77,22 +77,24 @@ TEST_CASE("config: model options per provider") {
   CHECK(ErrorOf("llm:\n  token_field: tokens\n").find("dataset.yaml:2") != std::string::npos);
   CHECK(ErrorOf("llm:\n  provider: anthropic\n  temperature: 1.5\n").find("temperature") !=
         std::string::npos);
-  CHECK(ErrorOf("llm:\n  provider: anthropic\n  reasoning_effort: low\n")
-            .find("reasoning_effort") != std::string::npos);
+  CHECK(
+      ErrorOf("llm:\n  provider: anthropic\n  reasoning_effort: low\n").find("reasoning_effort") !=
+      std::string::npos);
 }
 
 TEST_CASE("config: errors name file, line, column and key") {
   CHECK(ErrorOf("serach: {}\n").find("dataset.yaml:1:1: unknown key \"serach\" in the top level") ==
         0);
-  CHECK(ErrorOf("llm:\n  provider: gemini\n").find("dataset.yaml:2:13: llm.provider: unknown LLM "
-                                                   "provider \"gemini\"") == 0);
+  CHECK(ErrorOf("llm:\n  provider: gemini\n")
+            .find("dataset.yaml:2:13: llm.provider: unknown LLM "
+                  "provider \"gemini\"") == 0);
   CHECK(ErrorOf("llm:\n  base_url: ftp://x\n").find("llm.base_url: expected an http") !=
         std::string::npos);
   CHECK(ErrorOf("classes:\n  - cat\n  - Cat\n") ==
         "dataset.yaml:3:5: classes: class \"Cat\" is listed twice (first on line 2)");
   CHECK(ErrorOf("classes:\n  - {extra_terms: [x]}\n").find("needs a label") != std::string::npos);
-  CHECK(ErrorOf("classes:\n  - label: x\n    wordnet_sens: 2\n").find(
-            "unknown key \"classes[].wordnet_sens\"") != std::string::npos);
+  CHECK(ErrorOf("classes:\n  - label: x\n    wordnet_sens: 2\n")
+            .find("unknown key \"classes[].wordnet_sens\"") != std::string::npos);
   CHECK(ErrorOf("classes: cat\n").find("expected a list of classes") != std::string::npos);
   CHECK(ErrorOf("- a\n- b\n").find("dataset.yaml:1:1: top level: expected a mapping") == 0);
   CHECK(ErrorOf("keywords: [\n").find("dataset.yaml:2:1: invalid YAML") == 0);

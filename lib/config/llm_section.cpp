@@ -32,8 +32,8 @@ Status ParseLlmEndpointKeys(const YamlMap& s, LlmConfig* config) {
   // Values that cannot work with the provider, reported at their line (the
   // tools check the final settings again after the flags).
   if (Status checked = e.Check(); !checked.ok()) {
-    const char* key = checked.message().rfind("temperature", 0) == 0 ? "temperature"
-                                                                     : "reasoning_effort";
+    const char* key =
+        checked.message().rfind("temperature", 0) == 0 ? "temperature" : "reasoning_effort";
     if (s.Has(key)) return s.Error(s.Node(key), key, checked.message());
   }
   PIX_RETURN_IF_ERROR(s.Get("json_mode", &e.json_mode));

@@ -21,7 +21,7 @@ Status GetWordNetSense(const YamlMap& section, std::string_view key, int* sense)
 // over `config`; used by `llm` and by stage sections that override it.
 Status ParseLlmEndpointKeys(const YamlMap& section, LlmConfig* config);
 // The endpoint keys, for CheckKeys() of sections that embed them.
-#define PIX_LLM_ENDPOINT_KEYS                                                              \
+#define PIX_LLM_ENDPOINT_KEYS                                                                 \
   "provider", "base_url", "model", "api_key_env", "max_tokens", "token_field", "temperature", \
       "reasoning_effort", "json_mode", "timeout", "cache_dir"
 

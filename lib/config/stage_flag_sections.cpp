@@ -92,7 +92,8 @@ std::string DirOf(const std::string& file) {
 }
 
 template <size_t N>
-std::vector<std::string_view> KeyNames(const FlagKey (&table)[N], std::initializer_list<const char*> more) {
+std::vector<std::string_view> KeyNames(const FlagKey (&table)[N],
+                                       std::initializer_list<const char*> more) {
   std::vector<std::string_view> names;
   for (const FlagKey& k : table) names.push_back(k.key);
   for (const char* m : more) names.push_back(m);
@@ -190,7 +191,8 @@ Status ParseNetworkSection(const YamlMap& top, DatasetConfig* config) {
   std::vector<std::string> nets;
   PIX_RETURN_IF_ERROR(s.Get("allow_net", &nets));
   PIX_RETURN_IF_ERROR(ReadFlags(s, kNetworkKeys, &config->network));
-  for (const std::string& net : nets) config->network.args.insert(config->network.args.end(), {"--allow-net", net});
+  for (const std::string& net : nets)
+    config->network.args.insert(config->network.args.end(), {"--allow-net", net});
   return Status::Ok();
 }
 

@@ -22,8 +22,7 @@ output: {dir: out, store: /var/lib/pix/jobs.sqlite}
                               "dataset.yaml");
   REQUIRE_MESSAGE(c.ok(), c.status().message());
   CHECK(c->targets.images_per_class == 50);
-  CHECK(c->download.args == Args{"--per-host", "4", "--host-delay", "0.5",
-                                 "--retries", "5"});
+  CHECK(c->download.args == Args{"--per-host", "4", "--host-delay", "0.5", "--retries", "5"});
   CHECK(c->network.args == Args{"--allow-private", "--allow-net", "10.0.0.0/8"});
   CHECK(c->dedup.flags.args == Args{"--threshold", "8", "--keep", "best-quality"});
   CHECK(c->dedup.index == "../index.sqlite");
@@ -38,8 +37,8 @@ output: {dir: out, split: "train=0.8,val=0.2", tier: hot, report: false, resize:
 )",
                               "/data/cats/dataset.yaml");
   REQUIRE_MESSAGE(c.ok(), c.status().message());
-  CHECK(c->labelling.args == Args{"--backend", "evidence", "--review-below", "0.6",
-                                  "--no-wordnet", "--embed-model", "/data/cats/m/e.onnx"});
+  CHECK(c->labelling.args == Args{"--backend", "evidence", "--review-below", "0.6", "--no-wordnet",
+                                  "--embed-model", "/data/cats/m/e.onnx"});
   CHECK(c->output.pack.args ==
         Args{"--split", "train=0.8,val=0.2", "--tier", "hot", "--resize", "256", "--no-report"});
   CHECK(c->output.dir == "out");

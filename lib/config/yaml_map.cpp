@@ -25,10 +25,9 @@ Result<YamlMap> YamlMap::Of(const YAML::Node& node, std::string file, std::strin
   // member is copy-constructed, and from a null node in that case.
   YamlMap map(node ? node : YAML::Node(), std::move(file), std::move(path));
   if (node && !node.IsNull() && !node.IsMap()) {
-    return Status::InvalidArgument(fmt::format("{}: {}: expected a mapping (key: value lines), got {}",
-                                               YamlLocation(map.file_, node),
-                                               map.path_.empty() ? "top level" : map.path_,
-                                               Scalar(node)));
+    return Status::InvalidArgument(fmt::format(
+        "{}: {}: expected a mapping (key: value lines), got {}", YamlLocation(map.file_, node),
+        map.path_.empty() ? "top level" : map.path_, Scalar(node)));
   }
   return map;
 }
@@ -37,7 +36,8 @@ std::string YamlMap::KeyPath(std::string_view key) const {
   return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
 }
 
-Status YamlMap::Error(const YAML::Node& node, std::string_view key, std::string_view message) const {
+Status YamlMap::Error(const YAML::Node& node, std::string_view key,
+                      std::string_view message) const {
   return Status::InvalidArgument(
       fmt::format("{}: {}: {}", YamlLocation(file_, node), KeyPath(key), message));
 }
@@ -136,7 +136,8 @@ Status YamlMap::Get(std::string_view key, size_t* out, size_t max) const {
   return Status::Ok();
 }
 
-Status YamlMap::Get(std::string_view key, std::optional<double>* out, double min, double max) const {
+Status YamlMap::Get(std::string_view key, std::optional<double>* out, double min,
+                    double max) const {
   const YAML::Node n = Node(key);
   if (!n) return Status::Ok();
   if (n.IsNull()) {

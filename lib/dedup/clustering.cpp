@@ -193,7 +193,8 @@ ClusterResult ClusterItems(const std::vector<DedupKeys>& items, uint32_t indexed
         const DedupKeys& b = items[with_phash[pb]];
         const int pd = std::popcount(a.phash ^ b.phash);
         if (pd > options.phash_loose) continue;
-        if (pd <= options.threshold && static_cast<int>(dp.distance) <= options.dhash_threshold) continue;
+        if (pd <= options.threshold && static_cast<int>(dp.distance) <= options.dhash_threshold)
+          continue;
         ++result.dhash_pairs;
         ++degree[pa + 1];
         ++degree[pb + 1];

@@ -28,8 +28,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string_view>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -59,8 +59,8 @@ struct ClusterOptions {
   int threshold = 10;        // pHash bits, 0..64
   int dhash_threshold = 64;  // dHash bits; 64 never rejects
   // The dHash pass: -1 turns it off.
-  int dhash_near = -1;   // dHash bits
-  int phash_loose = 0;   // pHash bits, for pairs found by the dHash pass
+  int dhash_near = -1;  // dHash bits
+  int phash_loose = 0;  // pHash bits, for pairs found by the dHash pass
   int threads = 1;
 };
 

@@ -11,11 +11,11 @@
 #include "base/signals.h"
 #include "base/terminal.h"
 #include "dedup/dup_index.h"
+#include "hash/crop_hashes.h"
+#include "hash/hamming_index.h"
 #include "jsonl/fields.h"
 #include "jsonl/json_text.h"
 #include "jsonl/record_spool.h"
-#include "hash/crop_hashes.h"
-#include "hash/hamming_index.h"
 
 namespace pix {
 namespace {
@@ -66,10 +66,10 @@ std::vector<std::string> FoundBy(const Record& record) {
 // marks finds under another label), so pix-label still sees the image was
 // found under both.
 struct FoundByUnion {
-  std::string id;                   // the kept record's id
-  std::string label;                // the kept record's label
-  std::vector<std::string> own;     // the kept record's own entries
-  std::vector<std::string> others;  // its duplicates', in input order
+  std::string id;                         // the kept record's id
+  std::string label;                      // the kept record's label
+  std::vector<std::string> own;           // the kept record's own entries
+  std::vector<std::string> others;        // its duplicates', in input order
   std::vector<std::string> other_labels;  // the label of each duplicate entry's record
 
   // The merged array, or empty when the duplicates add nothing.
@@ -117,8 +117,8 @@ class DedupRun {
   }
 
   std::string Summary() const {
-    std::string s = fmt::format("{} kept, {}", t_.kept,
-                                Counted(t_.duplicates(), "duplicate", "duplicates"));
+    std::string s =
+        fmt::format("{} kept, {}", t_.kept, Counted(t_.duplicates(), "duplicate", "duplicates"));
     if (t_.duplicates()) {
       s += fmt::format(" ({} same bytes, {} same pixels, {} near", t_.by_kind[1], t_.by_kind[2],
                        t_.by_kind[3]);
@@ -156,7 +156,8 @@ class DedupRun {
     if (bad_crop_hashes_) {
       io_.terminal().Warning(fmt::format(
           "{} record(s) with a malformed crop_hashes field were matched by their full-frame "
-          "hashes only", bad_crop_hashes_));
+          "hashes only",
+          bad_crop_hashes_));
     }
     if (digest_conflicts_) {
       io_.terminal().Warning(fmt::format(
@@ -168,7 +169,8 @@ class DedupRun {
  private:
   RecordClass Classify(Record* record, DedupKeys* keys) {
     if (HasRecordError(*record)) return RecordClass::kArrivedFailed;
-    if (record->Has(field::kValid) && !record->IsNull(field::kValid) && !record->GetBool(field::kValid)) {
+    if (record->Has(field::kValid) && !record->IsNull(field::kValid) &&
+        !record->GetBool(field::kValid)) {
       SetRecordError(record, kStage, "bad_field",
                      fmt::format("{}: valid must be true or false, got {}", io_.Position(),
                                  record->Raw(field::kValid)->substr(0, 80)));
@@ -459,7 +461,7 @@ class DedupRun {
     std::vector<RecordClass> classes;
     std::string line;
     uint64_t with_crops = 0;  // items whose record has crop_hashes
-    Status stopped;  // why reading ended early, if it did
+    Status stopped;           // why reading ended early, if it did
     for (;;) {
       if (InterruptRequested()) {
         stopped = Status::Interrupted();
@@ -573,8 +575,7 @@ class DedupRun {
       const RecordClass cls = classes[i];
       if (InterruptRequested()) {
         const Status interrupted = Status::Interrupted();
-        PIX_RETURN_IF_ERROR(
-            WriteUnjudged(*spool, std::span(classes).subspan(i), interrupted));
+        PIX_RETURN_IF_ERROR(WriteUnjudged(*spool, std::span(classes).subspan(i), interrupted));
         return interrupted;
       }
       PIX_ASSIGN_OR_RETURN(bool more, spool->Next(&line));

@@ -59,14 +59,14 @@ Result<float> QualityScore(const Record& record) {
   static thread_local RecordParser parser;
   auto parsed = Record::Parse(*record.Raw(field::kQuality), parser);
   if (!parsed.ok()) {
-    return Status::InvalidArgument(
-        fmt::format("quality must be an object, got {}", record.Raw(field::kQuality)->substr(0, 80)));
+    return Status::InvalidArgument(fmt::format("quality must be an object, got {}",
+                                               record.Raw(field::kQuality)->substr(0, 80)));
   }
   if (!parsed->Has("score") || parsed->IsNull("score")) return -1.0f;
   auto score = parsed->GetDouble("score");
   if (!score || !std::isfinite(*score)) {
-    return Status::InvalidArgument(fmt::format("quality.score must be a number, got {}",
-                                               parsed->Raw("score")->substr(0, 80)));
+    return Status::InvalidArgument(
+        fmt::format("quality.score must be a number, got {}", parsed->Raw("score")->substr(0, 80)));
   }
   return static_cast<float>(std::clamp(*score, 0.0, 1.0));
 }
@@ -92,7 +92,6 @@ std::string LowerAscii(std::string s) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
-
 
 std::string RecordId(const Record& record, const std::vector<std::string>& id_fields) {
   for (const std::string& field : id_fields) {

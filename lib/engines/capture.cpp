@@ -30,8 +30,8 @@ std::string Extension(const HttpResponse& response) {
 
 bool IsSecretHeader(std::string_view name) {
   const std::string n = Lower(name);
-  return n == "authorization" || n == "proxy-authorization" || n == "x-api-key" ||
-         n == "api-key" || n == "ocp-apim-subscription-key" || n == "x-goog-api-key";
+  return n == "authorization" || n == "proxy-authorization" || n == "x-api-key" || n == "api-key" ||
+         n == "ocp-apim-subscription-key" || n == "x-goog-api-key";
 }
 
 Result<std::unique_ptr<ResponseCapture>> ResponseCapture::Open(std::string dir) {
@@ -55,7 +55,8 @@ Status ResponseCapture::Save(std::string_view engine, std::string_view query,
   }
   req.EndObject().EndObject();
 
-  const std::string body_file = fmt::format("{:04}-{}.body.{}", saved_, engine, Extension(response));
+  const std::string body_file =
+      fmt::format("{:04}-{}.body.{}", saved_, engine, Extension(response));
   JsonBuilder res;
   res.BeginObject().Key("status").Int(response.status);
   res.Key("final_url").String(MaskSecrets(response.final_url));

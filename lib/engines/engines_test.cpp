@@ -721,8 +721,8 @@ TEST_CASE("google: HTML results are opt-in; a page without result links is block
 
   Drive d("google", "red fox", html);
   d.Request();
-  PageResult blocked = d.Feed(
-      200, "<?xml version=\"1.0\"?>\n<html><body><a href=\"/\">Google</a></body></html>");
+  PageResult blocked =
+      d.Feed(200, "<?xml version=\"1.0\"?>\n<html><body><a href=\"/\">Google</a></body></html>");
   CHECK(blocked.error_code == "blocked");
   CHECK(blocked.error_message.find("2027-01-01") != std::string::npos);
   CHECK_FALSE(d.Next().has_value());
@@ -830,7 +830,6 @@ TEST_CASE("probe: verdicts and table") {
   CHECK(table.find("bing    ok") != std::string::npos);
   CHECK(table.find("blocked: no links [HTTP 200]") != std::string::npos);
 }
-
 
 TEST_CASE("openverse: client credentials, the token answer and its errors") {
   const TokenGrant* grant = kOpenverseEngine.token_grant;

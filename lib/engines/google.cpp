@@ -265,8 +265,7 @@ Status Validate(const EngineConfig& config) {
 
 const EngineDef kGoogleEngine = {
     .name = "google",
-    .summary =
-        "Google images (Custom Search JSON API with a key and cx; WAP HTML results opt-in)",
+    .summary = "Google images (Custom Search JSON API with a key and cx; WAP HTML results opt-in)",
     .default_base_url = "https://www.google.com",
     .concurrency = 1,
     .interval_s = 2.0,

@@ -36,9 +36,9 @@ struct Probe {
 }  // namespace
 
 std::string ProbeVerdict(const std::string& code) {
-  static const char* kBlocked[] = {"captcha",  "consent",     "js_wall",   "blocked",
-                                   "no_token", "rate_limited", "tls_error", "empty_shell",
-                                   "server_busy"};
+  static const char* kBlocked[] = {"captcha",   "consent",     "js_wall",
+                                   "blocked",   "no_token",    "rate_limited",
+                                   "tls_error", "empty_shell", "server_busy"};
   static const char* kBadKey[] = {"unauthorized", "bad_key", "missing_key", "quota_exceeded"};
   if (code.empty()) return "ok";
   if (std::find(std::begin(kBlocked), std::end(kBlocked), code) != std::end(kBlocked)) {
@@ -90,8 +90,8 @@ std::vector<ProbeResult> RunProbe(const SearchOptions& options, bool all_engines
       continue;
     }
     auto it = options.engine_configs.find(name);
-    auto config =
-        ResolveEngineConfig(*p->def, it == options.engine_configs.end() ? EngineConfig{} : it->second);
+    auto config = ResolveEngineConfig(
+        *p->def, it == options.engine_configs.end() ? EngineConfig{} : it->second);
     std::string why;
     if (!config.ok()) {
       why = config.status().message();
@@ -129,7 +129,8 @@ std::vector<ProbeResult> RunProbe(const SearchOptions& options, bool all_engines
     p->sink.body.clear();
     client.Submit(std::move(*request), &p->sink, [&, p](HttpResponse&& response) {
       p->result.http_status = response.status;
-      if (capture) std::ignore = capture->Save(p->def->name, query, p->sent, response, p->sink.body);
+      if (capture)
+        std::ignore = capture->Save(p->def->name, query, p->sent, response, p->sink.body);
       p->result.seconds = std::chrono::duration<double>(Clock::now() - p->start).count();
       if (!response.ok()) {
         p->result.code = response.error_code;
@@ -212,11 +213,10 @@ std::vector<ProbeResult> RunProbe(const SearchOptions& options, bool all_engines
 std::string ProbeTable(const std::vector<ProbeResult>& results) {
   size_t width = 6;
   for (const ProbeResult& r : results) width = std::max(width, r.engine.size());
-  std::string out = fmt::format("{:<{}}  {:<14}  {:>6}  {}\n", "engine", width, "verdict", "time",
-                                "reason");
+  std::string out =
+      fmt::format("{:<{}}  {:<14}  {:>6}  {}\n", "engine", width, "verdict", "time", "reason");
   for (const ProbeResult& r : results) {
-    const std::string time =
-        r.seconds > 0 ? fmt::format("{:.1f}s", r.seconds) : std::string("-");
+    const std::string time = r.seconds > 0 ? fmt::format("{:.1f}s", r.seconds) : std::string("-");
     std::string reason = r.verdict == "ok" || r.code.empty() ? r.detail : r.code + ": " + r.detail;
     if (r.http_status > 0 && r.verdict != "ok") reason += fmt::format(" [HTTP {}]", r.http_status);
     out += fmt::format("{:<{}}  {:<14}  {:>6}  {}\n", r.engine, width, r.verdict, time, reason);

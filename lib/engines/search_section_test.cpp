@@ -27,7 +27,7 @@ search:
     flickr:
       api_key_env: MY_FLICKR
 )",
-                                   "dataset.yaml");
+                      "dataset.yaml");
   REQUIRE_MESSAGE(config.ok(), config.status().message());
   SearchOptions& o = *config;
   CHECK(o.engines == std::vector<std::string>{"wikimedia", "openverse"});
@@ -50,17 +50,21 @@ TEST_CASE("search section: errors name file, line, column and key") {
     CHECK(config.status().code() == StatusCode::kInvalidArgument);
     return config.status().message();
   };
-  CHECK(error("search:\n  engines: bing\n  maxx: 3\n").rfind("d.yaml:3:3: unknown key \"search.maxx\"", 0) == 0);
+  CHECK(error("search:\n  engines: bing\n  maxx: 3\n")
+            .rfind("d.yaml:3:3: unknown key \"search.maxx\"", 0) == 0);
   CHECK(error("search:\n  engine_options:\n    bing: {contact: x}\n")
-            .rfind("d.yaml:3:12: search.engine_options.bing.contact: bing has no setting 'contact'", 0) == 0);
-  CHECK(error("search:\n  engine_options:\n    altavista: {}\n").find("unknown engine 'altavista'") !=
-        std::string::npos);
+            .rfind("d.yaml:3:12: search.engine_options.bing.contact: bing has no setting 'contact'",
+                   0) == 0);
+  CHECK(
+      error("search:\n  engine_options:\n    altavista: {}\n").find("unknown engine 'altavista'") !=
+      std::string::npos);
   CHECK(error("search:\n  engines: [bing, altavista]\n").find("unknown engine 'altavista'") !=
         std::string::npos);
   CHECK(error("search:\n  max: [1\n").rfind("d.yaml:", 0) == 0);
   CHECK(error("search:\n  max: many\n").find("search.max") != std::string::npos);
   CHECK(error("search:\n  max: 0\n").find("search.max: must be at least 1") != std::string::npos);
-  CHECK(error("search:\n  types: [jpg, exe]\n").find("unknown file type 'exe'") != std::string::npos);
+  CHECK(error("search:\n  types: [jpg, exe]\n").find("unknown file type 'exe'") !=
+        std::string::npos);
   CHECK(error("search:\n  safe: sometimes\n").find("search.safe") != std::string::npos);
   CHECK(Parse("classes: [a]\n", "d.yaml").ok());
 }

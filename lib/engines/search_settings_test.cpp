@@ -38,10 +38,10 @@ TEST_CASE("search settings: defaults, then config, then environment, then flags"
   std::ofstream(path) << "search:\n  max: 7\n  engines: [bing]\n  engine_options:\n    bing:\n"
                          "      base_url: http://config.example\n      market: de-DE\n"
                          "    flickr: {api_key_env: MY_FLICKR}\n";
-  auto layered = Resolve(
-      {"--config", path, "--engine-opt", "bing.market=fr-FR"},
-      {{"PIX_ENGINE_BING_BASE_URL", "http://env.example"}, {"PIX_ENGINE_BING_MARKET", "it-IT"},
-       {"MY_FLICKR", "fk"}});
+  auto layered = Resolve({"--config", path, "--engine-opt", "bing.market=fr-FR"},
+                         {{"PIX_ENGINE_BING_BASE_URL", "http://env.example"},
+                          {"PIX_ENGINE_BING_MARKET", "it-IT"},
+                          {"MY_FLICKR", "fk"}});
   REQUIRE_MESSAGE(layered.ok(), layered.status().message());
   CHECK(layered->engine_configs["flickr"].api_key == "fk");  // named by the config, read from env
   CHECK(layered->max_results == 7);
@@ -78,7 +78,6 @@ TEST_CASE("MaskSecrets hides keys and tokens in request URLs") {
         "https://api.flickr.com/services/rest/?method=x&api_key=***");
   CHECK(MaskSecrets("https://a.org/x") == "https://a.org/x");
 }
-
 
 TEST_CASE("search settings: a client secret comes from the environment only") {
   // Never as a value on the command line (ps, shell history) or in the file.

@@ -449,8 +449,8 @@ class SearchRun {
     EngineSlot& slot = slots_[t->engine];
     --slot.in_flight;
     if (capture_) {
-      Status saved = capture_->Save(slot.def->name, queries_[t->query].text, t->sent, response,
-                                    t->sink.body);
+      Status saved =
+          capture_->Save(slot.def->name, queries_[t->query].text, t->sent, response, t->sink.body);
       if (!saved.ok() && first_error_.ok()) first_error_ = saved.WithContext("--capture");
     }
     if (!response.ok()) {
@@ -659,7 +659,8 @@ class SearchRun {
     if (!filtered.empty()) s += "; filtered out: " + filtered;
     if (bad_urls_) s += fmt::format("; {} unusable URLs skipped", bad_urls_);
     if (late_finds_) s += fmt::format("; {} finds of URLs already written (--stream)", late_finds_);
-    if (capture_) s += fmt::format("; {} responses saved in {}", capture_->saved(), capture_->dir());
+    if (capture_)
+      s += fmt::format("; {} responses saved in {}", capture_->saved(), capture_->dir());
     const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     return s + fmt::format("; {:.1f} s", seconds);
   }

@@ -85,7 +85,8 @@ class WorkerPool {
 }  // namespace
 
 int RunParallelMapStage(const std::string& stage, const CommonOptions& options, Terminal* terminal,
-                        int concurrency, const ProcessFn& process, const ParallelStageHooks& hooks) {
+                        int concurrency, const ProcessFn& process,
+                        const ParallelStageHooks& hooks) {
   auto opened = StageIo::Open(stage, options, terminal);
   if (!opened.ok()) {
     terminal->Error(opened.status().message());

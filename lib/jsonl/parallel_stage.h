@@ -34,6 +34,7 @@ struct ParallelStageHooks {
 };
 
 int RunParallelMapStage(const std::string& stage, const CommonOptions& options, Terminal* terminal,
-                        int concurrency, const ProcessFn& process, const ParallelStageHooks& hooks = {});
+                        int concurrency, const ProcessFn& process,
+                        const ParallelStageHooks& hooks = {});
 
 }  // namespace pix

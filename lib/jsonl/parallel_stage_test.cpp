@@ -78,13 +78,13 @@ TEST_CASE("the map loop writes every record in input order, for any concurrency"
   }
 }
 
-TEST_CASE("a malformed line ends the run; every record before it is done, every one after it "
-          "that was read is written unstarted") {
+TEST_CASE(
+    "a malformed line ends the run; every record before it is done, every one after it "
+    "that was read is written unstarted") {
   for (int concurrency : {1, 4}) {
     StageFiles files(Lines(50, 30));
     Terminal terminal("pix-test", true);
-    CHECK(RunParallelMapStage("test", files.options, &terminal, concurrency, Mark()) ==
-          kExitFatal);
+    CHECK(RunParallelMapStage("test", files.options, &terminal, concurrency, Mark()) == kExitFatal);
     auto out = files.Output();
     // The whole small input was read at once: the 19 lines after the bad one
     // are written, saying they were never started and why.
@@ -93,7 +93,8 @@ TEST_CASE("a malformed line ends the run; every record before it is done, every 
       if (i < 30) {
         CHECK(out[i].find("\"seen\":true") != std::string::npos);
       } else {
-        CHECK(out[i].find("{\"i\":" + std::to_string(i + 1) + ",\"error\":{\"stage\":\"test\","
+        CHECK(out[i].find("{\"i\":" + std::to_string(i + 1) +
+                          ",\"error\":{\"stage\":\"test\","
                           "\"code\":\"interrupted\"") == 0);
         CHECK(out[i].find("before this record was started") != std::string::npos);
         CHECK(out[i].find(":31: ") != std::string::npos);
@@ -127,7 +128,8 @@ TEST_CASE("records read ahead but never started are written after a stop") {
     REQUIRE(out.size() == 100);
     CHECK(out[0] == "{\"i\":0,\"seen\":true}");
     for (int i = 1; i < 100; ++i) {
-      CHECK(out[i].find("{\"i\":" + std::to_string(i) + ",\"error\":{\"stage\":\"test\","
+      CHECK(out[i].find("{\"i\":" + std::to_string(i) +
+                        ",\"error\":{\"stage\":\"test\","
                         "\"code\":\"interrupted\"") == 0);
     }
     CHECK(files.Stats().find("\"read\":100,\"written\":100,\"ok\":1,\"failed\":99") !=
@@ -170,7 +172,8 @@ TEST_CASE("a fatal error in one record's work still writes it and every record r
 }
 
 TEST_CASE("records that arrive failed pass through in their place, untouched") {
-  StageFiles files("{\"i\":0}\n{\"i\":1,\"error\":{\"stage\":\"fetch\",\"code\":\"x\"}}\n{\"i\":2}\n");
+  StageFiles files(
+      "{\"i\":0}\n{\"i\":1,\"error\":{\"stage\":\"fetch\",\"code\":\"x\"}}\n{\"i\":2}\n");
   Terminal terminal("pix-test", true);
   std::atomic<int> calls = 0;
   ProcessFn count = [&](Record&) {

@@ -77,8 +77,10 @@ Result<RecordReader::LineResult> RecordReader::ReadLine() {
     const void* nl = std::memchr(start, '\n', avail);
     if (nl) {
       const size_t len = static_cast<const char*>(nl) - start;
-      if (!too_long && text_.size() + len <= options_.max_line_bytes + 1) text_.append(start, len);
-      else too_long = true;
+      if (!too_long && text_.size() + len <= options_.max_line_bytes + 1)
+        text_.append(start, len);
+      else
+        too_long = true;
       pos_ += len + 1;
       break;
     }

@@ -75,7 +75,7 @@ class RecordReader {
   ReaderOptions options_;
   RecordParser parser_;
   std::string buf_;
-  size_t pos_ = 0;   // start of unconsumed bytes in buf_
+  size_t pos_ = 0;  // start of unconsumed bytes in buf_
   bool eof_ = false;
   std::string text_;  // the current line
   uint64_t line_ = 0;

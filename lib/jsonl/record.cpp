@@ -1,10 +1,10 @@
 #include "jsonl/record.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-
-#include <simdjson.h>
 
 #include "jsonl/fields.h"
 #include "jsonl/json_text.h"
@@ -117,8 +117,10 @@ Result<Record> Record::Parse(std::string_view line, RecordParser& parser) {
   record.text_.reserve(line.size() + simdjson::SIMDJSON_PADDING);
   record.text_.assign(line);
   simdjson::dom::element root;
-  auto error = parser.impl_->parser.parse(record.text_.data(), record.text_.size(), false).get(root);
-  if (error) return Status::Corruption(std::string("invalid JSON: ") + simdjson::error_message(error));
+  auto error =
+      parser.impl_->parser.parse(record.text_.data(), record.text_.size(), false).get(root);
+  if (error)
+    return Status::Corruption(std::string("invalid JSON: ") + simdjson::error_message(error));
   if (root.type() != simdjson::dom::element_type::OBJECT) {
     return Status::Corruption("expected a JSON object");
   }

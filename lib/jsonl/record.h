@@ -11,8 +11,8 @@
 // object at the top whose keys are all different: a line with a key twice
 // ({"label":"cat","label":"dog"}, escaped spellings included) is malformed,
 // because JSON readers disagree on which one counts (pix(7)). Keys inside
-// nested values are not checked; they pass through byte for byte. Thread-safety: a Record is a value; a RecordParser is used
-// by one thread at a time.
+// nested values are not checked; they pass through byte for byte. Thread-safety: a Record is a
+// value; a RecordParser is used by one thread at a time.
 #pragma once
 
 #include <cstdint>

@@ -18,8 +18,9 @@ TEST_CASE("unknown fields pass through byte for byte") {
   Record r = MustParse(line);
   CHECK(r.ToJson() == line);
   r.SetInt("bytes", 10);
-  CHECK(r.ToJson() ==
-        R"({"url":"http://x/a.jpg","n":1.50e2,"nested":{"k":[1, 2 ,{"z":null}]},"s":"\u00e9\n","bytes":10})");
+  CHECK(
+      r.ToJson() ==
+      R"({"url":"http://x/a.jpg","n":1.50e2,"nested":{"k":[1, 2 ,{"z":null}]},"s":"\u00e9\n","bytes":10})");
 }
 
 TEST_CASE("whitespace between tokens is normalised, values are kept") {
@@ -28,8 +29,7 @@ TEST_CASE("whitespace between tokens is normalised, values are kept") {
 }
 
 TEST_CASE("typed getters") {
-  Record r = MustParse(
-      R"({"s":"caf\u00e9","i":42,"f":2.5,"e":1e3,"t":true,"n":null,"neg":-7})");
+  Record r = MustParse(R"({"s":"caf\u00e9","i":42,"f":2.5,"e":1e3,"t":true,"n":null,"neg":-7})");
   CHECK(*r.GetString("s") == "caf\xC3\xA9");
   CHECK(*r.GetInt("i") == 42);
   CHECK(*r.GetInt("e") == 1000);
@@ -76,7 +76,8 @@ TEST_CASE("a key twice makes the line malformed, whatever its spelling or the li
   CHECK_FALSE(Record::Parse(R"({"label":"cat","l\u0061bel":"dog"})", parser).ok());
   CHECK(Record::Parse(R"({"a":{"x":1,"x":2},"b":{"x":3}})", parser).ok());  // nested: not checked
   std::string many = "{";
-  for (int i = 0; i < 1000; ++i) many += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  for (int i = 0; i < 1000; ++i)
+    many += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
   CHECK(Record::Parse(many + "\"end\":0}", parser).ok());
   CHECK_FALSE(Record::Parse(many + "\"k500\":0}", parser).ok());
 }

@@ -1,12 +1,11 @@
 #include "jsonl/stage_io.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <simdjson.h>
 #include <unistd.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
-#include <simdjson.h>
 
 #include "base/exit_code.h"
 #include "base/files.h"
@@ -56,8 +55,7 @@ Result<std::unique_ptr<StageIo>> StageIo::Open(std::string stage, const CommonOp
   io->stats_path_ = options.stats_path;
   PIX_ASSIGN_OR_RETURN(io->reader_, RecordReader::Open(options.input, options.reader_options()));
   if (!options.output.empty()) {
-    PIX_ASSIGN_OR_RETURN(io->writer_,
-                         RecordWriter::Open(options.output, options.line_buffering()));
+    PIX_ASSIGN_OR_RETURN(io->writer_, RecordWriter::Open(options.output, options.line_buffering()));
   }
   return io;
 }
@@ -142,7 +140,8 @@ Result<StageIo::ReadState> StageIo::TryRead(Record* record) {
 Status StageIo::Write(const Record& record) {
   if (!writer_) return Status::Internal("StageIo::Write: the stage has no output");
   auto error = ReadError(record);
-  if (!CountOwnFailure(error, stage_, &counters_)) ++(error ? counters_.passed_through : counters_.ok);
+  if (!CountOwnFailure(error, stage_, &counters_))
+    ++(error ? counters_.passed_through : counters_.ok);
   return writer_->Write(record);
 }
 
@@ -231,8 +230,8 @@ int StageIo::Finish(const Status& run_status, const std::string& extra_summary) 
   terminal_->ClearProgress();
   if (!status.ok() && status.code() != StatusCode::kBrokenPipe) terminal_->Error(status.message());
   if (reader_->skipped() > 0) {
-    terminal_->Warning(fmt::format("skipped {} invalid input line(s); first: {}", reader_->skipped(),
-                                   reader_->first_skip_message()));
+    terminal_->Warning(fmt::format("skipped {} invalid input line(s); first: {}",
+                                   reader_->skipped(), reader_->first_skip_message()));
   }
   if (status.code() != StatusCode::kBrokenPipe) {
     // Stages that write several records per input (keywords, search) say so.
@@ -247,8 +246,9 @@ int StageIo::Finish(const Status& run_status, const std::string& extra_summary) 
       summary = fmt::format("{}: {} ok, {}", Counted(counters_.read, "record", "records"),
                             counters_.ok, FormatFailures(counters_));
     } else {
-      summary = fmt::format("{} in, {} out: {} ok, {}", Counted(counters_.read, "record", "records"),
-                            written, counters_.ok, FormatFailures(counters_));
+      summary =
+          fmt::format("{} in, {} out: {} ok, {}", Counted(counters_.read, "record", "records"),
+                      written, counters_.ok, FormatFailures(counters_));
     }
     if (counters_.passed_through) {
       summary += fmt::format(", {} passed through with earlier errors", counters_.passed_through);

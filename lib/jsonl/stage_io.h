@@ -32,8 +32,8 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -50,8 +50,8 @@ struct StageCounters {
   uint64_t read = 0;
   uint64_t ok = 0;
   uint64_t failed = 0;
-  uint64_t passed_through = 0;  // arrived with an earlier stage's error
-  uint64_t consumed = 0;        // taken by a sink, not written (pix-pack)
+  uint64_t passed_through = 0;               // arrived with an earlier stage's error
+  uint64_t consumed = 0;                     // taken by a sink, not written (pix-pack)
   std::map<std::string, uint64_t> failures;  // error code -> count
 };
 

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "keywords/query_template.h"
-#include "text/query_text.h"
 #include "llm/answer.h"
+#include "text/query_text.h"
 
 namespace pix {
 namespace {
@@ -13,7 +13,8 @@ namespace {
 constexpr size_t kMaxModelQueryBytes = 200;
 
 std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
-  for (size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size())) {
+  for (size_t pos = text.find(from); pos != std::string::npos;
+       pos = text.find(from, pos + to.size())) {
     text.replace(pos, from.size(), to);
   }
   return text;
@@ -110,7 +111,8 @@ std::string KeywordExpander::Prompt(const std::string& label,
   if (!negatives.empty()) {
     avoid = " Leave out anything about: " + fmt::format("{}", fmt::join(negatives, ", ")) + ".";
   }
-  std::string prompt = ReplaceAll(options_.llm.prompt, "{count}", std::to_string(options_.llm.count));
+  std::string prompt =
+      ReplaceAll(options_.llm.prompt, "{count}", std::to_string(options_.llm.count));
   prompt = ReplaceAll(std::move(prompt), "{avoid}", avoid);
   return ReplaceAll(std::move(prompt), "{label}", label);
 }

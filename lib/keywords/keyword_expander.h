@@ -28,8 +28,8 @@
 #include "config/dataset_class.h"
 #include "http/client.h"
 #include "keywords/keyword_options.h"
-#include "text/wordnet.h"
 #include "llm/chat_client.h"
+#include "text/wordnet.h"
 
 namespace pix {
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "keywords/query_template.h"
-#include "text/wordnet.h"
 #include "llm/chat_client.h"
+#include "text/wordnet.h"
 
 namespace pix {
 

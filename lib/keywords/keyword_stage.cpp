@@ -67,7 +67,8 @@ class KeywordStage {
   }
 
   std::string Summary() const {
-    std::string s = Counted(queries_, "query", "queries") + " for " + Counted(labels_, "label", "labels");
+    std::string s =
+        Counted(queries_, "query", "queries") + " for " + Counted(labels_, "label", "labels");
     if (!wordnet_missing_.empty()) {
       s += fmt::format("; WordNet knew nothing for {} label(s)", wordnet_missing_.size());
     }
@@ -99,8 +100,8 @@ class KeywordStage {
     wordnet_ambiguous_ += expansion.wordnet_ambiguous.size();
     if (!expansion.wordnet_missing.empty()) {
       wordnet_missing_.push_back(spec.label);
-      io_->terminal().Warning(fmt::format("\"{}\": {}; no WordNet queries", spec.label,
-                                          expansion.wordnet_missing));
+      io_->terminal().Warning(
+          fmt::format("\"{}\": {}; no WordNet queries", spec.label, expansion.wordnet_missing));
     }
     for (const KeywordQuery& q : expansion.queries) {
       Record out = record;
@@ -116,7 +117,8 @@ class KeywordStage {
     } else if (expansion.queries.empty()) {
       Record failed = record;
       std::string why = "every source is off or found nothing";
-      if (!expansion.wordnet_missing.empty()) why += " (WordNet: " + expansion.wordnet_missing + ")";
+      if (!expansion.wordnet_missing.empty())
+        why += " (WordNet: " + expansion.wordnet_missing + ")";
       SetRecordError(&failed, kStage, "no_queries", "no query for \"" + spec.label + "\": " + why);
       PIX_RETURN_IF_ERROR(io_->Write(failed));
     }

@@ -17,8 +17,8 @@ Status CheckTemplates(const YamlMap& s, const std::vector<std::string>& template
 
 Status ParseWordNet(const YamlMap& keywords, KeywordOptions::WordNetSettings* w) {
   PIX_ASSIGN_OR_RETURN(YamlMap s, keywords.Child("wordnet"));
-  PIX_RETURN_IF_ERROR(
-      s.CheckKeys({"enabled", "dir", "depth", "sense", "instances", "keep_ambiguous", "max_terms"}));
+  PIX_RETURN_IF_ERROR(s.CheckKeys(
+      {"enabled", "dir", "depth", "sense", "instances", "keep_ambiguous", "max_terms"}));
   PIX_RETURN_IF_ERROR(s.Get("enabled", &w->enabled));
   PIX_RETURN_IF_ERROR(s.Get("dir", &w->dir));
   PIX_RETURN_IF_ERROR(s.Get("depth", &w->expand.depth, 0, 20));
@@ -48,8 +48,8 @@ Result<KeywordOptions> ParseKeywordsSection(const DatasetConfig& config) {
   KeywordOptions k;
   k.llm.client = config.llm;
   PIX_ASSIGN_OR_RETURN(YamlMap s, config.StageSection("keywords"));
-  PIX_RETURN_IF_ERROR(s.CheckKeys({"include_label", "templates", "negative_terms",
-                                   "max_queries_per_label", "wordnet", "llm"}));
+  PIX_RETURN_IF_ERROR(s.CheckKeys(
+      {"include_label", "templates", "negative_terms", "max_queries_per_label", "wordnet", "llm"}));
   PIX_RETURN_IF_ERROR(s.Get("include_label", &k.include_label));
   PIX_RETURN_IF_ERROR(s.Get("templates", &k.templates));
   PIX_RETURN_IF_ERROR(CheckTemplates(s, k.templates));

@@ -86,9 +86,9 @@ TEST_CASE("keywords section: an empty template list disables templates") {
 TEST_CASE("keywords section: errors name file, line, column and key") {
   CHECK(ErrorOf("keywords:\n  wordnet:\n    depth: deep\n") ==
         "dataset.yaml:3:12: keywords.wordnet.depth: expected an integer, got \"deep\"");
-  CHECK(ErrorOf("keywords:\n  templtes: [x]\n").find(
-            "dataset.yaml:2:3: unknown key \"keywords.templtes\" in keywords (known keys: "
-            "include_label, templates,") == 0);
+  CHECK(ErrorOf("keywords:\n  templtes: [x]\n")
+            .find("dataset.yaml:2:3: unknown key \"keywords.templtes\" in keywords (known keys: "
+                  "include_label, templates,") == 0);
   CHECK(ErrorOf("keywords:\n  templates: [\"{lable} photo\"]\n")
             .find("dataset.yaml:2:14: keywords.templates: template \"{lable} photo\": unknown "
                   "placeholder {lable}") == 0);

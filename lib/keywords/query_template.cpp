@@ -24,10 +24,9 @@ Status Walk(std::string_view pattern, LiteralFn literal, PlaceholderFn placehold
           return Status::InvalidArgument("template \"" + std::string(pattern) +
                                          "\": unmatched '{' (write {{ for a literal brace)");
         }
-        return Status::InvalidArgument("template \"" + std::string(pattern) +
-                                       "\": unknown placeholder " +
-                                       std::string(pattern.substr(i, close - i + 1)) +
-                                       " (the only one is {label})");
+        return Status::InvalidArgument(
+            "template \"" + std::string(pattern) + "\": unknown placeholder " +
+            std::string(pattern.substr(i, close - i + 1)) + " (the only one is {label})");
       }
       placeholder();
       i += kPlaceholder.size();
@@ -70,7 +69,8 @@ const std::vector<std::string>& WiderQueryTemplates(int step) {
 
 Status CheckQueryTemplate(std::string_view pattern) {
   int placeholders = 0;
-  PIX_RETURN_IF_ERROR(Walk(pattern, [](std::string_view) {}, [&] { ++placeholders; }));
+  PIX_RETURN_IF_ERROR(Walk(
+      pattern, [](std::string_view) {}, [&] { ++placeholders; }));
   if (placeholders == 0) {
     return Status::InvalidArgument("template \"" + std::string(pattern) +
                                    "\" has no {label} placeholder");

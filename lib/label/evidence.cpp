@@ -83,7 +83,8 @@ simdjson::dom::parser& ThreadParser() {
 void LabelSupport::Merge(const LabelSupport& other) {
   for (uint64_t q : other.queries) AddFind(this, q, 0, 0);
   engines |= other.engines;
-  if (other.best_rank > 0 && (best_rank == 0 || other.best_rank < best_rank)) best_rank = other.best_rank;
+  if (other.best_rank > 0 && (best_rank == 0 || other.best_rank < best_rank))
+    best_rank = other.best_rank;
   text |= other.text;
   other_text |= other.other_text;
   for (uint32_t l : other.others_named) AddSorted(&others_named, l);
@@ -107,8 +108,10 @@ RivalSupport RivalsOf(const std::vector<LabelSupport>& candidates, size_t index)
     if (k == index) continue;
     const LabelSupport& c = candidates[k];
     r.queries = std::max(r.queries, c.queries.size());
-    if (c.best_rank > 0 && (r.best_rank == 0 || c.best_rank < r.best_rank)) r.best_rank = c.best_rank;
-    if (std::binary_search(own.others_named.begin(), own.others_named.end(), c.label)) r.named = true;
+    if (c.best_rank > 0 && (r.best_rank == 0 || c.best_rank < r.best_rank))
+      r.best_rank = c.best_rank;
+    if (std::binary_search(own.others_named.begin(), own.others_named.end(), c.label))
+      r.named = true;
   }
   return r;
 }
@@ -191,8 +194,8 @@ void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& voca
           if (id < 0) continue;
           c = static_cast<uint32_t>(id);
         }
-        AddFind(SupportFor(out, &used, c), QueryHash(query), engine.empty() ? 0 : vocabulary.EngineBit(engine),
-                rank);
+        AddFind(SupportFor(out, &used, c), QueryHash(query),
+                engine.empty() ? 0 : vocabulary.EngineBit(engine), rank);
         any_find = true;
       }
     }
@@ -235,7 +238,8 @@ void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& voca
         // Covered: inside an occurrence of c's own term ("fox" in "red fox").
         bool covered = false;
         for (const TermMatch& own : scratch->matches) {
-          if (own.label == c.label && own.first <= m.first && m.first + m.count <= own.first + own.count) {
+          if (own.label == c.label && own.first <= m.first &&
+              m.first + m.count <= own.first + own.count) {
             covered = true;
             break;
           }

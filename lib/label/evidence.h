@@ -68,11 +68,11 @@ enum TextPlace : uint8_t { kInTitle = 1, kInFileName = 2, kInPageUrl = 4 };
 // What the crawl says for one candidate label of one image.
 struct LabelSupport {
   uint32_t label = 0;
-  std::vector<uint64_t> queries;  // distinct query hashes, sorted
-  uint64_t engines = 0;           // one bit per engine (EvidenceVocabulary ids)
-  int32_t best_rank = 0;          // 0: unknown
-  uint8_t text = 0;               // TextPlace bits that name this label
-  uint8_t other_text = 0;         // TextPlace bits naming another label, uncovered
+  std::vector<uint64_t> queries;       // distinct query hashes, sorted
+  uint64_t engines = 0;                // one bit per engine (EvidenceVocabulary ids)
+  int32_t best_rank = 0;               // 0: unknown
+  uint8_t text = 0;                    // TextPlace bits that name this label
+  uint8_t other_text = 0;              // TextPlace bits naming another label, uncovered
   std::vector<uint32_t> others_named;  // those other labels, sorted, distinct
 
   void Merge(const LabelSupport& other);

@@ -47,7 +47,8 @@ TEST_CASE("ReadEvidence: distinct queries and engines, best rank, texts") {
 
 TEST_CASE("ReadEvidence: another label's words, unless inside the label's own term") {
   Fixture f;
-  auto s = f.Read(R"({"label":"jaguar","title":"Jaguar XF, the car of the year","engine":"bing","rank":2})");
+  auto s = f.Read(
+      R"({"label":"jaguar","title":"Jaguar XF, the car of the year","engine":"bing","rank":2})");
   REQUIRE(s.size() == 1);
   CHECK(s[0].text == kInTitle);
   CHECK(s[0].other_text == kInTitle);
@@ -74,7 +75,8 @@ TEST_CASE("ReadEvidence: found_by entries under other labels are candidates") {
   CHECK(s[1].best_rank == 1);
   // The car has more support: its confidence is higher, the jaguar's lower than alone.
   EvidenceWeights w;
-  const double jaguar = ScoreCandidate(s, 0, w).confidence, car = ScoreCandidate(s, 1, w).confidence;
+  const double jaguar = ScoreCandidate(s, 0, w).confidence,
+               car = ScoreCandidate(s, 1, w).confidence;
   CHECK(car > jaguar);
   std::vector<LabelSupport> alone = {s[0]};
   CHECK(ScoreCandidate(alone, 0, w).confidence > jaguar);
@@ -94,12 +96,13 @@ TEST_CASE("ScoreCandidate follows the documented formula") {
   std::vector<LabelSupport> one = {a};
   CHECK(ScoreCandidate(one, 0, w).confidence == doctest::Approx(sigmoid(w.bias + z)));
   one[0].other_text = kInTitle;
-  CHECK(ScoreCandidate(one, 0, w).confidence == doctest::Approx(sigmoid(w.bias + z - w.other_text)));
+  CHECK(ScoreCandidate(one, 0, w).confidence ==
+        doctest::Approx(sigmoid(w.bias + z - w.other_text)));
   // Ranks deeper than 200 count as 200 in the linear term.
   LabelSupport deep = a;
   deep.best_rank = 1000;
   CHECK(SupportOf(deep, w) == doctest::Approx(z - w.rank / 2 + w.rank / std::log2(1001) +
-                                               w.rank_linear * 0.03 - w.rank_linear * 2));
+                                              w.rank_linear * 0.03 - w.rank_linear * 2));
 
   // A rival label b with 4 queries, best rank 7, named in the texts.
   LabelSupport b;
@@ -118,7 +121,8 @@ TEST_CASE("ScoreCandidate follows the documented formula") {
   // Seen from b: a's 2 queries and rank 3; b's texts name nothing.
   const double zb = w.queries * std::log2(5) + w.rank / 3 - w.rank_linear * 0.07;
   CHECK(ScoreCandidate(two, 1, w).confidence ==
-        doctest::Approx(sigmoid(w.bias + zb + w.conflict - w.conflict_queries - w.conflict_rank / 2)));
+        doctest::Approx(
+            sigmoid(w.bias + zb + w.conflict - w.conflict_queries - w.conflict_rank / 2)));
 }
 
 TEST_CASE("LabelSupport::Merge unions queries and engines, keeps the best rank") {

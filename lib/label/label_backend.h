@@ -24,10 +24,10 @@ inline constexpr uint32_t kNoLabel = UINT32_MAX;
 
 // One image to judge.
 struct LabelItem {
-  std::string path;          // resolved against --base-dir
-  uint32_t label = 0;        // index into the label names
-  double prior = 0;          // earlier backends' confidence in `label`, 0..1
-  int orientation = 0;       // EXIF orientation from pix-validate's `exif`, 0: unknown
+  std::string path;     // resolved against --base-dir
+  uint32_t label = 0;   // index into the label names
+  double prior = 0;     // earlier backends' confidence in `label`, 0..1
+  int orientation = 0;  // EXIF orientation from pix-validate's `exif`, 0: unknown
 };
 
 struct LabelVerdict {

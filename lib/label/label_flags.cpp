@@ -9,8 +9,8 @@
 namespace pix {
 namespace {
 
-void AddModelFlags(CLI::App& app, const std::string& prefix, std::string* path, OnnxInputOptions* in,
-                   LabelFlags::ModelInput* f, const std::string& what) {
+void AddModelFlags(CLI::App& app, const std::string& prefix, std::string* path,
+                   OnnxInputOptions* in, LabelFlags::ModelInput* f, const std::string& what) {
   app.add_option("--" + prefix + "-model", *path, what)->type_name("FILE");
   app.add_option("--" + prefix + "-size", f->size, "Side of the square picture the model takes")
       ->type_name("N")
@@ -22,7 +22,8 @@ void AddModelFlags(CLI::App& app, const std::string& prefix, std::string* path, 
   app.add_option("--" + prefix + "-std", f->std, "Per-channel standard deviation divided by")
       ->type_name("R,G,B")
       ->capture_default_str();
-  app.add_option("--" + prefix + "-output", in->output, "The model output to read (default: its last)")
+  app.add_option("--" + prefix + "-output", in->output,
+                 "The model output to read (default: its last)")
       ->type_name("NAME");
 }
 
@@ -30,9 +31,11 @@ Status InputOf(const LabelFlags::ModelInput& f, const char* prefix, OnnxInputOpt
   in->width = in->height = f.size;
   Status s = ParseTriple(f.mean, in->mean);
   if (s.ok()) s = ParseTriple(f.std, in->std);
-  if (!s.ok()) return Status::InvalidArgument(std::string("--") + prefix + "-mean/-std: " + s.message());
+  if (!s.ok())
+    return Status::InvalidArgument(std::string("--") + prefix + "-mean/-std: " + s.message());
   for (double d : in->std) {
-    if (d == 0) return Status::InvalidArgument(std::string("--") + prefix + "-std: 0 divides by zero");
+    if (d == 0)
+      return Status::InvalidArgument(std::string("--") + prefix + "-std: 0 divides by zero");
   }
   return s;
 }
@@ -59,19 +62,23 @@ void AddLabelFlags(ToolCli& cli, LabelFlags* f) {
       ->delimiter(',')
       ->check(CLI::IsMember({"evidence", "vlm", "consensus", "classifier"}))
       ->capture_default_str();
-  app.add_option("--labels", o->labels, "A closed label set; records with other labels pass through")
+  app.add_option("--labels", o->labels,
+                 "A closed label set; records with other labels pass through")
       ->type_name("LABEL,...")
       ->delimiter(',');
   app.add_option("--review-below", o->review_below, "needs_review when the confidence is below X")
       ->type_name("X")
       ->check(Quiet(CLI::Range(0.0, 1.0)))
       ->capture_default_str();
-  app.add_option("--drop-below", o->drop_below, "Drop records whose confidence is below X (0: keep all)")
+  app.add_option("--drop-below", o->drop_below,
+                 "Drop records whose confidence is below X (0: keep all)")
       ->type_name("X")
       ->check(Quiet(CLI::Range(0.0, 1.0)))
       ->capture_default_str();
-  app.add_option("--rejects", o->rejects_path, "Write records --drop-below drops to FILE")->type_name("FILE");
-  app.add_flag("--relabel", o->relabel, "Let a backend move an image to the label it supports better");
+  app.add_option("--rejects", o->rejects_path, "Write records --drop-below drops to FILE")
+      ->type_name("FILE");
+  app.add_flag("--relabel", o->relabel,
+               "Let a backend move an image to the label it supports better");
   app.add_option("--relabel-margin", o->relabel_margin,
                  "How much more confident the other label must be to move an image")
       ->type_name("X")
@@ -79,8 +86,10 @@ void AddLabelFlags(ToolCli& cli, LabelFlags* f) {
       ->capture_default_str();
   app.add_flag("--strict", o->strict,
                "Fail records without a label (missing_label) or outside --labels (unknown_label)");
-  app.add_option("--report", o->report_path, "Write the per-label summary to FILE as JSON")->type_name("FILE");
-  app.add_option("--refine-weight", o->refine_weight, "Share of the confidence a later backend's verdict takes")
+  app.add_option("--report", o->report_path, "Write the per-label summary to FILE as JSON")
+      ->type_name("FILE");
+  app.add_option("--refine-weight", o->refine_weight,
+                 "Share of the confidence a later backend's verdict takes")
       ->type_name("X")
       ->check(Quiet(CLI::Range(0.0, 1.0)))
       ->capture_default_str();
@@ -88,8 +97,10 @@ void AddLabelFlags(ToolCli& cli, LabelFlags* f) {
       ->type_name("DIR")
       ->capture_default_str()
       ->each([f](const std::string&) { f->wordnet_dir_given = true; });
-  app.add_flag("--no-wordnet", f->no_wordnet, "Match only the labels and their queries, no WordNet synonyms");
-  app.add_option("--base-dir", o->base_dir, "Resolve relative image paths against DIR")->type_name("DIR");
+  app.add_flag("--no-wordnet", f->no_wordnet,
+               "Match only the labels and their queries, no WordNet synonyms");
+  app.add_option("--base-dir", o->base_dir, "Resolve relative image paths against DIR")
+      ->type_name("DIR");
   app.add_option("--temp-dir", f->temp_dir,
                  "Directory for the records held back while reading (default: $TMPDIR)")
       ->type_name("DIR");
@@ -102,8 +113,9 @@ void AddLabelFlags(ToolCli& cli, LabelFlags* f) {
       ->check(Quiet(CLI::NonNegativeNumber))
       ->capture_default_str();
   // consensus, classifier
-  AddModelFlags(app, "embed", &f->consensus.model, &f->consensus.input, &f->embed_input,
-                "consensus: ONNX image-embedding model (CLIP image tower, DINOv2, headless ResNet)");
+  AddModelFlags(
+      app, "embed", &f->consensus.model, &f->consensus.input, &f->embed_input,
+      "consensus: ONNX image-embedding model (CLIP image tower, DINOv2, headless ResNet)");
   app.add_option("--neighbours", f->consensus.neighbours, "consensus: nearest neighbours that vote")
       ->type_name("K")
       ->check(Quiet(CLI::Range(1, 1000)))
@@ -118,7 +130,8 @@ void AddLabelFlags(ToolCli& cli, LabelFlags* f) {
   app.add_option("--classifier-classes", f->classifier.classes,
                  "classifier: the model's classes in order, one WordNet id a line (n02084071 dog)")
       ->type_name("FILE");
-  app.set_version_flag("-V,--version", cli.name() + " (PixCrawler) " + kVersion + "\n" + OnnxBuildInfo(),
+  app.set_version_flag("-V,--version",
+                       cli.name() + " (PixCrawler) " + kVersion + "\n" + OnnxBuildInfo(),
                        "Print the version and exit");
   cli.AddConfig(&f->config_path);
   AddLlmFlags(cli, &f->llm);
@@ -139,16 +152,19 @@ Result<std::unique_ptr<LabelSetup>> Resolve(const LabelFlags& f, const EnvLookup
   o->evidence = !backends.empty() && backends.front() == "evidence";
   for (size_t i = 0; i < backends.size(); ++i) {
     if (i > 0 && backends[i] == "evidence") {
-      return Status::InvalidArgument("--backend: evidence reads only the records and must come first");
+      return Status::InvalidArgument(
+          "--backend: evidence reads only the records and must come first");
     }
-    if (std::find(backends.begin(), backends.begin() + static_cast<std::ptrdiff_t>(i), backends[i]) !=
-        backends.begin() + static_cast<std::ptrdiff_t>(i)) {
+    if (std::find(backends.begin(), backends.begin() + static_cast<std::ptrdiff_t>(i),
+                  backends[i]) != backends.begin() + static_cast<std::ptrdiff_t>(i)) {
       return Status::InvalidArgument("--backend: " + backends[i] + " is listed twice");
     }
   }
-  if (!o->rejects_path.empty() && o->drop_below <= 0) return Status::InvalidArgument("--rejects needs --drop-below");
+  if (!o->rejects_path.empty() && o->drop_below <= 0)
+    return Status::InvalidArgument("--rejects needs --drop-below");
 
-  const bool classifier = std::find(backends.begin(), backends.end(), "classifier") != backends.end();
+  const bool classifier =
+      std::find(backends.begin(), backends.end(), "classifier") != backends.end();
   if ((o->evidence && !f.no_wordnet) || classifier) {
     auto opened = WordNet::Open(f.wordnet_dir);
     if (opened.ok()) {
@@ -157,7 +173,8 @@ Result<std::unique_ptr<LabelSetup>> Resolve(const LabelFlags& f, const EnvLookup
     } else if (f.wordnet_dir_given || classifier) {
       return Status::InvalidArgument(opened.status().message());
     } else {
-      setup->warnings.push_back(opened.status().message() + "; labels are matched without synonyms");
+      setup->warnings.push_back(opened.status().message() +
+                                "; labels are matched without synonyms");
     }
   }
   for (size_t i = o->evidence ? 1 : 0; i < backends.size(); ++i) {
@@ -171,7 +188,8 @@ Result<std::unique_ptr<LabelSetup>> Resolve(const LabelFlags& f, const EnvLookup
       }
       PIX_RETURN_IF_ERROR(f.llm.ApplyTo(&vlm.llm, true, env));
       PIX_RETURN_IF_ERROR(f.network.ApplyTo(&vlm.http));
-      if (vlm.llm.endpoint.model.empty()) return Status::InvalidArgument("--backend vlm needs --llm-model");
+      if (vlm.llm.endpoint.model.empty())
+        return Status::InvalidArgument("--backend vlm needs --llm-model");
       if (f.timeout_given) vlm.llm.endpoint.timeout = vlm.http.timeout;
       setup->backends.push_back(std::make_unique<VlmBackend>(std::move(vlm)));
     } else if (b == "consensus") {
@@ -182,7 +200,8 @@ Result<std::unique_ptr<LabelSetup>> Resolve(const LabelFlags& f, const EnvLookup
     } else if (b == "classifier") {
       ClassifierOptions c = f.classifier;
       PIX_RETURN_IF_ERROR(InputOf(f.classifier_input, "classifier", &c.input));
-      PIX_ASSIGN_OR_RETURN(auto made, ClassifierBackend::Create(std::move(c), setup->wordnet.get()));
+      PIX_ASSIGN_OR_RETURN(auto made,
+                           ClassifierBackend::Create(std::move(c), setup->wordnet.get()));
       setup->backends.push_back(std::move(made));
     }
     o->backends.push_back(setup->backends.back().get());

@@ -16,11 +16,11 @@
 
 #include "base/cli.h"
 #include "http/http_flags.h"
-#include "text/wordnet.h"
 #include "label/label_stage.h"
 #include "label/model_backends.h"
 #include "label/vlm_backend.h"
 #include "llm/llm_flags.h"
+#include "text/wordnet.h"
 
 namespace pix {
 
@@ -61,6 +61,7 @@ struct LabelSetup {
 
 // Checks the backend list, opens WordNet, loads the models and builds the
 // backends. `env` reads API keys, $TMPDIR and the cache directory's default.
-Result<std::unique_ptr<LabelSetup>> ResolveLabelOptions(const LabelFlags& flags, const EnvLookup& env);
+Result<std::unique_ptr<LabelSetup>> ResolveLabelOptions(const LabelFlags& flags,
+                                                        const EnvLookup& env);
 
 }  // namespace pix

@@ -15,8 +15,8 @@ int ConfidenceBand(double confidence) {
   return band;
 }
 
-void LabelReport::Add(const std::string& original, const std::string& final_label, double confidence,
-                      bool needs_review, bool dropped) {
+void LabelReport::Add(const std::string& original, const std::string& final_label,
+                      double confidence, bool needs_review, bool dropped) {
   ++labelled;
   PerLabel& l = labels_[final_label];
   ++l.images;
@@ -42,14 +42,15 @@ std::vector<std::string> LabelReport::Lines() const {
   if (labels_.empty()) return out;
   size_t width = 5;
   for (const auto& [name, l] : labels_) width = std::max(width, std::min<size_t>(name.size(), 40));
-  out.push_back(fmt::format("{:<{}} {:>7} {:>6} {:>7} {:>8} {:>6} {:>6} {:>6} {:>6}", "label", width,
-                            "images", kBandNames[0], kBandNames[1], kBandNames[2], kBandNames[3],
-                            "moved", "review", "mean"));
+  out.push_back(fmt::format("{:<{}} {:>7} {:>6} {:>7} {:>8} {:>6} {:>6} {:>6} {:>6}", "label",
+                            width, "images", kBandNames[0], kBandNames[1], kBandNames[2],
+                            kBandNames[3], "moved", "review", "mean"));
   for (const auto& [name, l] : labels_) {
     out.push_back(fmt::format("{:<{}} {:>7} {:>6} {:>7} {:>8} {:>6} {:>6} {:>6} {:>6.2f}",
-                              name.substr(0, 40), width, l.images, l.bands[0], l.bands[1], l.bands[2],
-                              l.bands[3], fmt::format("+{}/-{}", l.moved_in, l.moved_out),
-                              l.needs_review, l.images ? l.confidence_sum / l.images : 0.0));
+                              name.substr(0, 40), width, l.images, l.bands[0], l.bands[1],
+                              l.bands[2], l.bands[3],
+                              fmt::format("+{}/-{}", l.moved_in, l.moved_out), l.needs_review,
+                              l.images ? l.confidence_sum / l.images : 0.0));
   }
   return out;
 }
@@ -86,7 +87,8 @@ std::string LabelReport::Json() const {
     j.Key("moved_out").Int(static_cast<int64_t>(l.moved_out));
     j.Key("needs_review").Int(static_cast<int64_t>(l.needs_review));
     j.Key("dropped").Int(static_cast<int64_t>(l.dropped));
-    j.Key("mean_confidence").Double(l.images ? std::round(l.confidence_sum / l.images * 1e4) / 1e4 : 0.0);
+    j.Key("mean_confidence")
+        .Double(l.images ? std::round(l.confidence_sum / l.images * 1e4) / 1e4 : 0.0);
     j.EndObject();
   }
   j.EndObject();

@@ -32,8 +32,8 @@ class LabelReport {
   uint64_t passed_untouched = 0;  // invalid or duplicate
   uint64_t missing_label = 0;
   uint64_t unknown_label = 0;
-  uint64_t conflicts = 0;     // images found under more than one label
-  uint64_t disagreements = 0; // a later backend preferred another label
+  uint64_t conflicts = 0;      // images found under more than one label
+  uint64_t disagreements = 0;  // a later backend preferred another label
   std::vector<std::string> backends;
   std::map<std::string, std::string> backend_summaries;
 

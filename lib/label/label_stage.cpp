@@ -16,8 +16,8 @@
 #include "base/files.h"
 #include "base/signals.h"
 #include "jsonl/fields.h"
-#include "jsonl/record_spool.h"
 #include "jsonl/json_text.h"
+#include "jsonl/record_spool.h"
 #include "label/label_report.h"
 
 namespace pix {
@@ -31,7 +31,7 @@ enum class Kind : uint8_t {
   kUntouched,      // "valid": false: passed through
   kDuplicate,      // dup_of: passed through, but its labels are evidence for its image
   kMissingLabel,
-  kUnknownLabel,   // outside the closed set
+  kUnknownLabel,  // outside the closed set
   kLabelled,
 };
 
@@ -65,7 +65,8 @@ int ExifOrientation(const Record& record) {
   simdjson::dom::parser parser;
   simdjson::dom::element e;
   int64_t o = 0;
-  if (parser.parse(raw->data(), raw->size()).get(e) || e["orientation"].get_int64().get(o)) return 0;
+  if (parser.parse(raw->data(), raw->size()).get(e) || e["orientation"].get_int64().get(o))
+    return 0;
   return static_cast<int>(o);
 }
 
@@ -102,7 +103,8 @@ class LabelRun {
       Status closed = rejects_->Close();
       if (s.ok()) s = closed;
     }
-    if (s.ok() && !o_.report_path.empty()) s = WriteFileAtomic(o_.report_path, report_.Json() + "\n");
+    if (s.ok() && !o_.report_path.empty())
+      s = WriteFileAtomic(o_.report_path, report_.Json() + "\n");
     if (s.ok() && !io_.terminal().quiet()) {
       for (const std::string& line : report_.Lines()) io_.terminal().Info(line);
     }
@@ -173,7 +175,8 @@ class LabelRun {
         }
         if (slot.kind == Kind::kLabelled || slot.kind == Kind::kDuplicate) {
           auto& queries = queries_[slot.label];
-          if (auto q = record.GetString(field::kQuery); q && queries.size() < 200 && !queries.contains(*q)) {
+          if (auto q = record.GetString(field::kQuery);
+              q && queries.size() < 200 && !queries.contains(*q)) {
             queries.insert(std::move(*q));
           }
           slot.group = GroupOf(record);
@@ -199,7 +202,8 @@ class LabelRun {
     if (auto cluster = record.GetInt(field::kCluster)) {
       map = &cluster_groups_;
       key = static_cast<uint64_t>(*cluster);
-    } else if (auto sha = record.Raw(field::kSha256); sha && sha->size() > 2 && sha->front() == '"') {
+    } else if (auto sha = record.Raw(field::kSha256);
+               sha && sha->size() > 2 && sha->front() == '"') {
       map = &sha_groups_;
       key = std::hash<std::string_view>{}(*sha);
     }
@@ -282,7 +286,8 @@ class LabelRun {
 
   // The candidates of record i's image: gathered in pass 2, or read now from
   // the record when it is its image's only one.
-  const std::vector<LabelSupport>& CandidatesOf(size_t i, const Record& record, DecideWorker& w) const {
+  const std::vector<LabelSupport>& CandidatesOf(size_t i, const Record& record,
+                                                DecideWorker& w) const {
     const Slot& slot = slots_[i];
     if (!groups_[slot.group].empty()) return groups_[slot.group];
     ReadEvidence(record, slot.label, w.vocabulary, matcher_, &w.scratch, &w.single);
@@ -300,12 +305,14 @@ class LabelRun {
   Status RunBackends() {
     if (o_.backends.empty()) return Status::Ok();
     std::vector<std::string> names;
-    for (uint32_t id = 0; id < vocabulary_.label_count(); ++id) names.push_back(vocabulary_.LabelName(id));
+    for (uint32_t id = 0; id < vocabulary_.label_count(); ++id)
+      names.push_back(vocabulary_.LabelName(id));
     for (size_t i = 0; i < slots_.size(); ++i) {
       if (item_of_[i] == kNoItem) continue;
       const Slot& slot = slots_[i];
       items_[item_of_[i]].prior =
-          o_.evidence ? ScoreCandidate(groups_[slot.group], IndexOf(groups_[slot.group], slot.label), o_.weights)
+          o_.evidence ? ScoreCandidate(groups_[slot.group],
+                                       IndexOf(groups_[slot.group], slot.label), o_.weights)
                             .confidence
                       : 0.0;
     }
@@ -474,7 +481,8 @@ class LabelRun {
         // A conflict the evidence settles for the image's own label is
         // recorded, not flagged: only an image another label supports at
         // least as well needs a person.
-        for (size_t k = 0; k < candidates.size(); ++k) unsettled |= k != own && confs[k] >= confs[own];
+        for (size_t k = 0; k < candidates.size(); ++k)
+          unsettled |= k != own && confs[k] >= confs[own];
       }
       why.EndObject();
       if (o_.relabel && best != own && confs[best] - confidence >= o_.relabel_margin) {
@@ -544,7 +552,8 @@ class LabelRun {
     const bool drop = o_.drop_below > 0 && confidence < o_.drop_below;
     if (drop) {
       record->SetString("label_drop_reason",
-                        fmt::format("label_confidence {:.4g} is below --drop-below {}", confidence, o_.drop_below));
+                        fmt::format("label_confidence {:.4g} is below --drop-below {}", confidence,
+                                    o_.drop_below));
     }
     Outcome out;
     out.label = label;
@@ -559,13 +568,15 @@ class LabelRun {
   void Warnings() {
     Terminal& t = io_.terminal();
     if (report_.missing_label && !o_.strict) {
-      t.Warning(fmt::format("{} record(s) without a label passed through unchanged (--strict fails them)",
-                            report_.missing_label));
+      t.Warning(
+          fmt::format("{} record(s) without a label passed through unchanged (--strict fails them)",
+                      report_.missing_label));
     }
     if (report_.unknown_label && !o_.strict) {
-      t.Warning(fmt::format("{} record(s) with a label outside --labels passed through unchanged "
-                            "(--strict fails them)",
-                            report_.unknown_label));
+      t.Warning(
+          fmt::format("{} record(s) with a label outside --labels passed through unchanged "
+                      "(--strict fails them)",
+                      report_.unknown_label));
     }
   }
 
@@ -573,12 +584,14 @@ class LabelRun {
     std::string s = fmt::format("{} labelled, {} need review, {} moved", report_.labelled,
                                 report_.needs_review(), report_.moved());
     if (report_.conflicts) s += fmt::format(", {} found under several labels", report_.conflicts);
-    if (report_.disagreements) s += fmt::format(", {} backend disagreements", report_.disagreements);
+    if (report_.disagreements)
+      s += fmt::format(", {} backend disagreements", report_.disagreements);
     if (o_.drop_below > 0) {
       s += fmt::format(", {} dropped below {}{}", report_.dropped(), o_.drop_below,
                        o_.rejects_path.empty() ? "" : " (to " + o_.rejects_path + ")");
     }
-    if (report_.passed_untouched) s += fmt::format(", {} invalid or duplicate passed through", report_.passed_untouched);
+    if (report_.passed_untouched)
+      s += fmt::format(", {} invalid or duplicate passed through", report_.passed_untouched);
     for (ImageLabelBackend* b : o_.backends) s += "; " + b->Summary();
     return s;
   }
@@ -594,7 +607,7 @@ class LabelRun {
   uint64_t labels_unknown_to_wordnet_ = 0;
   std::vector<Slot> slots_;
   std::vector<std::vector<LabelSupport>> groups_;  // filled in pass 2 (see there)
-  std::vector<uint8_t> group_members_;  // per group: its records, 2 meaning 2 or more
+  std::vector<uint8_t> group_members_;             // per group: its records, 2 meaning 2 or more
   std::unordered_map<uint64_t, uint32_t> cluster_groups_, sha_groups_;  // pass 1 only
   EvidenceScratch scratch_;
   std::vector<uint32_t> item_of_;  // record -> item, for image backends

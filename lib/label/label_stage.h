@@ -35,9 +35,9 @@
 #include <vector>
 
 #include "jsonl/stage_io.h"
-#include "text/wordnet.h"
 #include "label/evidence.h"
 #include "label/label_backend.h"
+#include "text/wordnet.h"
 
 namespace pix {
 

@@ -50,7 +50,8 @@ void FoldTokens(std::string_view text, bool url, std::vector<std::string>* token
       }
     }
     if (IsWordByte(c)) {
-      current.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c));
+      current.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a')
+                                             : static_cast<char>(c));
     } else {
       flush();
     }
@@ -78,7 +79,8 @@ void TermMatcher::Find(const std::vector<std::string>& tokens, std::vector<TermM
     for (const Term& term : it->second) {
       if (i + 1 + term.rest.size() > tokens.size()) continue;
       if (!std::equal(term.rest.begin(), term.rest.end(), tokens.begin() + i + 1)) continue;
-      out->push_back({term.label, static_cast<uint32_t>(i), static_cast<uint32_t>(1 + term.rest.size())});
+      out->push_back(
+          {term.label, static_cast<uint32_t>(i), static_cast<uint32_t>(1 + term.rest.size())});
     }
   }
 }

@@ -18,7 +18,8 @@ std::vector<TermMatch> Find(const TermMatcher& m, std::string_view text, bool ur
 }
 
 TEST_CASE("FoldTokens: lower case words, plurals folded, URL escapes decoded") {
-  CHECK(Fold("Red Foxes in the SNOW") == std::vector<std::string>{"red", "fox", "in", "the", "snow"});
+  CHECK(Fold("Red Foxes in the SNOW") ==
+        std::vector<std::string>{"red", "fox", "in", "the", "snow"});
   CHECK(Fold("puppies, cats & glass") == std::vector<std::string>{"puppy", "cat", "glass"});
   CHECK(Fold("red%20fox_2.jpg", true) == std::vector<std::string>{"red", "fox", "2", "jpg"});
   CHECK(Fold("red%20fox", false) == std::vector<std::string>{"red", "20fox"});

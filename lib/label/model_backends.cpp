@@ -1,11 +1,11 @@
 #include "label/model_backends.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <numeric>
-
-#include <fmt/format.h>
 
 #include "base/signals.h"
 #include "label/label_image.h"
@@ -45,9 +45,11 @@ std::string FailureText(const std::map<std::string, uint64_t>& failures) {
 // ---- consensus --------------------------------------------------------------
 
 Result<std::unique_ptr<ConsensusBackend>> ConsensusBackend::Create(ConsensusOptions options) {
-  if (options.model.empty()) return Status::InvalidArgument("--backend consensus needs --embed-model FILE");
+  if (options.model.empty())
+    return Status::InvalidArgument("--backend consensus needs --embed-model FILE");
   std::unique_ptr<ConsensusBackend> b(new ConsensusBackend(std::move(options)));
-  PIX_ASSIGN_OR_RETURN(b->model_, OnnxModel::Load(b->options_.model, b->options_.input, "--embed-model"));
+  PIX_ASSIGN_OR_RETURN(b->model_,
+                       OnnxModel::Load(b->options_.model, b->options_.input, "--embed-model"));
   return b;
 }
 
@@ -67,12 +69,14 @@ Result<std::vector<float>> ConsensusBackend::Embed(const LabelItem& item, std::s
   return v;
 }
 
-Status ConsensusBackend::Run(const std::vector<LabelItem>& items, const std::vector<std::string>& labels,
+Status ConsensusBackend::Run(const std::vector<LabelItem>& items,
+                             const std::vector<std::string>& labels,
                              std::vector<LabelVerdict>* out) {
   out->assign(items.size(), LabelVerdict());
   const size_t dim = model_->output_size();
   const size_t n = items.size();
-  const size_t stride = std::max<size_t>(1, (n + options_.max_references - 1) / options_.max_references);
+  const size_t stride =
+      std::max<size_t>(1, (n + options_.max_references - 1) / options_.max_references);
   // The references: every stride-th image that could be embedded.
   std::vector<float> refs;
   std::vector<uint32_t> ref_label, ref_item;
@@ -135,25 +139,30 @@ Status ConsensusBackend::Run(const std::vector<LabelItem>& items, const std::vec
       votes[ref_label[sims[j].second]] += w;
       total += w;
     }
-    const auto best = static_cast<uint32_t>(std::max_element(votes.begin(), votes.end()) - votes.begin());
+    const auto best =
+        static_cast<uint32_t>(std::max_element(votes.begin(), votes.end()) - votes.begin());
     verdict.ok = true;
     verdict.label = best;
     verdict.confidence = votes[best] / total;
     verdict.own_confidence = votes[items[i].label] / total;
-    verdict.facts = fmt::format("\"neighbours\":{},\"nearest_similarity\":{:.4f}", kk, sims[0].first);
+    verdict.facts =
+        fmt::format("\"neighbours\":{},\"nearest_similarity\":{:.4f}", kk, sims[0].first);
   }
   return Status::Ok();
 }
 
 std::string ConsensusBackend::Summary() const {
-  return fmt::format("consensus: {} embedded, {} references, {}", embedded_, references_, FailureText(failures_));
+  return fmt::format("consensus: {} embedded, {} references, {}", embedded_, references_,
+                     FailureText(failures_));
 }
 
 // ---- classifier -------------------------------------------------------------
 
 Result<std::vector<uint32_t>> ReadSynsetClasses(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return Status::InvalidArgument(fmt::format("--classifier-classes {}: cannot open the file", path));
+  if (!in)
+    return Status::InvalidArgument(
+        fmt::format("--classifier-classes {}: cannot open the file", path));
   std::vector<uint32_t> out;
   std::string line;
   int number = 0;
@@ -165,12 +174,14 @@ Result<std::vector<uint32_t>> ReadSynsetClasses(const std::string& path) {
     bool ok = id.size() == 9 && id[0] == 'n' &&
               std::all_of(id.begin() + 1, id.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!ok) {
-      return Status::InvalidArgument(fmt::format(
-          "--classifier-classes {}:{}: '{}' is not a WordNet noun id like n02084071", path, number, id));
+      return Status::InvalidArgument(
+          fmt::format("--classifier-classes {}:{}: '{}' is not a WordNet noun id like n02084071",
+                      path, number, id));
     }
     out.push_back(static_cast<uint32_t>(std::stoul(id.substr(1))));
   }
-  if (out.empty()) return Status::InvalidArgument(fmt::format("--classifier-classes {}: no classes", path));
+  if (out.empty())
+    return Status::InvalidArgument(fmt::format("--classifier-classes {}: no classes", path));
   return out;
 }
 
@@ -193,26 +204,31 @@ void NormaliseProbabilities(std::vector<float>* v) {
 
 Result<std::unique_ptr<ClassifierBackend>> ClassifierBackend::Create(ClassifierOptions options,
                                                                      const WordNet* wordnet) {
-  if (options.model.empty()) return Status::InvalidArgument("--backend classifier needs --classifier-model FILE");
+  if (options.model.empty())
+    return Status::InvalidArgument("--backend classifier needs --classifier-model FILE");
   if (options.classes.empty()) {
-    return Status::InvalidArgument("--backend classifier needs --classifier-classes FILE (the model's WordNet ids)");
+    return Status::InvalidArgument(
+        "--backend classifier needs --classifier-classes FILE (the model's WordNet ids)");
   }
-  if (!wordnet) return Status::InvalidArgument("--backend classifier needs WordNet (--wordnet-dir)");
+  if (!wordnet)
+    return Status::InvalidArgument("--backend classifier needs WordNet (--wordnet-dir)");
   std::unique_ptr<ClassifierBackend> b(new ClassifierBackend(std::move(options), wordnet));
   PIX_ASSIGN_OR_RETURN(b->class_synsets_, ReadSynsetClasses(b->options_.classes));
   for (uint32_t offset : b->class_synsets_) {
     auto synset = wordnet->ReadSynset(offset);
     if (!synset.ok()) {
-      return Status::InvalidArgument(fmt::format("--classifier-classes {}: n{:08d} is not a WordNet 3.0 noun synset",
-                                                 b->options_.classes, offset));
+      return Status::InvalidArgument(
+          fmt::format("--classifier-classes {}: n{:08d} is not a WordNet 3.0 noun synset",
+                      b->options_.classes, offset));
     }
   }
-  PIX_ASSIGN_OR_RETURN(b->model_, OnnxModel::Load(b->options_.model, b->options_.input, "--classifier-model",
-                                                  b->class_synsets_.size()));
+  PIX_ASSIGN_OR_RETURN(b->model_, OnnxModel::Load(b->options_.model, b->options_.input,
+                                                  "--classifier-model", b->class_synsets_.size()));
   return b;
 }
 
-Status ClassifierBackend::Run(const std::vector<LabelItem>& items, const std::vector<std::string>& labels,
+Status ClassifierBackend::Run(const std::vector<LabelItem>& items,
+                              const std::vector<std::string>& labels,
                               std::vector<LabelVerdict>* out) {
   out->assign(items.size(), LabelVerdict());
   // Which classes lie under each label's synset.
@@ -261,9 +277,11 @@ Status ClassifierBackend::Run(const std::vector<LabelItem>& items, const std::ve
         }
       }
     }
-    const auto best = static_cast<uint32_t>(std::max_element(mass.begin(), mass.end()) - mass.begin());
+    const auto best =
+        static_cast<uint32_t>(std::max_element(mass.begin(), mass.end()) - mass.begin());
     const double outside = std::max(0.0, 1 - covered);
-    const auto top = static_cast<size_t>(std::max_element(probs->begin(), probs->end()) - probs->begin());
+    const auto top =
+        static_cast<size_t>(std::max_element(probs->begin(), probs->end()) - probs->begin());
     verdict.ok = true;
     verdict.own_confidence = std::min(1.0, mass[items[i].label]);
     if (outside > mass[best]) {
@@ -273,15 +291,16 @@ Status ClassifierBackend::Run(const std::vector<LabelItem>& items, const std::ve
       verdict.label = best;
       verdict.confidence = std::min(1.0, mass[best]);
     }
-    verdict.facts = fmt::format("\"top_class\":\"n{:08d}\",\"top_probability\":{:.4f}", class_synsets_[top],
-                                (*probs)[top]);
+    verdict.facts = fmt::format("\"top_class\":\"n{:08d}\",\"top_probability\":{:.4f}",
+                                class_synsets_[top], (*probs)[top]);
   }
   return Status::Ok();
 }
 
 std::string ClassifierBackend::Summary() const {
   std::string s = fmt::format("classifier: {} classified, {}", classified_, FailureText(failures_));
-  if (labels_without_synset_) s += fmt::format(", {} label(s) unknown to WordNet", labels_without_synset_);
+  if (labels_without_synset_)
+    s += fmt::format(", {} label(s) unknown to WordNet", labels_without_synset_);
   return s;
 }
 

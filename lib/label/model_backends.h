@@ -36,18 +36,18 @@
 #include <string>
 #include <vector>
 
-#include "text/wordnet.h"
 #include "label/label_backend.h"
 #include "label/onnx_model.h"
+#include "text/wordnet.h"
 
 namespace pix {
 
 struct ConsensusOptions {
   std::string model;  // --embed-model
   OnnxInputOptions input;
-  int neighbours = 10;              // k
-  size_t max_references = 5000;     // reference images kept in memory
-  int image_long_side = 512;        // decode size before the model's resize
+  int neighbours = 10;           // k
+  size_t max_references = 5000;  // reference images kept in memory
+  int image_long_side = 512;     // decode size before the model's resize
 };
 
 class ConsensusBackend : public ImageLabelBackend {
@@ -78,14 +78,16 @@ struct ClassifierOptions {
 class ClassifierBackend : public ImageLabelBackend {
  public:
   // REQUIRES: wordnet outlives the backend.
-  static Result<std::unique_ptr<ClassifierBackend>> Create(ClassifierOptions options, const WordNet* wordnet);
+  static Result<std::unique_ptr<ClassifierBackend>> Create(ClassifierOptions options,
+                                                           const WordNet* wordnet);
   const char* name() const override { return "classifier"; }
   Status Run(const std::vector<LabelItem>& items, const std::vector<std::string>& labels,
              std::vector<LabelVerdict>* out) override;
   std::string Summary() const override;
 
  private:
-  ClassifierBackend(ClassifierOptions o, const WordNet* wn) : options_(std::move(o)), wordnet_(wn) {}
+  ClassifierBackend(ClassifierOptions o, const WordNet* wn)
+      : options_(std::move(o)), wordnet_(wn) {}
 
   ClassifierOptions options_;
   const WordNet* wordnet_;

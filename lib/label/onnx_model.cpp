@@ -1,12 +1,11 @@
 #include "label/onnx_model.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #ifdef PIX_HAVE_OPENCV_DNN
 #include <opencv2/core.hpp>
@@ -24,12 +23,14 @@ Status ParseTriple(const std::string& text, double out[3]) {
     char* stop = nullptr;
     const double x = std::strtod(part.c_str(), &stop);
     if (part.empty() || *stop != '\0' || !std::isfinite(x)) {
-      return Status::InvalidArgument(fmt::format("'{}' is not a number or three numbers A,B,C", text));
+      return Status::InvalidArgument(
+          fmt::format("'{}' is not a number or three numbers A,B,C", text));
     }
     v.push_back(x);
     start = end + 1;
   }
-  if (v.size() != 1 && v.size() != 3) return Status::InvalidArgument(fmt::format("'{}': give one or three numbers", text));
+  if (v.size() != 1 && v.size() != 3)
+    return Status::InvalidArgument(fmt::format("'{}': give one or three numbers", text));
   for (int c = 0; c < 3; ++c) out[c] = v[v.size() == 1 ? 0 : c];
   return Status::Ok();
 }
@@ -49,7 +50,8 @@ std::vector<float> MakeInputBlob(const PixelView& p, const OnnxInputOptions& in)
       for (int c = 0; c < 3; ++c) {
         const int ch = p.channels == 1 ? 0 : c;
         auto at = [&](int yy, int xx) {
-          return static_cast<double>(p.data[(static_cast<size_t>(yy) * p.width + xx) * p.channels + ch]);
+          return static_cast<double>(
+              p.data[(static_cast<size_t>(yy) * p.width + xx) * p.channels + ch]);
         };
         const double v = (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x1)) +
                          fy * ((1 - fx) * at(y1, x0) + fx * at(y1, x1));
@@ -74,8 +76,10 @@ struct OnnxModel::Impl {
 
 OnnxModel::~OnnxModel() = default;
 
-Result<std::unique_ptr<OnnxModel>> OnnxModel::Load(const std::string& path, const OnnxInputOptions& input,
-                                                   const std::string& option, size_t exact_outputs) {
+Result<std::unique_ptr<OnnxModel>> OnnxModel::Load(const std::string& path,
+                                                   const OnnxInputOptions& input,
+                                                   const std::string& option,
+                                                   size_t exact_outputs) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return Status::InvalidArgument(fmt::format("{} {}: no such model file", option, path));
@@ -90,26 +94,30 @@ Result<std::unique_ptr<OnnxModel>> OnnxModel::Load(const std::string& path, cons
         fmt::format("{} {}: OpenCV cannot read this ONNX model: {}", option, path, e.what()));
   }
   if (model->impl_->net.empty()) {
-    return Status::InvalidArgument(fmt::format("{} {}: OpenCV read an empty network", option, path));
+    return Status::InvalidArgument(
+        fmt::format("{} {}: OpenCV read an empty network", option, path));
   }
   if (!input.output.empty()) {
     const auto names = model->impl_->net.getLayerNames();
     const auto outs = model->impl_->net.getUnconnectedOutLayersNames();
     if (std::find(names.begin(), names.end(), input.output) == names.end() &&
         std::find(outs.begin(), outs.end(), input.output) == outs.end()) {
-      return Status::InvalidArgument(fmt::format("{} {}: the model has no output '{}' (outputs: {})", option,
-                                                 path, input.output, fmt::join(outs, ", ")));
+      return Status::InvalidArgument(
+          fmt::format("{} {}: the model has no output '{}' (outputs: {})", option, path,
+                      input.output, fmt::join(outs, ", ")));
     }
   }
   std::vector<uint8_t> grey(static_cast<size_t>(3) * 8 * 8, 128);
   auto out = model->Run(PixelView{grey.data(), 8, 8, 3});
   if (!out.ok()) {
-    return Status::InvalidArgument(fmt::format("{} {}: the model does not run on a {}x{} RGB image: {}",
-                                               option, path, input.width, input.height, out.status().message()));
+    return Status::InvalidArgument(
+        fmt::format("{} {}: the model does not run on a {}x{} RGB image: {}", option, path,
+                    input.width, input.height, out.status().message()));
   }
   if (out->empty() || (exact_outputs && out->size() != exact_outputs)) {
-    return Status::InvalidArgument(fmt::format("{} {}: the model gives {} values, {} expected", option, path,
-                                               out->size(), exact_outputs ? std::to_string(exact_outputs) : "some"));
+    return Status::InvalidArgument(
+        fmt::format("{} {}: the model gives {} values, {} expected", option, path, out->size(),
+                    exact_outputs ? std::to_string(exact_outputs) : "some"));
   }
   model->output_size_ = out->size();
   return model;
@@ -147,7 +155,9 @@ Result<std::unique_ptr<OnnxModel>> OnnxModel::Load(const std::string&, const Onn
   return Status::Unsupported(option + ": " + OnnxBuildInfo());
 }
 
-Result<std::vector<float>> OnnxModel::Run(const PixelView&) { return Status::Unsupported(OnnxBuildInfo()); }
+Result<std::vector<float>> OnnxModel::Run(const PixelView&) {
+  return Status::Unsupported(OnnxBuildInfo());
+}
 
 #endif
 

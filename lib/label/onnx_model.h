@@ -49,8 +49,10 @@ class OnnxModel {
  public:
   // `min_outputs`/`exact_outputs`: the flattened output must have at least /
   // exactly this many values (0: any).
-  static Result<std::unique_ptr<OnnxModel>> Load(const std::string& path, const OnnxInputOptions& input,
-                                                 const std::string& option, size_t exact_outputs = 0);
+  static Result<std::unique_ptr<OnnxModel>> Load(const std::string& path,
+                                                 const OnnxInputOptions& input,
+                                                 const std::string& option,
+                                                 size_t exact_outputs = 0);
   ~OnnxModel();
 
   // The model's output for one picture.

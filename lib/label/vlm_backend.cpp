@@ -1,16 +1,15 @@
 #include "label/vlm_backend.h"
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include <algorithm>
 #include <thread>
 
-#include <fmt/format.h>
-
 #include "image/transform.h"
+#include "jsonl/json_text.h"
 #include "label/label_image.h"
 #include "label/label_text.h"
-#include "jsonl/json_text.h"
 #include "llm/answer.h"
 
 namespace pix {
@@ -53,7 +52,8 @@ bool IsRefusal(std::string_view answer) {
   return false;
 }
 
-Result<VlmAnswer> ParseVlmAnswer(std::string_view answer, const std::vector<std::string>& candidates) {
+Result<VlmAnswer> ParseVlmAnswer(std::string_view answer,
+                                 const std::vector<std::string>& candidates) {
   std::vector<std::string> folded;
   folded.reserve(candidates.size());
   for (const std::string& c : candidates) folded.push_back(Folded(c));
@@ -88,7 +88,8 @@ Result<VlmAnswer> ParseVlmAnswer(std::string_view answer, const std::vector<std:
             return out;
           }
         }
-        return Status::Corruption(fmt::format("label \"{}\" is not a candidate", label.substr(0, 80)));
+        return Status::Corruption(
+            fmt::format("label \"{}\" is not a candidate", label.substr(0, 80)));
       }
     }
   }
@@ -98,7 +99,8 @@ Result<VlmAnswer> ParseVlmAnswer(std::string_view answer, const std::vector<std:
   int found = -1;
   for (size_t i = 0; i < folded.size(); ++i) {
     if (folded[i].empty() || text.find(" " + folded[i] + " ") == std::string::npos) continue;
-    if (found >= 0) return Status::Corruption("the answer names several candidates and holds no JSON");
+    if (found >= 0)
+      return Status::Corruption("the answer names several candidates and holds no JSON");
     found = static_cast<int>(i);
   }
   if (found < 0) return Status::Corruption("the answer names no candidate label");
@@ -147,7 +149,8 @@ LabelVerdict VlmBackend::Judge(ChatClient& client, const LabelItem& item,
       if (keep.size() >= options_.max_candidates) break;
       if (id != item.label) keep.push_back(id);
     }
-    std::sort(keep.begin(), keep.end(), [&](uint32_t a, uint32_t b) { return labels[a] < labels[b]; });
+    std::sort(keep.begin(), keep.end(),
+              [&](uint32_t a, uint32_t b) { return labels[a] < labels[b]; });
     ids = std::move(keep);
   }
   std::vector<std::string> candidates;
@@ -163,14 +166,15 @@ LabelVerdict VlmBackend::Judge(ChatClient& client, const LabelItem& item,
   ChatMessage message;
   // The image before the text, as Anthropic recommends for vision prompts.
   message.content.push_back(ContentPart::Image("image/jpeg", std::move(jpeg).value()));
-  message.content.push_back(ContentPart::Text(
-      fmt::format("Candidate labels: {}.\nWhich one does this picture show?", fmt::join(candidates, ", "))));
+  message.content.push_back(ContentPart::Text(fmt::format(
+      "Candidate labels: {}.\nWhich one does this picture show?", fmt::join(candidates, ", "))));
   request.messages.push_back(std::move(message));
 
   if (options_.max_requests > 0) {
     const ChatCache cache(options_.llm.cache_dir);
     const bool hit =
-        cache.enabled() && cache.Get(ChatCache::Key(client.endpoint(), BuildChatBody(client.endpoint(), request)));
+        cache.enabled() &&
+        cache.Get(ChatCache::Key(client.endpoint(), BuildChatBody(client.endpoint(), request)));
     if (!hit && budget_.fetch_sub(1) <= 0) {
       skipped_.fetch_add(1);
       verdict.error_code = "skipped_max_requests";
@@ -179,7 +183,8 @@ LabelVerdict VlmBackend::Judge(ChatClient& client, const LabelItem& item,
   }
   const ChatResult result = client.Complete(request, [&](const ChatResult& answer) {
     auto parsed = ParseVlmAnswer(answer.text, candidates);
-    return parsed.ok() || parsed.status().code() == StatusCode::kNotFound ? Status::Ok() : parsed.status();
+    return parsed.ok() || parsed.status().code() == StatusCode::kNotFound ? Status::Ok()
+                                                                          : parsed.status();
   });
   asked_.fetch_add(1);
   if (result.cached) cached_.fetch_add(1);
@@ -192,9 +197,9 @@ LabelVerdict VlmBackend::Judge(ChatClient& client, const LabelItem& item,
     if (!fix.empty()) {
       std::lock_guard<std::mutex> lock(mutex_);
       if (fatal_.ok()) {
-        fatal_ = Status::InvalidArgument(fmt::format("--backend vlm: {} refused the request ({}: {}); {}",
-                                                     client.endpoint().Url(), result.error_code,
-                                                     result.error_message, fix));
+        fatal_ = Status::InvalidArgument(
+            fmt::format("--backend vlm: {} refused the request ({}: {}); {}",
+                        client.endpoint().Url(), result.error_code, result.error_message, fix));
       }
       stop_ = true;
     }
@@ -208,8 +213,9 @@ LabelVerdict VlmBackend::Judge(ChatClient& client, const LabelItem& item,
   verdict.ok = true;
   verdict.label = parsed->label == kNoLabel ? kNoLabel : ids[parsed->label];
   verdict.confidence = parsed->confidence;
-  verdict.facts = fmt::format("\"model\":{},\"cached\":{}{}", JsonQuote(client.endpoint().model),
-                              result.cached ? "true" : "false", parsed->from_text ? ",\"from_text\":true" : "");
+  verdict.facts =
+      fmt::format("\"model\":{},\"cached\":{}{}", JsonQuote(client.endpoint().model),
+                  result.cached ? "true" : "false", parsed->from_text ? ",\"from_text\":true" : "");
   return verdict;
 }
 
@@ -218,7 +224,8 @@ Status VlmBackend::Run(const std::vector<LabelItem>& items, const std::vector<st
   out->assign(items.size(), LabelVerdict());
   budget_ = options_.max_requests;
   std::atomic<size_t> next{0};
-  const int threads = std::max(1, std::min<int>(options_.concurrency, static_cast<int>(items.size())));
+  const int threads =
+      std::max(1, std::min<int>(options_.concurrency, static_cast<int>(items.size())));
   auto work = [&] {
     ChatClient client(options_.llm, options_.http, quirks_);
     for (;;) {
@@ -250,7 +257,8 @@ std::string VlmBackend::Summary() const {
                               cached_.load(), refused_.load(), failed);
   if (!parts.empty()) s += fmt::format(" ({})", fmt::join(parts, ", "));
   if (skipped_) s += fmt::format(", {} skipped (--max-requests)", skipped_.load());
-  if (const std::string learned = quirks_->Describe(); !learned.empty()) s += "; learned: " + learned;
+  if (const std::string learned = quirks_->Describe(); !learned.empty())
+    s += "; learned: " + learned;
   return s;
 }
 

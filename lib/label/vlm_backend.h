@@ -46,9 +46,9 @@
 namespace pix {
 
 struct VlmOptions {
-  LlmConfig llm;     // endpoint (model required) and cache directory
-  HttpOptions http;  // network rules for the endpoint
-  int concurrency = 4;      // requests in flight at most
+  LlmConfig llm;             // endpoint (model required) and cache directory
+  HttpOptions http;          // network rules for the endpoint
+  int concurrency = 4;       // requests in flight at most
   int64_t max_requests = 0;  // network requests at most (0: no cap)
   int image_long_side = 512;
   int jpeg_quality = 85;
@@ -64,7 +64,8 @@ struct VlmAnswer {
 };
 // Result: kCorruption when the answer names no candidate; kUnavailable-like
 // refusals are kNotFound with "refused" in the message.
-Result<VlmAnswer> ParseVlmAnswer(std::string_view answer, const std::vector<std::string>& candidates);
+Result<VlmAnswer> ParseVlmAnswer(std::string_view answer,
+                                 const std::vector<std::string>& candidates);
 // Whether an answer text declines to answer.
 bool IsRefusal(std::string_view answer);
 
@@ -77,7 +78,8 @@ class VlmBackend : public ImageLabelBackend {
   std::string Summary() const override;
 
  private:
-  LabelVerdict Judge(ChatClient& client, const LabelItem& item, const std::vector<std::string>& labels);
+  LabelVerdict Judge(ChatClient& client, const LabelItem& item,
+                     const std::vector<std::string>& labels);
 
   VlmOptions options_;
   std::atomic<uint64_t> asked_{0}, cached_{0}, refused_{0}, skipped_{0};

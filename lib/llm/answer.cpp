@@ -1,9 +1,9 @@
 #include "llm/answer.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <functional>
-
-#include <simdjson.h>
 
 namespace pix {
 namespace {
@@ -78,7 +78,8 @@ bool ForEachJson(std::string_view answer,
   simdjson::dom::parser parser;
   for (std::string_view region : Regions(text)) {
     int tried = 0;
-    for (size_t pos = region.find_first_of("{["); pos != std::string_view::npos && tried < kMaxCandidates;
+    for (size_t pos = region.find_first_of("{[");
+         pos != std::string_view::npos && tried < kMaxCandidates;
          pos = region.find_first_of("{[", pos + 1), ++tried) {
       std::string json = RepairJson(region.substr(pos));
       simdjson::dom::element root;
@@ -111,7 +112,7 @@ void CollectStrings(simdjson::dom::element e, std::vector<std::string>* out, int
   if (depth > 3) return;
   if (e.is_array()) {
     for (simdjson::dom::element item : e.get_array()) {
-      std::string s = item.is_string() ? StringOf(item)
+      std::string s = item.is_string()   ? StringOf(item)
                       : item.is_object() ? ItemText(item.get_object())
                                          : "";
       if (!s.empty()) out->push_back(std::move(s));
@@ -199,8 +200,8 @@ class JsonRepairer {
   std::string out_;
   std::vector<char> closers_;
   Str str_ = Str::kNone;
-  char last_ = 0;        // last significant character outside strings; '"' after a string
-  size_t comma_at_ = 0;  // where the last comma went, to drop it if it trails
+  char last_ = 0;          // last significant character outside strings; '"' after a string
+  size_t comma_at_ = 0;    // where the last comma went, to drop it if it trails
   char before_comma_ = 0;  // last_ before that comma, restored when it is dropped
 };
 

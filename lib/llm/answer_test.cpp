@@ -23,8 +23,8 @@ TEST_CASE("answers: clean JSON in any of the usual shapes") {
 }
 
 TEST_CASE("answers: prose, fences and thinking around the JSON") {
-  CHECK(List("Sure! Here are some queries [as asked]:\n{\"queries\": [\"a\", \"b\"]}\nHope it helps.") ==
-        Strings{"a", "b"});
+  CHECK(List("Sure! Here are some queries [as asked]:\n{\"queries\": [\"a\", \"b\"]}\nHope it "
+             "helps.") == Strings{"a", "b"});
   CHECK(List("Use {label} wisely.\n```json\n[\"a\", \"b\"]\n```\nMore: [1]") == Strings{"a", "b"});
   CHECK(List("<think>maybe [\"wrong\"]?</think>\n[\"right\"]") == Strings{"right"});
   CHECK(List("See [1] and [2].\n[\"a\"]") == Strings{"a"});
@@ -35,10 +35,12 @@ TEST_CASE("answers: malformed JSON is repaired") {
   CHECK(List(R"(['a', 'dog\'s bed', 'b'])") == Strings{"a", "dog's bed", "b"});
   CHECK(List(R"(['a', 'dog's bed'])") == Strings{"a", "dog's bed"});
   CHECK(List("[\"a\"\n \"b\"]") == Strings{"a", "b"});
-  CHECK(List("[\xE2\x80\x9C" "a\xE2\x80\x9D, \xE2\x80\x9C" "b\xE2\x80\x9D]") == Strings{"a", "b"});
+  CHECK(List("[\xE2\x80\x9C"
+             "a\xE2\x80\x9D, \xE2\x80\x9C"
+             "b\xE2\x80\x9D]") == Strings{"a", "b"});
   CHECK(List("[\"a\", // first\n \"b\" /* second */]") == Strings{"a", "b"});
   CHECK(List("{\"queries\": [\"a\", \"b\", \"c") == Strings{"a", "b", "c"});  // cut off
-  CHECK(List("{\"queries\": [\"a\", \"b\"}") == Strings{"a", "b"});  // wrong closer
+  CHECK(List("{\"queries\": [\"a\", \"b\"}") == Strings{"a", "b"});           // wrong closer
   CHECK(List("[\"line\nbreak\"]") == Strings{"line\nbreak"});
   auto json = ExtractJson(R"({'ok': True, 'n': None, 'v': [1, 2,]})");
   REQUIRE(json.ok());

@@ -1,11 +1,11 @@
 #include "llm/chat.h"
 
+#include <fmt/format.h>
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-
-#include <fmt/format.h>
-#include <simdjson.h>
 
 #include "base/base64.h"
 #include "jsonl/json_text.h"
@@ -371,8 +371,8 @@ ChatResult ParseChatResponse(LlmProtocol protocol, const HttpResponse& response,
   }
   if (!api_message.empty()) {
     r.error_code = "llm_bad_response";
-    r.error_message = "the server sent an error with HTTP " +
-                      std::to_string(response.status) + ": " + api_message;
+    r.error_message = "the server sent an error with HTTP " + std::to_string(response.status) +
+                      ": " + api_message;
     return r;
   }
   if (protocol == LlmProtocol::kAnthropic) {
@@ -428,9 +428,9 @@ std::string UnsupportedParameter(const HttpResponse& response, std::string_view 
       const bool left = pos == 0 || !(std::isalnum(static_cast<unsigned char>(message[pos - 1])) ||
                                       message[pos - 1] == '_');
       const size_t end = pos + name.size();
-      const bool right = end >= message.size() ||
-                         !(std::isalnum(static_cast<unsigned char>(message[end])) ||
-                           message[end] == '_');
+      const bool right =
+          end >= message.size() ||
+          !(std::isalnum(static_cast<unsigned char>(message[end])) || message[end] == '_');
       if (left && right) break;
       pos = end;
     }
@@ -450,7 +450,8 @@ ChatRetry DecideChatRetry(const HttpResponse& response, const ChatResult& result
     return out;
   }
   const long status = response.status;
-  bool retryable = status == 408 || status == 409 || status == 429 || (status >= 500 && status <= 599);
+  bool retryable =
+      status == 408 || status == 409 || status == 429 || (status >= 500 && status <= 599);
   if (auto should = response.Header("x-should-retry")) {
     if (*should == "true") retryable = true;
     if (*should == "false") {
@@ -464,7 +465,8 @@ ChatRetry DecideChatRetry(const HttpResponse& response, const ChatResult& result
     char* end = nullptr;
     const std::string text(*ms);
     const double v = std::strtod(text.c_str(), &end);
-    if (end != text.c_str() && v >= 0 && v < 1e12) wait = std::chrono::milliseconds(static_cast<int64_t>(v));
+    if (end != text.c_str() && v >= 0 && v < 1e12)
+      wait = std::chrono::milliseconds(static_cast<int64_t>(v));
   }
   if (!wait) {
     if (auto after = response.Header("retry-after")) {

@@ -1,8 +1,8 @@
 #include "llm/chat_client.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "base/signals.h"
 
@@ -147,8 +147,8 @@ void ChatClient::OnResponse(const std::shared_ptr<InFlight>& flight, HttpRespons
         delay = *retry.delay;
       } else {
         const int n = std::min(flight->attempts, 20);
-        const int64_t cap = std::min<int64_t>(retry_.max_delay.count(),
-                                              retry_.base_delay.count() << (n - 1));
+        const int64_t cap =
+            std::min<int64_t>(retry_.max_delay.count(), retry_.base_delay.count() << (n - 1));
         std::uniform_int_distribution<int64_t> jitter(0, std::max<int64_t>(cap, 0));
         delay = std::chrono::milliseconds(jitter(rng_));
       }
@@ -165,7 +165,8 @@ void ChatClient::OnResponse(const std::shared_ptr<InFlight>& flight, HttpRespons
           "server, name its variable with --llm-key-env or llm.api_key_env)",
           endpoint_.EffectiveApiKeyEnv(), LlmProtocolName(endpoint_.protocol));
     }
-    if (flight->attempts > 1) result.error_message += fmt::format(" [{} requests]", flight->attempts);
+    if (flight->attempts > 1)
+      result.error_message += fmt::format(" [{} requests]", flight->attempts);
   }
   CheckAnswer(flight->check, &result);
   if (result.ok()) {

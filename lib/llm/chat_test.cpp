@@ -1,9 +1,9 @@
 #include "llm/chat.h"
 
+#include <doctest/doctest.h>
+
 #include <cstdlib>
 #include <filesystem>
-
-#include <doctest/doctest.h>
 
 #include "llm/chat_cache.h"
 #include "llm/chat_client.h"
@@ -50,9 +50,8 @@ TEST_CASE("chat: OpenAI-compatible request") {
   e.json_mode = true;
   r = BuildChatHttpRequest(e, ChatRequest::FromPrompt("", "x"));
   CHECK_FALSE(HeaderOf(r, "Authorization").has_value());
-  CHECK(r.body ==
-        R"({"model":"llama3","response_format":{"type":"json_object"},"messages":[)"
-        R"({"role":"user","content":"x"}],"stream":false})");
+  CHECK(r.body == R"({"model":"llama3","response_format":{"type":"json_object"},"messages":[)"
+                  R"({"role":"user","content":"x"}],"stream":false})");
 }
 
 TEST_CASE("chat: Anthropic request") {
@@ -76,8 +75,9 @@ TEST_CASE("chat: token field by provider, temperature and reasoning effort") {
   e.model = "m";
   CHECK(e.IsProviderHost());  // empty base URL: api.openai.com
   CHECK(e.EffectiveTokenLimitField() == TokenLimitField::kMaxCompletionTokens);
-  CHECK(BuildChatBody(e, ChatRequest::FromPrompt("", "x")).find(R"("max_completion_tokens":1024)") !=
-        std::string::npos);
+  CHECK(
+      BuildChatBody(e, ChatRequest::FromPrompt("", "x")).find(R"("max_completion_tokens":1024)") !=
+      std::string::npos);
   e.base_url = "https://api.openai.com/v1";
   CHECK(e.EffectiveTokenLimitField() == TokenLimitField::kMaxCompletionTokens);
   e.base_url = "https://api.openai.com.evil.example/v1";
@@ -86,7 +86,8 @@ TEST_CASE("chat: token field by provider, temperature and reasoning effort") {
   CHECK_FALSE(e.IsProviderHost());
   e.base_url = "http://127.0.0.1:11434/v1";
   CHECK(e.EffectiveTokenLimitField() == TokenLimitField::kMaxTokens);
-  e.token_limit_field = TokenLimitField::kMaxCompletionTokens;  // vLLM in front of a reasoning model
+  e.token_limit_field =
+      TokenLimitField::kMaxCompletionTokens;  // vLLM in front of a reasoning model
   e.temperature = 0.5;
   e.reasoning_effort = "low";
   CHECK(BuildChatBody(e, ChatRequest::FromPrompt("", "x")) ==
@@ -115,13 +116,15 @@ TEST_CASE("chat: the parameter a 400 names as unsupported") {
   HttpResponse bad = Status200(400);
   // OpenAI's reasoning models.
   CHECK(UnsupportedParameter(
-            bad, R"({"error":{"message":"Unsupported parameter: 'max_tokens' is not supported )"
-                 R"(with this model. Use 'max_completion_tokens' instead.","type":)"
-                 R"("invalid_request_error","param":"max_tokens","code":"unsupported_parameter"}})") ==
+            bad,
+            R"({"error":{"message":"Unsupported parameter: 'max_tokens' is not supported )"
+            R"(with this model. Use 'max_completion_tokens' instead.","type":)"
+            R"("invalid_request_error","param":"max_tokens","code":"unsupported_parameter"}})") ==
         "max_tokens");
   CHECK(UnsupportedParameter(
-            bad, R"({"error":{"message":"Unsupported value: 'temperature' does not support 0 with )"
-                 R"(this model. Only the default (1) value is supported.","param":"temperature"}})") ==
+            bad,
+            R"({"error":{"message":"Unsupported value: 'temperature' does not support 0 with )"
+            R"(this model. Only the default (1) value is supported.","param":"temperature"}})") ==
         "temperature");
   // A proxy that drops `param`: the first name in the message counts.
   CHECK(UnsupportedParameter(bad, R"({"error":{"message":"'max_tokens' is not supported, use )"
@@ -191,8 +194,9 @@ TEST_CASE("chat: what is retried") {
   CHECK(u.error_message.find("--mmproj") != std::string::npos);
   CHECK_FALSE(decide(Status200(500), no_image).retry);
   // A redirect is reported with where it pointed, never followed.
-  ChatResult moved = ParseChatResponse(
-      LlmProtocol::kAnthropic, WithHeaders(307, {{"location", "http://elsewhere/v1/messages"}}), "");
+  ChatResult moved =
+      ParseChatResponse(LlmProtocol::kAnthropic,
+                        WithHeaders(307, {{"location", "http://elsewhere/v1/messages"}}), "");
   CHECK(moved.error_code == "llm_redirected");
   CHECK(moved.error_message.find("http://elsewhere/v1/messages") != std::string::npos);
 }
@@ -247,9 +251,10 @@ TEST_CASE("chat: responses") {
   CHECK(r.finish_reason == "stop");
   CHECK(r.output_tokens == 2);
 
-  r = ParseChatResponse(LlmProtocol::kAnthropic, Status200(),
-                        R"({"content":[{"type":"text","text":"a"},{"type":"text","text":"b"}],)"
-                        R"("stop_reason":"max_tokens","usage":{"input_tokens":3,"output_tokens":9}})");
+  r = ParseChatResponse(
+      LlmProtocol::kAnthropic, Status200(),
+      R"({"content":[{"type":"text","text":"a"},{"type":"text","text":"b"}],)"
+      R"("stop_reason":"max_tokens","usage":{"input_tokens":3,"output_tokens":9}})");
   CHECK(r.ok());
   CHECK(r.text == "ab");
   CHECK(r.truncated());

@@ -19,17 +19,20 @@ std::string DefaultCacheDir(const EnvLookup& env) {
 
 void AddLlmFlags(ToolCli& cli, LlmFlags* f) {
   CLI::App& app = cli.app();
-  app.add_option("--llm-provider", f->provider, "Protocol: openai (also Ollama, llama.cpp, vLLM) or anthropic")
+  app.add_option("--llm-provider", f->provider,
+                 "Protocol: openai (also Ollama, llama.cpp, vLLM) or anthropic")
       ->type_name("NAME")
       ->check(CLI::IsMember({"openai", "anthropic"}));
-  app.add_option("--llm-base-url", f->base_url, "API base URL, e.g. http://127.0.0.1:11434/v1 (env PIX_LLM_BASE_URL)")
+  app.add_option("--llm-base-url", f->base_url,
+                 "API base URL, e.g. http://127.0.0.1:11434/v1 (env PIX_LLM_BASE_URL)")
       ->type_name("URL");
   app.add_option("--llm-model", f->model, "Model name")->type_name("NAME");
   app.add_option("--llm-key-env", f->key_env,
                  "Environment variable holding the API key (sent to any base URL; the default "
                  "OPENAI_API_KEY/ANTHROPIC_API_KEY only to the provider's own API)")
       ->type_name("VAR");
-  app.add_option("--llm-max-tokens", f->max_tokens, "Longest answer in tokens, reasoning included (default 1024)")
+  app.add_option("--llm-max-tokens", f->max_tokens,
+                 "Longest answer in tokens, reasoning included (default 1024)")
       ->type_name("N")
       ->check(CLI::Range(0, 1 << 20));
   app.add_option("--llm-token-field", f->token_field,
@@ -41,10 +44,12 @@ void AddLlmFlags(ToolCli& cli, LlmFlags* f) {
          "--llm-temperature", [f](const double& value) { f->temperature = value; },
          "Sampling temperature, 0..2 (Anthropic 0..1; default: none sent)")
       ->type_name("X");
-  app.add_option("--llm-reasoning-effort", f->reasoning_effort,
-                 "openai protocol: reasoning effort of reasoning models (minimal, low, medium, high)")
+  app.add_option(
+         "--llm-reasoning-effort", f->reasoning_effort,
+         "openai protocol: reasoning effort of reasoning models (minimal, low, medium, high)")
       ->type_name("LEVEL");
-  app.add_option("--llm-cache", f->cache_dir, "Cache answers in DIR (default ~/.cache/pixcrawler/llm)")
+  app.add_option("--llm-cache", f->cache_dir,
+                 "Cache answers in DIR (default ~/.cache/pixcrawler/llm)")
       ->type_name("DIR");
   app.add_flag("--no-llm-cache", f->no_cache, "Neither read nor write cached answers");
 }
@@ -79,8 +84,7 @@ Status LlmFlags::ApplyTo(LlmConfig* config, bool enabled, const EnvLookup& env) 
                                        " is not set");
       }
     } else {
-      endpoint.api_key =
-          endpoint.IsProviderHost() ? env(endpoint.EffectiveApiKeyEnv()) : "";
+      endpoint.api_key = endpoint.IsProviderHost() ? env(endpoint.EffectiveApiKeyEnv()) : "";
     }
   }
   return Status::Ok();

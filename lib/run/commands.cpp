@@ -1,14 +1,13 @@
 #include "run/commands.h"
 
 #include <dirent.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <ctime>
-
-#include <fmt/format.h>
 
 #include "base/exit_code.h"
 #include "base/files.h"
@@ -75,15 +74,14 @@ Result<int64_t> JobArg(JobStore& store, const CommandOptions& o, bool required) 
   const std::string& a = o.args[0];
   auto r = std::from_chars(a.data(), a.data() + a.size(), id);
   if (r.ec != std::errc() || r.ptr != a.data() + a.size() || id <= 0) {
-    return Status::InvalidArgument(fmt::format("{}: \"{}\" is not a job id (pix-run list)",
-                                               o.command, a));
+    return Status::InvalidArgument(
+        fmt::format("{}: \"{}\" is not a job id (pix-run list)", o.command, a));
   }
   return id;
 }
 
 // The plan of a job: from its own config text, output directory and shard.
-Result<Plan> JobPlan(const JobInfo& job, const std::string& store_path,
-                     const CommandOptions& o) {
+Result<Plan> JobPlan(const JobInfo& job, const std::string& store_path, const CommandOptions& o) {
   PIX_ASSIGN_OR_RETURN(DatasetConfig config, ParseDatasetConfig(job.config_text, job.config_path));
   PlanOptions po;
   po.tools_dir = o.tools_dir;
@@ -105,7 +103,8 @@ Status CheckTools(const std::string& tools_dir) {
 std::string PlanText(const Plan& plan) {
   std::string out = fmt::format("dataset {}: {}\n", plan.dataset, plan.config_path);
   out += fmt::format("  output:  {}\n  store:   {}\n", plan.output_dir, plan.store_path);
-  if (plan.shard_count) out += fmt::format("  shard:   {}/{}\n", plan.shard_index, plan.shard_count);
+  if (plan.shard_count)
+    out += fmt::format("  shard:   {}/{}\n", plan.shard_index, plan.shard_count);
   std::string labels;
   for (const std::string& l : plan.labels) labels += (labels.empty() ? "" : ", ") + l;
   out += fmt::format("  classes: {}\n", labels);
@@ -139,7 +138,7 @@ int RunAndReport(JobStore& store, const Plan& plan, int64_t job, const CommandOp
       out.observer.message("summary", FormatStatusText(*status));
     }
   }
-  out.observer.message(outcome->exit_code == 0 ? "info"
+  out.observer.message(outcome->exit_code == 0   ? "info"
                        : outcome->exit_code == 1 ? "warning"
                                                  : "error",
                        outcome->message);
@@ -178,18 +177,18 @@ int CmdRun(const CommandOptions& o, const CommandOutput& out) {
   if (!jobs.ok()) return Fail(out, jobs.status());
   for (const JobInfo& j : *jobs) {
     if (j.state != "done" && j.state != "cancelled" && j.output_dir == plan->output_dir) {
-      out.observer.message("warning",
-                           fmt::format("job {} of this dataset did not finish ({}); this run starts "
-                                       "job anew (files already downloaded are kept); to continue "
-                                       "it instead: pix-run resume {} --store {}",
-                                       j.id, j.state, j.id, plan->store_path));
+      out.observer.message(
+          "warning", fmt::format("job {} of this dataset did not finish ({}); this run starts "
+                                 "job anew (files already downloaded are kept); to continue "
+                                 "it instead: pix-run resume {} --store {}",
+                                 j.id, j.state, j.id, plan->store_path));
     }
   }
   auto job = CreateJob(**store, *plan, *text);
   if (!job.ok()) return Fail(out, job.status());
   (*lock)->SetJob(*job);
-  out.observer.message("info", fmt::format("job {}: {} -> {}", *job, plan->config_path,
-                                           plan->output_dir));
+  out.observer.message("info",
+                       fmt::format("job {}: {} -> {}", *job, plan->config_path, plan->output_dir));
   return RunAndReport(**store, *plan, *job, o, out);
 }
 
@@ -251,8 +250,10 @@ int CmdRetry(const CommandOptions& o, const CommandOutput& out) {
     out.observer.message("info", fmt::format("job {}: no failed records to retry", j->job.id));
     return kExitOk;
   }
-  (void)j->store->AddEvent(j->job.id, "", "info", fmt::format("retrying {} failed records", deleted));
-  out.observer.message("info", fmt::format("job {}: retrying {} failed records", j->job.id, deleted));
+  (void)j->store->AddEvent(j->job.id, "", "info",
+                           fmt::format("retrying {} failed records", deleted));
+  out.observer.message("info",
+                       fmt::format("job {}: retrying {} failed records", j->job.id, deleted));
   return RunAndReport(*j->store, j->plan, j->job.id, o, out);
 }
 
@@ -285,8 +286,9 @@ int CmdList(const CommandOptions& o, const CommandOutput& out) {
   auto jobs = (*store)->ListJobs();
   if (!jobs.ok()) return Fail(out, jobs.status());
   const int64_t holder = JobLock::HolderPid(*path);
-  std::string text = o.json ? "" : fmt::format("{:>5}  {:<12} {:>4}  {:<20}  {}\n", "job", "state",
-                                               "exit", "created", "dataset");
+  std::string text = o.json ? ""
+                            : fmt::format("{:>5}  {:<12} {:>4}  {:<20}  {}\n", "job", "state",
+                                          "exit", "created", "dataset");
   for (const JobInfo& j : *jobs) {
     const bool running = holder != 0 && j.state == "running";
     const std::string state = j.state == "running" && !running ? "stopped" : j.state;
@@ -361,7 +363,8 @@ int CmdCancel(const CommandOptions& o, const CommandOutput& out) {
     Status s = (*store)->SetJobState(*id, "cancelling", std::nullopt, "cancel requested");
     if (!s.ok()) return Fail(out, s);
     if (::kill(static_cast<pid_t>(holder), SIGTERM) != 0) {
-      return Fail(out, Status::FromErrno(fmt::format("cannot signal pix-run pid {}", holder), errno));
+      return Fail(out,
+                  Status::FromErrno(fmt::format("cannot signal pix-run pid {}", holder), errno));
     }
     out.observer.message("info", fmt::format("job {}: asked pix-run pid {} to stop", *id, holder));
     return kExitOk;

@@ -21,20 +21,20 @@
 namespace pix {
 
 struct CommandOptions {
-  std::string command;               // check, run, resume, ...
-  std::vector<std::string> args;     // positional arguments after the command
-  std::string config_path;           // --config
-  std::string store_path;            // --store
-  std::string output_dir;            // -o/--output (run, check)
-  std::string tools_dir;             // where the pix-* tools are
-  std::string shard;                 // --shard K/N (run, check)
-  bool json = false;                 // --json
-  std::string html_path;             // status --html FILE
-  std::string stage;                 // logs --stage, retry --stage
-  std::string level;                 // logs --level
-  bool failed = false;               // retry --failed
-  std::vector<std::string> codes;    // retry --code
-  RunOptions run;                    // --metrics, ...
+  std::string command;             // check, run, resume, ...
+  std::vector<std::string> args;   // positional arguments after the command
+  std::string config_path;         // --config
+  std::string store_path;          // --store
+  std::string output_dir;          // -o/--output (run, check)
+  std::string tools_dir;           // where the pix-* tools are
+  std::string shard;               // --shard K/N (run, check)
+  bool json = false;               // --json
+  std::string html_path;           // status --html FILE
+  std::string stage;               // logs --stage, retry --stage
+  std::string level;               // logs --level
+  bool failed = false;             // retry --failed
+  std::vector<std::string> codes;  // retry --code
+  RunOptions run;                  // --metrics, ...
 };
 
 struct CommandOutput {
@@ -47,6 +47,5 @@ int RunCommand(const CommandOptions& options, const CommandOutput& output);
 
 // merge OUT SHARD_DIR...: one dataset from shard datasets (merge.cpp).
 int MergeShards(const CommandOptions& options, const CommandOutput& output);
-
 
 }  // namespace pix

@@ -1,10 +1,9 @@
 #include "run/dataset_files.h"
 
+#include <fmt/format.h>
 #include <zlib.h>
 
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "base/files.h"
 #include "jsonl/json_text.h"
@@ -15,8 +14,8 @@ namespace {
 constexpr int kPage = 1000;
 
 // Streams items of (stage, state) in seq order into `out`.
-Status AppendItems(JobStore& store, int64_t job, const std::string& stage,
-                   const std::string& state, AtomicFileWriter& out) {
+Status AppendItems(JobStore& store, int64_t job, const std::string& stage, const std::string& state,
+                   AtomicFileWriter& out) {
   int64_t after = -1;
   for (;;) {
     PIX_ASSIGN_OR_RETURN(auto rows, store.ItemsInState(job, stage, state, after, kPage));
@@ -83,13 +82,11 @@ Status WriteDatasetFiles(JobStore& store, const Plan& plan, int64_t job) {
   const PlannedStage& end = plan.LastRecordStage();
   const std::string last = end.name;
   PIX_RETURN_IF_ERROR(
-      WriteAtomically(JoinPath(plan.output_dir, "dataset.jsonl"), [&](AtomicFileWriter& f) {
-        return AppendItems(store, job, last, "ok", f);
-      }));
-  PIX_RETURN_IF_ERROR(
-      WriteAtomically(JoinPath(plan.output_dir, "duplicates.jsonl"), [&](AtomicFileWriter& f) {
-        return AppendItems(store, job, last, "duplicate", f);
-      }));
+      WriteAtomically(JoinPath(plan.output_dir, "dataset.jsonl"),
+                      [&](AtomicFileWriter& f) { return AppendItems(store, job, last, "ok", f); }));
+  PIX_RETURN_IF_ERROR(WriteAtomically(
+      JoinPath(plan.output_dir, "duplicates.jsonl"),
+      [&](AtomicFileWriter& f) { return AppendItems(store, job, last, "duplicate", f); }));
   // A collecting end stage answered every record, the failures too;
   // otherwise each stage's failures are its own.
   return WriteAtomically(JoinPath(plan.output_dir, "rejected.jsonl"), [&](AtomicFileWriter& f) {

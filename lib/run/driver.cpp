@@ -1,7 +1,9 @@
 #include "run/driver.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
+#include <simdjson.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,9 +12,6 @@
 #include <iterator>
 #include <memory>
 #include <vector>
-
-#include <fmt/format.h>
-#include <simdjson.h>
 
 #include "base/files.h"
 #include "base/signals.h"
@@ -151,10 +150,10 @@ struct StageRun {
   std::string out_buf, err_buf;
   bool out_open = false, err_open = false;
   FeedCursor cursor;
-  bool starved = false;          // the last feed query came back short
-  int64_t upstream_seen = -1;    // upstream's `version` at that query
-  int64_t version = 0;           // bumped by every stored output
-  int64_t out_seq = 0;           // output order of this attempt (unkeyed stages)
+  bool starved = false;        // the last feed query came back short
+  int64_t upstream_seen = -1;  // upstream's `version` at that query
+  int64_t version = 0;         // bumped by every stored output
+  int64_t out_seq = 0;         // output order of this attempt (unkeyed stages)
   int64_t fed = 0, answered = 0, failed = 0, other_shard = 0;
   std::deque<std::string> stderr_tail;
 
@@ -201,7 +200,7 @@ class JobRunner {
   bool stopping_ = false;
   bool interrupted_ = false;
   std::string failure_;  // the first stage failure
-  RoundState round_;      // the search round (run/rounds.h)
+  RoundState round_;     // the search round (run/rounds.h)
   std::string source_date_epoch_;
   Clock::time_point stop_sent_{};
   Clock::time_point last_progress_{}, last_metrics_{};
@@ -252,8 +251,9 @@ Status JobRunner::Prepare() {
   for (auto& s : stages_) {
     if (!s->done()) todo += (todo.empty() ? "" : ", ") + s->plan->name;
   }
-  return Event("", "info", fmt::format("pix-run pid {} runs job {}: {}", ::getpid(), job_,
-                                       todo.empty() ? "nothing left to do" : "stages " + todo));
+  return Event("", "info",
+               fmt::format("pix-run pid {} runs job {}: {}", ::getpid(), job_,
+                           todo.empty() ? "nothing left to do" : "stages " + todo));
 }
 
 Status JobRunner::StartReady() {
@@ -351,8 +351,8 @@ Status JobRunner::Refill(StageRun& s) {
   while (s.in_buf.size() - s.in_off < options_.feed_buffer_bytes) {
     const int64_t seen = up ? up->version : 0;
     const auto& [source, states] = sources[std::min(s.cursor.source, sources.size() - 1)];
-    PIX_ASSIGN_OR_RETURN(auto rows, store_.NextFeed(job_, source, skip, order, &s.cursor,
-                                                    kFeedPage, states));
+    PIX_ASSIGN_OR_RETURN(auto rows,
+                         store_.NextFeed(job_, source, skip, order, &s.cursor, kFeedPage, states));
     for (const ItemRow& row : rows) {
       // A later round searches only the classes still short of the target.
       if (s.plan->name == "search" && !round_.classes.empty() && !round_.classes.count(row.label)) {
@@ -487,8 +487,8 @@ Status JobRunner::Pump() {
       }
       case 1: {
         const bool open = ReadAvailable(fds[i].fd, &s.out_buf);
-        PIX_RETURN_IF_ERROR(DrainLines(&s.out_buf, !open,
-                                       [&](std::string_view l) { return StoreLine(s, l); }));
+        PIX_RETURN_IF_ERROR(
+            DrainLines(&s.out_buf, !open, [&](std::string_view l) { return StoreLine(s, l); }));
         if (!open) {
           s.out_open = false;
           s.proc->CloseStdout();
@@ -497,8 +497,8 @@ Status JobRunner::Pump() {
       }
       case 2: {
         const bool open = ReadAvailable(fds[i].fd, &s.err_buf);
-        PIX_RETURN_IF_ERROR(DrainLines(&s.err_buf, !open,
-                                       [&](std::string_view l) { return StoreStderr(s, l); }));
+        PIX_RETURN_IF_ERROR(
+            DrainLines(&s.err_buf, !open, [&](std::string_view l) { return StoreStderr(s, l); }));
         if (!open) {
           s.err_open = false;
           s.proc->CloseStderr();
@@ -527,20 +527,20 @@ Status JobRunner::Finished(StageRun& s) {
                            store_.MarkFedLost(job_, name, "no_output",
                                               "the stage ended without answering this record"));
       if (lost > 0) {
-        PIX_RETURN_IF_ERROR(Event(name, "error",
-                                  fmt::format("{} records fed to {} got no answer", lost, name)));
+        PIX_RETURN_IF_ERROR(
+            Event(name, "error", fmt::format("{} records fed to {} got no answer", lost, name)));
       }
     }
     s.state = "done";
     PIX_RETURN_IF_ERROR(store_.SetStageState(job_, name, "done", exit.ToString(), seconds));
     if (s.other_shard > 0) {
-      PIX_RETURN_IF_ERROR(Event(name, "info", fmt::format("{} URLs left to other shards",
-                                                          s.other_shard)));
+      PIX_RETURN_IF_ERROR(
+          Event(name, "info", fmt::format("{} URLs left to other shards", s.other_shard)));
     }
     return Event(name, "info", fmt::format("finished ({}) in {:.1f} s", exit.ToString(), seconds));
   }
-  if (stopping_ && (exit.code == 130 || exit.signal == SIGTERM || exit.code == 0 ||
-                    exit.code == 1)) {
+  if (stopping_ &&
+      (exit.code == 130 || exit.signal == SIGTERM || exit.code == 0 || exit.code == 1)) {
     // Stopped by us: what it answered is stored; the rest is fed again on resume.
     s.state = "interrupted";
     PIX_RETURN_IF_ERROR(store_.SetStageState(job_, name, "interrupted", exit.ToString(), seconds));
@@ -548,10 +548,11 @@ Status JobRunner::Finished(StageRun& s) {
   }
   s.state = "failed";
   if (s.keyed()) {
-    PIX_RETURN_IF_ERROR(store_.MarkFedLost(job_, name, "stage_failed",
-                                           "the stage failed before answering this record: " +
-                                               exit.ToString())
-                            .status());
+    PIX_RETURN_IF_ERROR(
+        store_
+            .MarkFedLost(job_, name, "stage_failed",
+                         "the stage failed before answering this record: " + exit.ToString())
+            .status());
   }
   std::string tail;
   for (const std::string& line : s.stderr_tail) tail += "\n  " + line;
@@ -581,8 +582,8 @@ Status JobRunner::MaybeEndRound() {
   if (stopping_ || round_.ended || plan_.images_per_class == 0) return Status::Ok();
   StageRun* dedup = FindStage("dedup");
   if (dedup == nullptr || !dedup->done()) return Status::Ok();
-  const auto at = std::find_if(stages_.begin(), stages_.end(),
-                               [&](const auto& s) { return s.get() == dedup; });
+  const auto at =
+      std::find_if(stages_.begin(), stages_.end(), [&](const auto& s) { return s.get() == dedup; });
   if (std::any_of(std::next(at), stages_.end(),
                   [](const auto& s) { return s->state != "pending"; })) {
     round_.ended = true;  // a job from before rounds existed, past its dedup
@@ -615,13 +616,10 @@ Status JobRunner::MaybeEndRound() {
                                           finished_round, plan_.rounds, exhausted)));
   }
   if (!deeper.empty()) {
-    bool reopen = false;
-    for (auto& s : stages_) {
-      if (s->plan->name == "keywords") reopen = true;
-      if (!reopen) continue;
-      s->state = "pending";
-      PIX_RETURN_IF_ERROR(store_.SetStageState(job_, s->plan->name, "pending"));
-      if (s.get() == dedup) break;
+    // Every stage from the first (keywords) through dedup runs again.
+    for (auto it = stages_.begin(); it != std::next(at); ++it) {
+      (*it)->state = "pending";
+      PIX_RETURN_IF_ERROR(store_.SetStageState(job_, (*it)->plan->name, "pending"));
     }
     PIX_RETURN_IF_ERROR(Event(
         "", "info",

@@ -66,5 +66,4 @@ Result<int64_t> CreateJob(JobStore& store, const Plan& plan, const std::string& 
 Result<RunOutcome> RunJob(JobStore& store, const Plan& plan, int64_t job, const RunOptions& options,
                           const RunObserver& observer);
 
-
 }  // namespace pix

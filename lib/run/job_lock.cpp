@@ -1,14 +1,13 @@
 #include "run/job_lock.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "base/files.h"
 

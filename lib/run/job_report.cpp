@@ -29,11 +29,20 @@ std::string Html(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -133,8 +142,8 @@ std::string FormatStatusText(const JobStatus& st) {
   out += "\n  output: " + st.job.output_dir + "\n";
   if (st.round > 1) out += fmt::format("  search round {}\n", st.round);
   if (!st.job.message.empty()) out += "  " + st.job.message + "\n";
-  out += fmt::format("\n  {:<10} {:<12} {:>8} {:>8} {:>8} {:>8} {:>9}  {}\n", "stage", "state", "ok",
-                     "failed", "in fl.", "waiting", "rate/s", "eta");
+  out += fmt::format("\n  {:<10} {:<12} {:>8} {:>8} {:>8} {:>8} {:>9}  {}\n", "stage", "state",
+                     "ok", "failed", "in fl.", "waiting", "rate/s", "eta");
   for (const StageStatus& s : st.stages) {
     const int64_t failed = s.counts.Count("failed") + s.counts.Count("lost");
     out += fmt::format("  {:<10} {:<12} {:>8} {:>8} {:>8} {:>8} {:>9.1f}  {}\n", s.info.name,
@@ -251,11 +260,13 @@ td:first-child,th:first-child{text-align:left}.state{font-weight:bold}
         c.target > 0 ? std::min(1.0, static_cast<double>(c.unique) / static_cast<double>(c.target))
                      : 1.0;
     h += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-        "<td><span class=\"bar\"><span style=\"width:{:.0f}%\"></span></span></td><td>{}</td></tr>\n",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</"
+        "td>"
+        "<td><span class=\"bar\"><span "
+        "style=\"width:{:.0f}%\"></span></span></td><td>{}</td></tr>\n",
         Html(c.label), c.found, c.fetched, c.valid, c.unique, c.labelled, c.needs_review,
-        c.target ? std::to_string(c.target) : "-",
-        share * 100, c.target ? std::to_string(c.shortfall) : "-");
+        c.target ? std::to_string(c.target) : "-", share * 100,
+        c.target ? std::to_string(c.shortfall) : "-");
   }
   h += "</table>\n<h2>Last events</h2>\n<pre id=\"events\">";
   for (const EventRow& e : st.last_events) {
@@ -267,7 +278,8 @@ td:first-child,th:first-child{text-align:left}.state{font-weight:bold}
 }
 
 std::string FormatMetrics(const JobStatus& st) {
-  const std::string job = fmt::format("job=\"{}\",dataset=\"{}\"", st.job.id, PromLabel(st.job.dataset));
+  const std::string job =
+      fmt::format("job=\"{}\",dataset=\"{}\"", st.job.id, PromLabel(st.job.dataset));
   std::string m;
   auto header = [&](const char* name, const char* type, const char* help) {
     m += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
@@ -296,7 +308,8 @@ std::string FormatMetrics(const JobStatus& st) {
     m += fmt::format("pix_run_class_unique_images{{{},label=\"{}\"}} {}\n", job, PromLabel(c.label),
                      c.unique);
   }
-  header("pix_run_class_shortfall_images", "gauge", "Images missing per class to reach the target.");
+  header("pix_run_class_shortfall_images", "gauge",
+         "Images missing per class to reach the target.");
   for (const ClassStatus& c : st.classes) {
     m += fmt::format("pix_run_class_shortfall_images{{{},label=\"{}\"}} {}\n", job,
                      PromLabel(c.label), c.shortfall);

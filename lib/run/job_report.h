@@ -25,8 +25,8 @@ struct StageStatus {
   StageCounts counts;
   int64_t answered = 0;  // ok + failed + rejected + duplicate
   int64_t in_flight = 0;
-  int64_t waiting = 0;   // upstream ok records not yet answered (keyed stages)
-  double rate = 0;       // answered per second of running time
+  int64_t waiting = 0;  // upstream ok records not yet answered (keyed stages)
+  double rate = 0;      // answered per second of running time
   std::optional<double> eta_seconds;
 };
 

@@ -109,9 +109,9 @@ Result<std::unique_ptr<JobStore>> JobStore::Open(const std::string& path, bool r
   if (read_only) {
     PIX_ASSIGN_OR_RETURN(int version, store->SchemaVersion());
     if (version > kJobStoreSchemaVersion) {
-      return Status::Unsupported(fmt::format(
-          "{}: job store schema {} is newer than this pix-run's ({})", path, version,
-          kJobStoreSchemaVersion));
+      return Status::Unsupported(
+          fmt::format("{}: job store schema {} is newer than this pix-run's ({})", path, version,
+                      kJobStoreSchemaVersion));
     }
     return store;
   }
@@ -406,11 +406,11 @@ Status JobStore::PutOutput(int64_t job, const std::string& stage, const ItemRow&
 
 Result<std::vector<ItemRow>> JobStore::NextFeed(int64_t job, const std::string& upstream,
                                                 const std::string& skip_done_at, FeedOrder order,
-                                                FeedCursor* cursor, int limit,
-                                                FeedStates states) {
-  const char* state_filter = states == FeedStates::kOk      ? "u.state = 'ok'"
-                             : states == FeedStates::kFinal ? "u.state != 'fed'"
-                                                            : "u.state IN ('failed', 'rejected', 'lost')";
+                                                FeedCursor* cursor, int limit, FeedStates states) {
+  const char* state_filter = states == FeedStates::kOk ? "u.state = 'ok'"
+                             : states == FeedStates::kFinal
+                                 ? "u.state != 'fed'"
+                                 : "u.state IN ('failed', 'rejected', 'lost')";
   std::string where;
   std::string order_by;
   switch (order) {
@@ -589,8 +589,8 @@ Result<std::vector<RoundRow>> JobStore::Rounds(int64_t job) {
   for (;;) {
     PIX_ASSIGN_OR_RETURN(bool more, q->Step());
     if (!more) break;
-    rows.push_back({static_cast<int>(q->Int64(0)), q->Text(1), q->Int64(2), q->Int64(3),
-                    q->Int64(4) != 0});
+    rows.push_back(
+        {static_cast<int>(q->Int64(0)), q->Text(1), q->Int64(2), q->Int64(3), q->Int64(4) != 0});
   }
   q->Reset();
   return rows;

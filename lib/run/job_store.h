@@ -46,13 +46,13 @@ struct JobInfo {
   std::string config_path;  // dataset.yaml as given (absolute)
   std::string config_text;  // its text when the job began; resume uses this
   std::string output_dir;
-  std::string shard;        // "K/N" or empty
-  std::string state;        // running, interrupted, failed, cancelled, done
+  std::string shard;  // "K/N" or empty
+  std::string state;  // running, interrupted, failed, cancelled, done
   std::optional<int> exit_code;
-  int64_t pid = 0;          // of the pix-run that last ran it
+  int64_t pid = 0;  // of the pix-run that last ran it
   double created_at = 0, updated_at = 0;
   std::optional<double> finished_at;
-  std::string message;      // why it stopped
+  std::string message;  // why it stopped
 };
 
 struct StageInfo {
@@ -62,7 +62,7 @@ struct StageInfo {
   std::string state;    // pending, running, done, failed
   int attempts = 0;
   std::string exit_status;
-  double seconds = 0;   // time spent running, summed over attempts
+  double seconds = 0;     // time spent running, summed over attempts
   double started_at = 0;  // of the last attempt; 0 when never started
   int64_t pid = 0;        // of the last attempt's process
 };
@@ -82,8 +82,8 @@ struct ItemRow {
 struct RoundRow {
   int round = 0;
   std::string label;
-  int64_t found = 0;   // URLs search found for it, all rounds so far
-  int64_t unique = 0;  // valid, unique images after dedup
+  int64_t found = 0;    // URLs search found for it, all rounds so far
+  int64_t unique = 0;   // valid, unique images after dedup
   bool deeper = false;  // searched again in the next round
 };
 
@@ -169,8 +169,7 @@ class JobStore {
                                         FeedStates states = FeedStates::kOk);
   // Items of `stage` in `state`, in seq order, from `after_seq`, at most `limit`.
   Result<std::vector<ItemRow>> ItemsInState(int64_t job, const std::string& stage,
-                                            const std::string& state, int64_t after_seq,
-                                            int limit);
+                                            const std::string& state, int64_t after_seq, int limit);
   // fed -> lost, with `code`; the record as it was fed gets an error object
   // {stage, code, message} (unless it arrived with one). Returns how many.
   Result<int64_t> MarkFedLost(int64_t job, const std::string& stage, const std::string& code,

@@ -1,10 +1,9 @@
 #include "run/job_store.h"
 
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <cstdio>
-
-#include <doctest/doctest.h>
 
 #include "run/job_lock.h"
 

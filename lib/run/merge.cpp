@@ -7,9 +7,9 @@
 // with the driver over all of them, in seq order: the same input a single
 // unsharded run gives dedup, hence the same dataset. The merge
 // job is an ordinary job: status, logs and resume work on it.
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "base/exit_code.h"
 #include "base/files.h"
@@ -133,8 +133,8 @@ int MergeShards(const CommandOptions& o, const CommandOutput& out) {
   for (const std::string& shard : shards) {
     if (Status s = CopyShard(**store, *job, *plan, shard, rerun); !s.ok()) return fail(s);
   }
-  out.observer.message("info", fmt::format("job {}: merging {} shards into {}", *job,
-                                           shards.size(), plan->output_dir));
+  out.observer.message("info", fmt::format("job {}: merging {} shards into {}", *job, shards.size(),
+                                           plan->output_dir));
   plan->rounds = 1;  // each shard searched as deep as it needed; merging searches nothing
   auto outcome = RunJob(**store, *plan, *job, o.run, out.observer);
   if (!outcome.ok()) return fail(outcome.status());

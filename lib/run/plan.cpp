@@ -1,11 +1,10 @@
 #include "run/plan.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include <charconv>
-
-#include <fmt/format.h>
 
 #include "base/files.h"
 #include "engines/search_section.h"
@@ -149,7 +148,8 @@ Result<Plan> MakePlan(const DatasetConfig& config, const std::string& config_pat
     PIX_RETURN_IF_ERROR(ParseShard(options.shard, &plan.shard_index, &plan.shard_count));
   }
   if (config.classes.empty()) {
-    return Status::InvalidArgument(config.path + ": no classes: pix-run needs `classes:` to know "
+    return Status::InvalidArgument(config.path +
+                                   ": no classes: pix-run needs `classes:` to know "
                                    "what to collect");
   }
   for (const DatasetClass& c : config.classes) plan.labels.push_back(c.label);

@@ -25,10 +25,9 @@ output: {split: "train=0.9,val=0.1", tier: hot}
   CHECK(plan->store_path == "/data/pets/.pix-run/jobs.sqlite");
   CHECK(plan->images_per_class == 20);
   REQUIRE(plan->stages.size() == 7);
-  CHECK(plan->stages[0].argv == std::vector<std::string>{
-                                    "/opt/pix/bin/pix-keywords", "--config",
-                                    "/data/pets/.pix-run/dataset.yaml", "--allow-private",
-                                    "--line-buffered"});
+  CHECK(plan->stages[0].argv == std::vector<std::string>{"/opt/pix/bin/pix-keywords", "--config",
+                                                         "/data/pets/.pix-run/dataset.yaml",
+                                                         "--allow-private", "--line-buffered"});
   const PlannedStage* fetch = plan->Find("fetch");
   REQUIRE(fetch);
   CHECK(fetch->feed == FeedKind::kPrioritised);
@@ -65,9 +64,9 @@ output: {split: "train=0.9,val=0.1", tier: hot}
 TEST_CASE("Plan: --shard, overrides and errors") {
   auto config = ParseDatasetConfig("classes: [cat]\nsearch: {stream: true}\n", "/d/x.yaml");
   REQUIRE(config.ok());
-  auto plan = MakePlan(*config, "/d/x.yaml",
-                       {.tools_dir = "/b", .output_dir = "/out", .store_path = "/s.db",
-                        .shard = "2/4"});
+  auto plan =
+      MakePlan(*config, "/d/x.yaml",
+               {.tools_dir = "/b", .output_dir = "/out", .store_path = "/s.db", .shard = "2/4"});
   REQUIRE(plan.ok());
   CHECK(plan->dataset == "x");
   CHECK(plan->output_dir == "/out");

@@ -55,8 +55,8 @@ std::vector<RoundRow> EndRound(const RoundState& state, const std::vector<std::s
     // would let two such classes take turns for every round allowed).
     auto before = found_before.find(label);
     const bool grew = before == found_before.end() || row.found > before->second;
-    row.deeper = searched && short_of_target && grew &&
-                 static_cast<size_t>(state.round) < max_rounds;
+    row.deeper =
+        searched && short_of_target && grew && static_cast<size_t>(state.round) < max_rounds;
     rows.push_back(std::move(row));
   }
   return rows;

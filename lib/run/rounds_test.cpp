@@ -18,10 +18,10 @@ TEST_CASE("rounds: a new job is in round 1, searching every class") {
 
 TEST_CASE("rounds: classes short of the target are searched again, the others stop") {
   const std::vector<std::string> labels = {"cat", "dog", "fox"};
-  auto rows = EndRound(CurrentRound({}), labels,
-                       Counts({{"cat", 40}, {"dog", 12}, {"fox", 30}},
-                              {{"cat", 25}, {"dog", 10}, {"fox", 24}}),
-                       {}, 25, 4);
+  auto rows = EndRound(
+      CurrentRound({}), labels,
+      Counts({{"cat", 40}, {"dog", 12}, {"fox", 30}}, {{"cat", 25}, {"dog", 10}, {"fox", 24}}), {},
+      25, 4);
   REQUIRE(rows.size() == 3);
   CHECK_FALSE(rows[0].deeper);  // reached the target
   CHECK(rows[1].deeper);
@@ -39,9 +39,9 @@ TEST_CASE("rounds: a class whose round found nothing new is exhausted") {
   auto first = EndRound(CurrentRound({}), labels,
                         Counts({{"dog", 12}, {"fox", 30}}, {{"dog", 10}, {"fox", 20}}), {}, 25, 4);
   // Round 2: dog's search came back with the same 12 URLs; fox found more.
-  auto second = EndRound(CurrentRound(first), labels,
-                         Counts({{"dog", 12}, {"fox", 50}}, {{"dog", 10}, {"fox", 24}}), first, 25,
-                         4);
+  auto second =
+      EndRound(CurrentRound(first), labels,
+               Counts({{"dog", 12}, {"fox", 50}}, {{"dog", 10}, {"fox", 24}}), first, 25, 4);
   CHECK(second[0].round == 2);
   CHECK_FALSE(second[0].deeper);
   CHECK(second[1].deeper);
@@ -60,9 +60,9 @@ TEST_CASE("rounds: a class that reached its target is not searched again") {
   // Round 2 searched dog only; dedup kept dog's copies of images cat had
   // found too, so cat fell to 8. cat stays done: otherwise two classes that
   // share images would take turns until the last round.
-  auto second = EndRound(CurrentRound(first), labels,
-                         Counts({{"cat", 40}, {"dog", 160}}, {{"cat", 8}, {"dog", 38}}), first, 20,
-                         4);
+  auto second =
+      EndRound(CurrentRound(first), labels,
+               Counts({{"cat", 40}, {"dog", 160}}, {{"cat", 8}, {"dog", 38}}), first, 20, 4);
   CHECK_FALSE(second[0].deeper);
   CHECK_FALSE(second[1].deeper);
   std::vector<RoundRow> all = first;
@@ -74,8 +74,9 @@ TEST_CASE("rounds: an exhausted class stays stopped while others go on") {
   const std::vector<std::string> labels = {"owl", "fox"};
   auto first = EndRound(CurrentRound({}), labels,
                         Counts({{"owl", 4}, {"fox", 10}}, {{"owl", 4}, {"fox", 8}}), {}, 20, 4);
-  auto second = EndRound(CurrentRound(first), labels,
-                         Counts({{"owl", 4}, {"fox", 20}}, {{"owl", 4}, {"fox", 15}}), first, 20, 4);
+  auto second =
+      EndRound(CurrentRound(first), labels,
+               Counts({{"owl", 4}, {"fox", 20}}, {{"owl", 4}, {"fox", 15}}), first, 20, 4);
   REQUIRE_FALSE(second[0].deeper);  // owl found nothing new: exhausted
   REQUIRE(second[1].deeper);
   std::vector<RoundRow> all = first;
@@ -90,8 +91,8 @@ TEST_CASE("rounds: the last allowed round ends the job's rounds, short or not") 
   const std::vector<std::string> labels = {"dog"};
   auto first = EndRound(CurrentRound({}), labels, Counts({{"dog", 5}}, {{"dog", 5}}), {}, 25, 2);
   REQUIRE(first[0].deeper);
-  auto second = EndRound(CurrentRound(first), labels, Counts({{"dog", 9}}, {{"dog", 9}}), first,
-                         25, 2);
+  auto second =
+      EndRound(CurrentRound(first), labels, Counts({{"dog", 9}}, {{"dog", 9}}), first, 25, 2);
   CHECK_FALSE(second[0].deeper);
   std::vector<RoundRow> all = first;
   all.insert(all.end(), second.begin(), second.end());

@@ -37,17 +37,17 @@ size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
 uint32_t LowerCodePoint(uint32_t cp) {
   if (cp >= 'A' && cp <= 'Z') return cp + 32;
   if (cp < 0xC0) return cp;
-  if (cp <= 0xDE && cp != 0xD7) return cp + 32;                      // Latin-1
-  if (cp >= 0x100 && cp <= 0x17F) {                                  // Latin Extended-A
+  if (cp <= 0xDE && cp != 0xD7) return cp + 32;  // Latin-1
+  if (cp >= 0x100 && cp <= 0x17F) {              // Latin Extended-A
     if (cp == 0x130) return 'i';
     const bool odd_is_upper = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E);
     if (odd_is_upper) return (cp % 2 == 1) ? cp + 1 : cp;
     if (cp == 0x178) return 0xFF;
     return (cp % 2 == 0 && cp != 0x138 && cp != 0x149) ? cp + 1 : cp;
   }
-  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 32;    // Greek
-  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;                    // Cyrillic А-Я
-  if (cp >= 0x400 && cp <= 0x40F) return cp + 80;                    // Cyrillic Ѐ-Џ
+  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 32;  // Greek
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;                 // Cyrillic А-Я
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 80;                 // Cyrillic Ѐ-Џ
   return cp;
 }
 
@@ -56,7 +56,9 @@ bool IsSpaceCodePoint(uint32_t cp) {
          cp == 0xA0 || cp == 0x2002 || cp == 0x2003 || cp == 0x2009 || cp == 0x3000;
 }
 
-bool IsControlCodePoint(uint32_t cp) { return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0); }
+bool IsControlCodePoint(uint32_t cp) {
+  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
+}
 
 std::string Clean(std::string_view text, bool fold) {
   std::string out;

@@ -1,6 +1,7 @@
 #include "text/wordnet.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,8 +9,6 @@
 #include <charconv>
 #include <iterator>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "base/files.h"
 #include "text/query_text.h"
@@ -64,7 +63,7 @@ bool FileExists(const std::string& path) {
 
 // The regular noun endings of WordNet's morphy(), in its order.
 constexpr std::pair<std::string_view, std::string_view> kNounSuffixes[] = {
-    {"s", ""}, {"ses", "s"}, {"xes", "x"}, {"zes", "z"},
+    {"s", ""},      {"ses", "s"},   {"xes", "x"},   {"zes", "z"},
     {"ches", "ch"}, {"shes", "sh"}, {"men", "man"}, {"ies", "y"},
 };
 
@@ -180,8 +179,8 @@ std::vector<uint32_t> WordNet::NounSenses(std::string_view word, std::string* le
 
 Result<WordNetSynset> WordNet::ReadSynset(uint32_t offset) const {
   const auto corrupt = [&](std::string_view why) {
-    return Status::Corruption(fmt::format("{}: synset {:08}: {}", JoinPath(dir_, "data.noun"),
-                                          offset, why));
+    return Status::Corruption(
+        fmt::format("{}: synset {:08}: {}", JoinPath(dir_, "data.noun"), offset, why));
   };
   std::string line;
   char buf[4096];

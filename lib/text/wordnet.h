@@ -35,11 +35,11 @@ inline constexpr const char* kDefaultWordNetDir = "/usr/share/wordnet";
 
 struct WordNetSynset {
   uint32_t offset = 0;
-  int lex_file = 0;  // lexicographer file number (5 = noun.animal, ...)
-  std::vector<std::string> words;            // as written, '_' turned into ' '
-  std::vector<uint32_t> hyponyms;            // "~" pointers to noun synsets
-  std::vector<uint32_t> instance_hyponyms;   // "~i": named instances (Paris for city)
-  std::vector<uint32_t> hypernyms;           // "@" and "@i": what it is a kind or instance of
+  int lex_file = 0;                         // lexicographer file number (5 = noun.animal, ...)
+  std::vector<std::string> words;           // as written, '_' turned into ' '
+  std::vector<uint32_t> hyponyms;           // "~" pointers to noun synsets
+  std::vector<uint32_t> instance_hyponyms;  // "~i": named instances (Paris for city)
+  std::vector<uint32_t> hypernyms;          // "@" and "@i": what it is a kind or instance of
   std::string gloss;
 };
 
@@ -130,7 +130,8 @@ class WordNet {
 
   // Synonyms and hyponyms of one sense of `label`. A label WordNet does not
   // know, or a sense it does not have, is not an error: `missing` says why.
-  Result<WordNetExpansion> Expand(std::string_view label, const WordNetExpandOptions& options) const;
+  Result<WordNetExpansion> Expand(std::string_view label,
+                                  const WordNetExpandOptions& options) const;
 
  private:
   WordNet() = default;
@@ -139,8 +140,8 @@ class WordNet {
   Result<int> PicturableSense(const std::vector<uint32_t>& senses) const;
 
   std::string dir_;
-  std::string index_;  // index.noun, whole
-  int data_fd_ = -1;   // data.noun
+  std::string index_;                                             // index.noun, whole
+  int data_fd_ = -1;                                              // data.noun
   std::unordered_multimap<std::string, std::string> exceptions_;  // noun.exc
 };
 

@@ -1,8 +1,8 @@
 #include "text/wordnet.h"
 
-#include <algorithm>
-
 #include <doctest/doctest.h>
+
+#include <algorithm>
 
 #include "text/wordnet_test_data.h"
 

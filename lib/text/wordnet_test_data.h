@@ -2,6 +2,8 @@
 // temporary directory, for the unit tests of the reader and the expander.
 #pragma once
 
+#include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,9 +13,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <doctest/doctest.h>
-#include <fmt/format.h>
 
 #include "base/files.h"
 #include "text/wordnet.h"

@@ -7,14 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "base/env.h"
 #include "base/files.h"
 
 namespace pix {
 namespace {
 
 constexpr uint64_t kGiB = uint64_t{1} << 30;
-
-std::string NoEnv(const std::string&) { return {}; }
 
 // pix-validate's command line `args`, resolved as the tool does.
 Result<std::unique_ptr<ValidateSetup>> Resolve(std::vector<std::string> args) {
@@ -25,7 +24,7 @@ Result<std::unique_ptr<ValidateSetup>> Resolve(std::vector<std::string> args) {
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   REQUIRE_FALSE(cli.Parse(static_cast<int>(argv.size()), argv.data()).has_value());
-  return ResolveValidateOptions(flags, NoEnv, 8 * kGiB);
+  return ResolveValidateOptions(flags, EnvFromMap({}), 8 * kGiB);
 }
 
 TEST_CASE("ResolveValidateOptions: defaults, names and sizes") {
