@@ -460,7 +460,10 @@ class FetchRun {
     return Emit(record);
   }
 
-  Status WriteExisting(Record record, const Target& target, const std::string& path) {
+  // `counter`: what the file counts as in the summary (already present, or
+  // a repeated URL of this run).
+  Status WriteExisting(Record record, const Target& target, const std::string& path,
+                       uint64_t* counter = nullptr) {
     uint64_t size = 0;
     auto hashed = Sha256File(path, &size);  // refuses a FIFO or device under the name
     if (!hashed.ok()) return WriteFailed(std::move(record), hashed.status());
@@ -489,7 +492,7 @@ class FetchRun {
     record.SetString(field::kSha256, digest);
     record.SetInt(field::kBytes, static_cast<int64_t>(size));
     record.SetString(field::kMime, MimeType(kind));
-    ++already_present_;
+    ++*(counter ? counter : &already_present_);
     return Emit(record);
   }
 
@@ -750,9 +753,7 @@ class FetchRun {
         SetRecordError(&waiter, kStage, "interrupted", stop_reason_);
         PIX_RETURN_IF_ERROR(Emit(waiter));
       } else if (!final_path.empty()) {
-        PIX_RETURN_IF_ERROR(WriteExisting(std::move(waiter), target, final_path));
-        --already_present_;
-        ++same_url_;
+        PIX_RETURN_IF_ERROR(WriteExisting(std::move(waiter), target, final_path, &same_url_));
       } else {
         PIX_RETURN_IF_ERROR(Begin(std::move(waiter)));  // try again on its own
       }
