@@ -23,6 +23,8 @@ complete -c pix-fetch -l max-retry-wait -x -d 'Longest Retry-After to obey, in s
 complete -c pix-fetch -s d -l dir -r -F -d 'Directory to download into'
 complete -c pix-fetch -l flat -d 'Put every file in DIR instead of one subdirectory per label'
 complete -c pix-fetch -l resume -d 'Continue partial downloads of an interrupted run with HTTP Range requests'
+complete -c pix-fetch -l accept -x -a 'image any' -d 'Files to keep: image (refuse anything else), or any (archives, documents, ...; named after the URL)'
+complete -c pix-fetch -l checksum -x -a 'off auto beside require' -d 'Check SHA-256: auto (a record\'s expected_sha256 or sha256_url), beside (also URL.sha256 when there is one), require (fail without one), off'
 complete -c pix-fetch -l ignore-noai -d 'Download even when the server sends X-Robots-Tag: noai or noimageai'
 complete -c pix-fetch -l referer -x -d 'Referer to send: a URL, or \'page\' for each record\'s page_url'
 complete -c pix-fetch -l max-bytes -x -d 'Largest file to accept, in bytes'

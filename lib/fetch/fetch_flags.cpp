@@ -18,6 +18,16 @@ void AddFetchFlags(ToolCli& cli, FetchFlags* f) {
   app.add_flag("--flat", f->flat, "Put every file in DIR instead of one subdirectory per label");
   app.add_flag("--resume", o->resume,
                "Continue partial downloads of an interrupted run with HTTP Range requests");
+  app.add_option("--accept", f->accept,
+                 "Files to keep: image (refuse anything else), or any (archives, documents, ...; "
+                 "named after the URL)")
+      ->check(CLI::IsMember({"image", "any"}))
+      ->capture_default_str();
+  app.add_option("--checksum", f->checksum,
+                 "Check SHA-256: auto (a record's expected_sha256 or sha256_url), beside (also "
+                 "URL.sha256 when there is one), require (fail without one), off")
+      ->check(CLI::IsMember({"off", "auto", "beside", "require"}))
+      ->capture_default_str();
   app.add_flag("--ignore-noai", f->ignore_noai,
                "Download even when the server sends X-Robots-Tag: noai or noimageai");
   app.add_option("--referer", o->referer,
@@ -54,6 +64,11 @@ Result<FetchOptions> ResolveFetchOptions(const FetchFlags& f) {
   o.by_label = !f.flat;
   o.honour_noai = !f.ignore_noai;
   o.http.http2 = !f.no_http2;
+  o.accept = f.accept == "any" ? AcceptTypes::kAny : AcceptTypes::kImages;
+  if (f.checksum == "off") o.checksum = ChecksumMode::kOff;
+  if (f.checksum == "auto") o.checksum = ChecksumMode::kAuto;
+  if (f.checksum == "beside") o.checksum = ChecksumMode::kBeside;
+  if (f.checksum == "require") o.checksum = ChecksumMode::kRequire;
   o.http.host_delay = std::chrono::milliseconds(static_cast<int64_t>(f.host_delay_s * 1000));
   o.http.low_speed_time = std::chrono::seconds(f.low_speed_time_s);
   return o;

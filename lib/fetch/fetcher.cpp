@@ -26,6 +26,7 @@
 #include "base/resources.h"
 #include "base/signals.h"
 #include "http/url.h"
+#include "fetch/download_name.h"
 #include "fetch/file_digester.h"
 #include "hash/sha256.h"
 #include "image/sniff.h"
@@ -69,6 +70,35 @@ bool OptsOutOfAi(std::string_view value) {
   return false;
 }
 
+// Record fields for checksums (see man pix-fetch).
+constexpr std::string_view kExpectedSha256 = "expected_sha256";
+constexpr std::string_view kSha256Url = "sha256_url";
+constexpr std::string_view kSha256Verified = "sha256_verified";
+// A checksum file is a line per file; anything longer is not one.
+constexpr uint64_t kMaxChecksumFileBytes = 64 * 1024;
+
+// The start offset of a 206 response's Content-Range ("bytes 100-199/300").
+std::optional<uint64_t> ContentRangeStart(const HttpResponse& r) {
+  auto range = r.Header("content-range");
+  if (!range || range->substr(0, 6) != "bytes ") return std::nullopt;
+  const std::string text(range->substr(6));
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long start = std::strtoull(text.c_str(), &end, 10);
+  if (errno != 0 || end == text.c_str() || *end != '-') return std::nullopt;
+  return start;
+}
+
+// What If-Range can be given to resume safely: a strong ETag, else
+// Last-Modified; "" when the response has neither.
+std::string ValidatorOf(const HttpResponse& r) {
+  if (auto etag = r.Header("etag"); etag && !etag->empty() && etag->substr(0, 2) != "W/") {
+    return std::string(*etag);
+  }
+  if (auto modified = r.Header("last-modified")) return std::string(*modified);
+  return "";
+}
+
 // Receives one download into "<dir>/.<name>.part". The digest is taken
 // later, off the transfer loop (FileDigester).
 //
@@ -80,9 +110,13 @@ bool OptsOutOfAi(std::string_view value) {
 class FileSink : public BodySink {
  public:
   // `prefix`: bytes of the part file kept from an interrupted run (--resume),
-  // asked for with a Range request; 0 to start empty.
-  FileSink(std::string part_path, bool honour_noai, uint64_t prefix)
-      : part_path_(std::move(part_path)), honour_noai_(honour_noai), prefix_(prefix) {}
+  // asked for with a Range request; 0 to start empty. `validator_path`:
+  // where to keep the response's validator for a later If-Range, "" not to.
+  FileSink(std::string part_path, bool honour_noai, uint64_t prefix, std::string validator_path)
+      : part_path_(std::move(part_path)),
+        validator_path_(std::move(validator_path)),
+        honour_noai_(honour_noai),
+        prefix_(prefix) {}
   ~FileSink() override { Close(); }
 
   bool OnHeaders(const HttpResponse& r) override {
@@ -97,8 +131,17 @@ class FileSink : public BodySink {
         return false;
       }
     }
-    // The server ignored our Range request: start over.
+    // A range that does not start where the part file ends would splice
+    // the wrong bytes in; the part file is dropped (not resumable).
+    if (prefix_ > 0 && r.status == 206 && ContentRangeStart(r) != prefix_) {
+      Reject("bad_range", fmt::format("asked for bytes from {}, the server sent Content-Range: {}",
+                                      prefix_, r.Header("content-range").value_or("nothing")));
+      return false;
+    }
+    // The server ignored our Range request, or the file changed since the
+    // part was written (If-Range did not match): start over.
     if (prefix_ > 0 && r.status != 206) prefix_ = 0;
+    if (prefix_ == 0) KeepValidator(r);
     if (fd_ < 0) {
       fd_ = ::open(part_path_.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
       if (fd_ < 0) {
@@ -173,7 +216,18 @@ class FileSink : public BodySink {
     message_ = std::move(message);
   }
 
+  // A fresh download: what a later --resume must send in If-Range. Without
+  // one (or when it cannot be written) the old one must not stay either.
+  void KeepValidator(const HttpResponse& r) {
+    if (validator_path_.empty()) return;
+    const std::string validator = ValidatorOf(r);
+    if (validator.empty() || !WriteFileAtomic(validator_path_, validator + "\n").ok()) {
+      ::unlink(validator_path_.c_str());
+    }
+  }
+
   std::string part_path_;
+  std::string validator_path_;
   bool honour_noai_;
   int fd_ = -1;
   uint64_t written_ = 0;
@@ -186,9 +240,10 @@ class FileSink : public BodySink {
 // Where a URL's file lives.
 struct Target {
   std::string dir;
-  std::string stem;  // file name without extension
-  std::string Final(std::string_view ext) const { return JoinPath(dir, stem + "." + std::string(ext)); }
+  std::string stem;  // 16 hex digits: the start of every name of this URL's file
   std::string Part() const { return JoinPath(dir, "." + stem + ".part"); }
+  // The part file's validator for If-Range (FileSink::KeepValidator).
+  std::string Validator() const { return Part() + ".etag"; }
   std::string Key() const { return JoinPath(dir, stem); }
 };
 
@@ -203,7 +258,11 @@ Target TargetFor(const FetchOptions& options, const Record& record, const std::s
   // Named by the URL's identity (pix-search's normalisation without
   // userinfo), so "HTTP://", "#frag" and "user:pass@" spellings of one URL
   // are one file, downloaded once per run.
-  t.stem = Sha256Hex(UrlIdentity(url)).substr(0, 16);
+  // Any-type downloads are named without a signed link's signature, so a
+  // fresh link to the same file resumes and finds what an older one fetched.
+  const std::string identity =
+      UrlIdentity(options.accept == AcceptTypes::kAny ? WithoutLinkSignature(url) : url);
+  t.stem = Sha256Hex(identity).substr(0, 16);
   return t;
 }
 
@@ -213,27 +272,49 @@ Target TargetFor(const FetchOptions& options, const Record& record, const std::s
 // cost in profiles of directories with thousands of files.
 class FinishedFiles {
  public:
+  explicit FinishedFiles(AcceptTypes accept) : accept_(accept) {}
+
   // The path of the finished file for `t`, or "" when there is none. Creates
   // the directory on first use.
   Result<std::string> Find(const Target& t) {
     PIX_ASSIGN_OR_RETURN(Directory * dir, Load(t.dir));
     auto it = dir->find(Key(t.stem));
     if (it == dir->end()) return std::string();
-    return t.Final(kImageExtensions[it->second]);
+    return JoinPath(t.dir, t.stem + it->second);
   }
 
-  void Add(const Target& t, std::string_view ext) {
-    for (uint8_t i = 0; i < std::size(kImageExtensions); ++i) {
-      if (ext == kImageExtensions[i]) dirs_[t.dir][Key(t.stem)] = i;
-    }
+  // `name`: the finished file's name in t.dir, which starts with t.stem.
+  void Add(const Target& t, std::string_view name) {
+    if (auto suffix = Suffix(name)) dirs_[t.dir][Key(t.stem)] = std::string(*suffix);
   }
 
   void Remove(const Target& t) { dirs_[t.dir].erase(Key(t.stem)); }
 
  private:
-  using Directory = std::unordered_map<uint64_t, uint8_t>;  // stem -> extension index
+  // stem -> the rest of the name (".jpg", "-dataset.zip"): short names stay
+  // in std::string's inline buffer.
+  using Directory = std::unordered_map<uint64_t, std::string>;
 
   static uint64_t Key(std::string_view stem) { return std::strtoull(std::string(stem).c_str(), nullptr, 16); }
+
+  // The part of `name` after its 16-hex stem when `name` is a finished file
+  // this run accepts: "<stem>.<image ext>", and with kAny also
+  // "<stem>.<any ext>" and "<stem>-<name>". Part files start with a dot.
+  std::optional<std::string_view> Suffix(std::string_view name) const {
+    if (name.size() < 18 || name.substr(0, 16).find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    const std::string_view rest = name.substr(16);
+    if (accept_ == AcceptTypes::kAny) {
+      if (rest[0] == '-' || rest[0] == '.') return rest;
+      return std::nullopt;
+    }
+    if (rest[0] != '.') return std::nullopt;
+    for (const char* ext : kImageExtensions) {
+      if (rest.substr(1) == ext) return rest;
+    }
+    return std::nullopt;
+  }
 
   Result<Directory*> Load(const std::string& path) {
     if (auto it = dirs_.find(path); it != dirs_.end()) return &it->second;
@@ -242,20 +323,21 @@ class FinishedFiles {
     if (!d) return Status::FromErrno(path, errno);
     auto it = dirs_.try_emplace(path).first;
     while (const dirent* e = ::readdir(d)) {
-      std::string_view name = e->d_name;
-      const size_t dot = name.find('.');
-      if (dot != 16 || name.substr(0, 16).find_first_not_of("0123456789abcdef") != std::string_view::npos) {
-        continue;
-      }
-      for (uint8_t i = 0; i < std::size(kImageExtensions); ++i) {
-        if (name.substr(17) == kImageExtensions[i]) it->second[Key(name.substr(0, 16))] = i;
-      }
+      const std::string_view name = e->d_name;
+      if (auto suffix = Suffix(name)) it->second[Key(name.substr(0, 16))] = std::string(*suffix);
     }
     ::closedir(d);
     return &it->second;
   }
 
+  AcceptTypes accept_;
   std::unordered_map<std::string, Directory> dirs_;
+};
+
+// The digest a download must have, and where it was published.
+struct Checksum {
+  std::string digest;  // lower-case hex
+  std::string source;  // "expected_sha256" or the checksum file's URL
 };
 
 // Errors after which a partial file is worth keeping for --resume.
@@ -271,6 +353,7 @@ class FetchRun {
         io_(io),
         client_(options.http),
         digester_([this] { client_.Wakeup(); }),
+        finished_(options.accept),
         start_(std::chrono::steady_clock::now()) {}
 
   int Run() {
@@ -377,7 +460,10 @@ class FetchRun {
     return Emit(record);
   }
 
-  Status WriteExisting(Record record, const Target& target, const std::string& path) {
+  // `counter`: what the file counts as in the summary (already present, or
+  // a repeated URL of this run).
+  Status WriteExisting(Record record, const Target& target, const std::string& path,
+                       uint64_t* counter = nullptr) {
     uint64_t size = 0;
     auto hashed = Sha256File(path, &size);  // refuses a FIFO or device under the name
     if (!hashed.ok()) return WriteFailed(std::move(record), hashed.status());
@@ -391,24 +477,132 @@ class FetchRun {
     }
     auto head = ReadFile(path, kSniffBytes);
     const FileKind kind = SniffKind(head.ok() ? *head : "");
+    // A file already here is checked against a digest the record gives;
+    // one from a checksum file was checked when the file was downloaded.
+    if (auto expected = ExpectedSha256(record); expected && *expected != digest) {
+      SetRecordError(&record, kStage, "checksum_mismatch",
+                     fmt::format("{} (already present) has SHA-256 {}, expected_sha256 is {}; the "
+                                 "file is left as it is",
+                                 path, digest, *expected));
+      return Emit(record);
+    } else if (expected) {
+      record.SetBool(kSha256Verified, true);
+    }
     record.SetString(field::kPath, path);
     record.SetString(field::kSha256, digest);
     record.SetInt(field::kBytes, static_cast<int64_t>(size));
     record.SetString(field::kMime, MimeType(kind));
-    ++already_present_;
+    ++*(counter ? counter : &already_present_);
     return Emit(record);
   }
 
+  // The record's own expected_sha256 in lower case, when checksums are on.
+  std::optional<std::string> ExpectedSha256(const Record& record) const {
+    if (options_.checksum == ChecksumMode::kOff) return std::nullopt;
+    auto expected = record.GetString(kExpectedSha256);
+    if (!expected || !IsSha256Hex(*expected)) return std::nullopt;
+    for (char& c : *expected) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return expected;
+  }
+
+  // Fails a record before its download started, and lets the records that
+  // waited for the same file try on their own.
+  Status Fail(Record record, const Target& target, std::string_view code, std::string_view message) {
+    SetRecordError(&record, kStage, code, message);
+    PIX_RETURN_IF_ERROR(Emit(record));
+    return ReleaseWaiting(target, "");
+  }
+
+  // Where the digest a download must have comes from, then the download.
   Status Submit(Record record, const std::string& url, const Target& target) {
+    if (options_.checksum == ChecksumMode::kOff) {
+      return Download(std::move(record), url, target, std::nullopt);
+    }
+    if (auto expected = record.GetString(kExpectedSha256)) {
+      if (!IsSha256Hex(*expected)) {
+        return Fail(std::move(record), target, "bad_checksum",
+                    "expected_sha256 is not 64 hex digits");
+      }
+      auto digest = ExpectedSha256(record);
+      return Download(std::move(record), url, target, Checksum{*digest, "expected_sha256"});
+    }
+    if (auto listed = record.GetString(kSha256Url); listed && !listed->empty()) {
+      return FetchChecksum(std::move(record), url, target, *listed, /*required=*/true);
+    }
+    if (options_.checksum == ChecksumMode::kBeside || options_.checksum == ChecksumMode::kRequire) {
+      return FetchChecksum(std::move(record), url, target, Sha256UrlBeside(url),
+                           options_.checksum == ChecksumMode::kRequire);
+    }
+    return Download(std::move(record), url, target, std::nullopt);
+  }
+
+  // Fetches the checksum file at `checksum_url`, then the download. When
+  // `required`, a checksum file that cannot be had fails the record;
+  // otherwise the download goes on unchecked.
+  Status FetchChecksum(Record record, const std::string& url, const Target& target,
+                       const std::string& checksum_url, bool required) {
+    auto sink = std::make_shared<StringSink>();
+    HttpRequest request;
+    request.url = checksum_url;
+    request.max_bytes = kMaxChecksumFileBytes;
+    StringSink* raw = sink.get();
+    client_.Submit(std::move(request), raw,
+                   [this, sink, url, target, checksum_url, required,
+                    record = std::move(record)](HttpResponse&& r) mutable {
+                     Status s = ChecksumFetched(std::move(record), url, target, checksum_url,
+                                                required, r, sink->body);
+                     if (!s.ok() && first_error_.ok()) first_error_ = s;
+                   });
+    return Status::Ok();
+  }
+
+  Status ChecksumFetched(Record record, const std::string& url, const Target& target,
+                         const std::string& checksum_url, bool required, const HttpResponse& r,
+                         const std::string& body) {
+    if (!stop_reason_.empty()) return Fail(std::move(record), target, "interrupted", stop_reason_);
+    std::string why;
+    if (!r.ok()) {
+      why = fmt::format("{}: {}", r.error_code, r.error_message);
+    } else if (r.status != 200) {
+      why = fmt::format("HTTP {}", r.status);
+    } else if (auto digest = ParseSha256File(body, UrlBaseName(url)); !digest.ok()) {
+      why = digest.status().message();
+    } else {
+      return Download(std::move(record), url, target,
+                      Checksum{*digest, MaskUrlPassword(checksum_url)});
+    }
+    if (!required) return Download(std::move(record), url, target, std::nullopt);
+    const bool absent = r.ok() && (r.status == 404 || r.status == 410 || r.status == 403);
+    const bool listed = record.GetString(kSha256Url).has_value();
+    return Fail(std::move(record), target,
+                absent && !listed ? "checksum_missing" : "checksum_unavailable",
+                fmt::format("checksum file {}: {}", MaskUrlPassword(checksum_url), why));
+  }
+
+  Status Download(Record record, const std::string& url, const Target& target,
+                  std::optional<Checksum> checksum) {
     uint64_t prefix = 0;
+    HttpRequest request;
     if (options_.resume) {
       struct stat st {};
       if (::lstat(target.Part().c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
         prefix = static_cast<uint64_t>(st.st_size);
       }
+      // Without a validator (the server sent none) the part is continued
+      // unconditionally, as curl -C - does.
+      if (prefix > 0) {
+        auto validator = ReadFile(target.Validator(), 1024);
+        if (validator.ok()) {
+          std::string v = *validator;
+          while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.pop_back();
+          if (!v.empty() && v.find_first_of("\r\n") == std::string::npos) {
+            request.headers.emplace_back("If-Range", v);
+          }
+        }
+      }
     }
-    auto sink = std::make_unique<FileSink>(target.Part(), options_.honour_noai, prefix);
-    HttpRequest request;
+    auto sink = std::make_unique<FileSink>(target.Part(), options_.honour_noai, prefix,
+                                           options_.resume ? target.Validator() : "");
     request.url = url;
     request.range_start = prefix;
     if (options_.referer == "page") {
@@ -418,9 +612,10 @@ class FetchRun {
     }
     FileSink* raw = sink.get();
     client_.Submit(std::move(request), raw,
-                   [this, sink = std::shared_ptr<FileSink>(std::move(sink)), target,
+                   [this, sink = std::shared_ptr<FileSink>(std::move(sink)), target, url,
+                    checksum = std::move(checksum),
                     record = std::move(record)](HttpResponse&& r) mutable {
-                     Status s = Done(std::move(record), *sink, target, r);
+                     Status s = Done(std::move(record), *sink, target, url, checksum, r);
                      if (!s.ok() && first_error_.ok()) first_error_ = s;
                    });
     return Status::Ok();
@@ -428,55 +623,19 @@ class FetchRun {
 
   // A download ended: finish the file and write its record and any records
   // that waited for the same file.
-  Status Done(Record record, FileSink& sink, const Target& target, const HttpResponse& r) {
+  Status Done(Record record, FileSink& sink, const Target& target, const std::string& url,
+              const std::optional<Checksum>& checksum, const HttpResponse& r) {
     sink.Close();
     if (r.status > 0) record.SetInt(field::kHttpStatus, r.status);
     if (!r.final_url.empty()) record.SetString(field::kFinalUrl, r.final_url);
     if (auto ct = r.Header("content-type")) record.SetString("content_type", *ct);
     std::string code = r.error_code, message = r.error_message;
-    std::string final_path;
     if (code.empty()) {
       const FileKind kind = SniffKind(sink.head());
-      const auto encoding = r.Header("content-encoding");
-      if (sink.bytes() == 0) {
-        code = "empty_body";
-        message = "the server sent no bytes";
-      } else if (!IsRasterImage(kind) && encoding && *encoding != "identity") {
-        code = "encoded_body";
-        message = fmt::format("body sent with Content-Encoding: {} although none was accepted",
-                              *encoding);
-      } else if (!IsRasterImage(kind)) {
-        code = "not_an_image";
-        message = fmt::format("the bytes are {} (server said {})", MimeType(kind),
-                              r.Header("content-type").value_or("nothing"));
-      } else {
-        final_path = target.Final(FileExtension(kind));
-        if (std::rename(target.Part().c_str(), final_path.c_str()) != 0) {
-          const int err = errno;
-          ::unlink(target.Part().c_str());
-          PIX_RETURN_IF_ERROR(WriteFailed(std::move(record),
-                                          Status::FromErrno("rename to " + final_path, err)));
-          return ReleaseWaiting(target, "");
-        }
-        finished_.Add(target, FileExtension(kind));
-        record.SetString(field::kPath, final_path);
-        record.SetInt(field::kBytes, static_cast<int64_t>(sink.bytes()));
-        record.SetString(field::kMime, MimeType(kind));
-        record.SetString(field::kFetchedAt, Rfc3339Now());
+      if (!Refused(kind, sink.bytes(), r, &code, &message)) {
         bytes_ += r.body_bytes;
-        // The record is written when the digest is known.
-        digester_.Hash(final_path, [this, record = std::move(record), target, final_path](
-                                       Result<std::string> digest, uint64_t) mutable {
-          if (digest.ok()) {
-            record.SetString(field::kSha256, *digest);
-          } else {
-            record.Remove(field::kPath);
-            SetRecordError(&record, kStage, "write_failed", digest.status().message());
-          }
-          PIX_RETURN_IF_ERROR(Emit(record));
-          return ReleaseWaiting(target, final_path);
-        });
-        return Status::Ok();
+        return Keep(std::move(record), target, FinalName(target, url, kind), kind, sink.bytes(),
+                    checksum);
       }
     }
     // A partial file is kept only with --resume, only when it has bytes,
@@ -485,15 +644,104 @@ class FetchRun {
       if (options_.resume && sink.has_bytes()) {
         message += "; the partial file is kept for --resume";
       } else {
-        ::unlink(target.Part().c_str());
+        RemovePart(target);
         if (sink.has_bytes()) message += "; the partial file was removed (--resume keeps it)";
       }
     } else {
-      ::unlink(target.Part().c_str());
+      RemovePart(target);
     }
-    SetRecordError(&record, kStage, code, message);
-    PIX_RETURN_IF_ERROR(Emit(record));
-    return ReleaseWaiting(target, final_path);
+    return Fail(std::move(record), target, code, message);
+  }
+
+  // Whether a complete body is refused: empty, or (images only) not an image.
+  bool Refused(FileKind kind, uint64_t bytes, const HttpResponse& r, std::string* code,
+               std::string* message) const {
+    if (bytes == 0) {
+      *code = "empty_body";
+      *message = "the server sent no bytes";
+      return true;
+    }
+    if (options_.accept == AcceptTypes::kAny || IsRasterImage(kind)) return false;
+    if (auto encoding = r.Header("content-encoding"); encoding && *encoding != "identity") {
+      *code = "encoded_body";
+      *message = fmt::format("body sent with Content-Encoding: {} although none was accepted",
+                             *encoding);
+    } else {
+      *code = "not_an_image";
+      *message = fmt::format("the bytes are {} (server said {})", MimeType(kind),
+                             r.Header("content-type").value_or("nothing"));
+    }
+    return true;
+  }
+
+  std::string FinalName(const Target& target, const std::string& url, FileKind kind) const {
+    if (options_.accept == AcceptTypes::kAny) return AnyTypeFileName(target.stem, url, kind);
+    return target.stem + "." + FileExtension(kind);
+  }
+
+  void RemovePart(const Target& target) {
+    ::unlink(target.Part().c_str());
+    ::unlink(target.Validator().c_str());
+  }
+
+  // Gives a complete download its final name and writes its record when the
+  // digest is known. With a checksum, the part file is hashed first and
+  // renamed only when it matches.
+  Status Keep(Record record, const Target& target, const std::string& name, FileKind kind,
+              uint64_t bytes, const std::optional<Checksum>& checksum) {
+    record.SetInt(field::kBytes, static_cast<int64_t>(bytes));
+    record.SetString(field::kMime, MimeType(kind));
+    record.SetString(field::kFetchedAt, Rfc3339Now());
+    const std::string final_path = JoinPath(target.dir, name);
+    if (!checksum) {
+      bool moved = false;
+      PIX_RETURN_IF_ERROR(MoveIntoPlace(&record, target, name, &moved));
+      if (!moved) return ReleaseWaiting(target, "");
+    }
+    const std::string hashed = checksum ? target.Part() : final_path;
+    digester_.Hash(hashed, [this, record = std::move(record), target, name, final_path,
+                            checksum](Result<std::string> digest, uint64_t) mutable {
+      if (!digest.ok()) {
+        record.Remove(field::kPath);
+        if (checksum) RemovePart(target);
+        return Fail(std::move(record), target, "write_failed", digest.status().message());
+      }
+      record.SetString(field::kSha256, *digest);
+      if (checksum) {
+        if (*digest != checksum->digest) {
+          RemovePart(target);
+          return Fail(std::move(record), target, "checksum_mismatch",
+                      fmt::format("the file's SHA-256 is {}, {} says {}; the bytes were removed",
+                                  *digest, checksum->source, checksum->digest));
+        }
+        record.SetBool(kSha256Verified, true);
+        bool moved = false;
+        PIX_RETURN_IF_ERROR(MoveIntoPlace(&record, target, name, &moved));
+        if (!moved) return ReleaseWaiting(target, "");
+      }
+      PIX_RETURN_IF_ERROR(Emit(record));
+      return ReleaseWaiting(target, final_path);
+    });
+    return Status::Ok();
+  }
+
+  // Renames the part file to `name` and sets the record's path (*moved); on
+  // failure writes the record with write_failed.
+  Status MoveIntoPlace(Record* record, const Target& target, const std::string& name, bool* moved) {
+    const std::string final_path = JoinPath(target.dir, name);
+    if (std::rename(target.Part().c_str(), final_path.c_str()) != 0) {
+      const int err = errno;
+      RemovePart(target);
+      record->Remove(field::kSha256);
+      SetRecordError(record, kStage, "write_failed",
+                     Status::FromErrno("rename to " + final_path, err).message());
+      return Emit(*record);
+    }
+    ::unlink(target.Validator().c_str());
+    finished_.Add(target, name);
+    record->SetString(field::kPath, final_path);
+    *moved = true;
+    return Status::Ok();
   }
 
   Status ReleaseWaiting(const Target& target, const std::string& final_path) {
@@ -505,9 +753,7 @@ class FetchRun {
         SetRecordError(&waiter, kStage, "interrupted", stop_reason_);
         PIX_RETURN_IF_ERROR(Emit(waiter));
       } else if (!final_path.empty()) {
-        PIX_RETURN_IF_ERROR(WriteExisting(std::move(waiter), target, final_path));
-        --already_present_;
-        ++same_url_;
+        PIX_RETURN_IF_ERROR(WriteExisting(std::move(waiter), target, final_path, &same_url_));
       } else {
         PIX_RETURN_IF_ERROR(Begin(std::move(waiter)));  // try again on its own
       }

@@ -8,12 +8,22 @@
 //
 // Files are named "<16 hex digits of SHA-256 of the URL>.<ext>" where <ext>
 // follows the sniffed type, inside a subdirectory named after the record's
-// sanitised `label` (unless `by_label` is off). Bytes go to ".<name>.part"
-// and are renamed into place only when complete and an image, so a file under
-// its final name is always whole. A re-run skips a URL whose file is already
-// present (re-hashing it to fill the fields); with `resume`, a ".part" left by
-// an interrupted run is continued with an HTTP Range request (or restarted when
-// the server ignores Range). Downloads are hashed while the bytes arrive.
+// sanitised `label` (unless `by_label` is off). With `accept` kAny, files of
+// every type are kept and named "<16 hex>-<the URL's file name>"
+// (download_name.h), so an archive keeps the extension other programs go by.
+// Bytes go to ".<16 hex>.part" and are renamed into place only when complete,
+// accepted and (when a checksum is known) matching, so a file under its final
+// name is always whole. A re-run skips a URL whose file is already present
+// (re-hashing it to fill the fields); with `resume`, a ".part" left by an
+// interrupted run is continued with an HTTP Range request, sent with If-Range
+// and the validator (ETag or Last-Modified) its first response had, kept in
+// ".<16 hex>.part.etag": when the file changed on the server, or the server
+// ignores Range, the download starts over instead of splicing two files.
+//
+// Checksums (`checksum`): a record's `expected_sha256`, or the sha256sum file
+// its `sha256_url` names, or (kBeside, kRequire) the file "URL.sha256" beside
+// the download, gives the digest the file must have; a mismatch fails the
+// record with `checksum_mismatch` and the bytes are removed.
 //
 // Thread-safety: Run() uses one thread and one HttpClient.
 #pragma once
@@ -26,6 +36,20 @@
 
 namespace pix {
 
+// Which files a run keeps.
+enum class AcceptTypes {
+  kImages,  // raster images only; anything else is `not_an_image`
+  kAny,     // every file, whatever its bytes (archives, documents, ...)
+};
+
+// When a download's SHA-256 is checked against a published one.
+enum class ChecksumMode {
+  kOff,      // never (the record's expected_sha256 and sha256_url are ignored)
+  kAuto,     // when the record has expected_sha256 or sha256_url
+  kBeside,   // also try "URL.sha256" for other records; none there is fine
+  kRequire,  // as kBeside, and a record without a checksum fails
+};
+
 struct FetchOptions {
   // Where files go. Created when missing.
   std::string output_dir = "images";
@@ -33,6 +57,14 @@ struct FetchOptions {
   bool by_label = true;
   // Continue partial downloads left by an interrupted run (HTTP Range).
   bool resume = false;
+  // Images only (the pipeline's fetch stage), or files of any type
+  // (archives from pix-serve, say). kAny skips every image check: no
+  // not_an_image, and a body sent with Content-Encoding is kept as sent.
+  AcceptTypes accept = AcceptTypes::kImages;
+  // Checking downloads against published SHA-256 digests. kAuto costs
+  // nothing for records without checksum fields; kBeside and kRequire cost
+  // one small request per download.
+  ChecksumMode checksum = ChecksumMode::kAuto;
   // Refuse images whose server sends X-Robots-Tag: noai or noimageai: their
   // owners opted out of AI training.
   bool honour_noai = true;

@@ -56,7 +56,15 @@ FileKind SniffKind(std::string_view head) {
   if (FileKind k = SniffIsoBmff(head); k != FileKind::kUnknown) return k;
   if (StartsWith(head, "%PDF-")) return FileKind::kPdf;
   if (StartsWith(head, "\x1F\x8B")) return FileKind::kGzip;
-  if (StartsWith(head, "PK\x03\x04")) return FileKind::kZip;
+  if (StartsWith(head, "PK\x03\x04") || StartsWith(head, "PK\x05\x06")) return FileKind::kZip;
+  if (StartsWith(head, "7z\xBC\xAF\x27\x1C")) return FileKind::kSevenZip;
+  if (StartsWith(head, "\x28\xB5\x2F\xFD")) return FileKind::kZstd;
+  if (StartsWith(head, "\xFD" "7zXZ")) return FileKind::kXz;
+  if (StartsWith(head, "BZh") && head.size() >= 4 && head[3] >= '1' && head[3] <= '9') {
+    return FileKind::kBzip2;
+  }
+  // POSIX (ustar, pax) and GNU tar: the magic sits at offset 257.
+  if (head.size() >= 262 && head.substr(257, 5) == "ustar") return FileKind::kTar;
 
   const std::string text = LowerTextHead(head);
   if (StartsWith(text, "<!doctype html") || StartsWith(text, "<html") ||
@@ -115,6 +123,11 @@ constexpr KindInfo kKinds[] = {
     {FileKind::kPdf, "application/pdf", "pdf", "pdf"},
     {FileKind::kGzip, "application/gzip", "gz", "gzip"},
     {FileKind::kZip, "application/zip", "zip", "zip"},
+    {FileKind::kSevenZip, "application/x-7z-compressed", "7z", "7z"},
+    {FileKind::kZstd, "application/zstd", "zst", "zstd"},
+    {FileKind::kXz, "application/x-xz", "xz", "xz"},
+    {FileKind::kBzip2, "application/x-bzip2", "bz2", "bzip2"},
+    {FileKind::kTar, "application/x-tar", "tar", "tar"},
     {FileKind::kEmpty, "application/x-empty", "bin", "empty"},
     {FileKind::kUnknown, "application/octet-stream", "bin", "unknown"},
 };

@@ -1,6 +1,7 @@
 // Content sniffing: what a file is, decided by its first bytes, never by a
-// server's Content-Type or a file name. pix-fetch uses it to name files and
-// reject non-images; pix-validate uses it as its first check.
+// server's Content-Type or a file name. pix-fetch uses it to name files, to
+// reject non-images and (with --accept any) to fill `mime` for archives;
+// pix-validate uses it as its first check.
 // Pure functions; thread-safe.
 #pragma once
 
@@ -26,6 +27,11 @@ enum class FileKind {
   kPdf,
   kGzip,
   kZip,
+  kSevenZip,
+  kZstd,
+  kXz,
+  kBzip2,
+  kTar,
   kEmpty,
 };
 

@@ -28,5 +28,25 @@ TEST_CASE("SniffKind decides by magic bytes") {
   CHECK(string(FileExtension(FileKind::kUnknown)) == "bin");
 }
 
+TEST_CASE("SniffKind knows the archives pix-pack writes and their kin") {
+  using std::string;
+  CHECK(SniffKind("PK\x03\x04\x14\0") == FileKind::kZip);
+  CHECK(SniffKind(string("PK\x05\x06\0\0", 6)) == FileKind::kZip);  // an empty zip
+  CHECK(SniffKind("7z\xBC\xAF\x27\x1C\0\x04") == FileKind::kSevenZip);
+  CHECK(SniffKind("\x28\xB5\x2F\xFD\x04") == FileKind::kZstd);
+  CHECK(SniffKind("\xFD" "7zXZ\0") == FileKind::kXz);
+  CHECK(SniffKind("BZh91AY&SY") == FileKind::kBzip2);
+  CHECK(SniffKind("BZhx") == FileKind::kUnknown);
+  string tar(512, '\0');
+  tar.replace(0, 8, "dataset/");
+  tar.replace(257, 8, string("ustar\0" "00", 8));
+  CHECK(SniffKind(tar) == FileKind::kTar);
+  CHECK(SniffKind(tar.substr(0, 200)) == FileKind::kUnknown);  // magic not reached
+  CHECK(string(MimeType(FileKind::kSevenZip)) == "application/x-7z-compressed");
+  CHECK(string(FileExtension(FileKind::kZstd)) == "zst");
+  CHECK(string(FileExtension(FileKind::kTar)) == "tar");
+  CHECK_FALSE(IsRasterImage(FileKind::kZip));
+}
+
 }  // namespace
 }  // namespace pix

@@ -4,8 +4,9 @@ a proxy cuts the first transfer at a random byte, a second run with --resume
 continues it with a Range request, and the file is byte-identical (checked
 against the .sha256 file beside it on the server).
 
-pix-fetch keeps only images (it is the image stage of the pipeline), so the
-served file is a large JPEG-headed file rather than an archive."""
+This one runs pix-fetch in its default image mode, so the served file is a
+large JPEG-headed file; test_serve_fetch_archive.py downloads a real pix-pack
+archive with --accept any, checks it against its .sha256 and verifies it."""
 import hashlib
 import json
 import os

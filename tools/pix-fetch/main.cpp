@@ -1,4 +1,4 @@
-// pix-fetch: downloads the images of JSON-lines records, in parallel and safely.
+// pix-fetch: downloads the images (or any files) of JSON-lines records, in parallel and safely.
 #include "base/cli.h"
 #include "base/resources.h"
 #include "base/terminal.h"
@@ -8,7 +8,8 @@
 #include "jsonl/stage_io.h"
 
 int main(int argc, char** argv) {
-  pix::ToolCli cli("pix-fetch", "Download the image of every record that has a \"url\"");
+  pix::ToolCli cli("pix-fetch",
+                   "Download the image (or, with --accept any, the file) of each record's \"url\"");
   pix::CommonOptions common;
   pix::FetchFlags flags;
   pix::AddCommonFlags(&cli, &common);
