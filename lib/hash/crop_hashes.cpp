@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "image/metrics.h"
 #include "image/pillow_compat.h"
 
 namespace pix {
@@ -38,21 +39,20 @@ CropHashes CropHashesOfGray(const uint8_t* gray, int width, int height) {
   const int factor = std::max(1, std::max(width, height) / kReducedSide);
   const int w = std::max(1, width / factor), h = std::max(1, height / factor);
   std::vector<uint8_t> reduced(static_cast<size_t>(w) * h);
-  std::vector<uint32_t> sums(static_cast<size_t>(w));
+  // Column sums of each band of `factor` rows (vectorised), then the boxes.
+  const size_t used = static_cast<size_t>(w) * factor;
+  std::vector<uint32_t> columns(used);
   const uint32_t area = static_cast<uint32_t>(factor * factor);
   for (int y = 0; y < h; ++y) {
-    std::fill(sums.begin(), sums.end(), 0u);
+    std::fill(columns.begin(), columns.end(), 0u);
     for (int dy = 0; dy < factor; ++dy) {
-      const uint8_t* row = gray + static_cast<size_t>(y * factor + dy) * width;
-      for (int x = 0; x < w; ++x) {
-        const uint8_t* p = row + static_cast<size_t>(x) * factor;
-        uint32_t s = 0;
-        for (int dx = 0; dx < factor; ++dx) s += p[dx];
-        sums[x] += s;
-      }
+      AddRowSums(gray + static_cast<size_t>(y * factor + dy) * width, used, columns.data());
     }
     for (int x = 0; x < w; ++x) {
-      reduced[static_cast<size_t>(y) * w + x] = static_cast<uint8_t>((sums[x] + area / 2) / area);
+      const uint32_t* c = &columns[static_cast<size_t>(x) * factor];
+      uint32_t s = 0;
+      for (int dx = 0; dx < factor; ++dx) s += c[dx];
+      reduced[static_cast<size_t>(y) * w + x] = static_cast<uint8_t>((s + area / 2) / area);
     }
   }
   CropHashes out;

@@ -98,9 +98,21 @@ PIX_VECTOR_CLONES void AddChroma(const uint8_t* rgb, size_t n, ChromaSums* out) 
   out->coloured += coloured;
 }
 
-PIX_VECTOR_CLONES void AddRow(const uint8_t* row, size_t n, uint32_t* sums) {
-  for (size_t i = 0; i < n; ++i) sums[i] += row[i];
+// How many of `n` RGB pixels (with their luma) are within kUniformTolerance
+// of the medians in luma and in each channel. Branch-free, so it vectorises.
+PIX_VECTOR_CLONES uint32_t CountNearRgb(const uint8_t* rgb, const uint8_t* luma, size_t n, int luma_median,
+                                        const int* median) {
+  uint32_t near = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t* p = rgb + 3 * i;
+    near += static_cast<uint32_t>(std::abs(luma[i] - luma_median) <= kUniformTolerance) &
+            static_cast<uint32_t>(std::abs(p[0] - median[0]) <= kUniformTolerance) &
+            static_cast<uint32_t>(std::abs(p[1] - median[1]) <= kUniformTolerance) &
+            static_cast<uint32_t>(std::abs(p[2] - median[2]) <= kUniformTolerance);
+  }
+  return near;
 }
+
 
 // Sums of |row[c] - row[c-1]| over all c and over block edges (c % 8 == 0),
 // and of |row[c] - prev[c]| over the row.
@@ -119,7 +131,43 @@ PIX_VECTOR_CLONES void RowSteps(const uint8_t* row, const uint8_t* prev, int w, 
   s->all_v += all_v;
 }
 
+// One output row of the area average: the column sums of a band of rows
+// summed over each output pixel's columns [x0[ox], x0[ox + 1]), times the
+// box's 16.16 reciprocal area, rounded.
+template <int kCh>
+void ReduceColumns(const uint32_t* column_sums, const int* x0, const uint32_t* inverse, int out_width,
+                   uint8_t* dst) {
+  for (int ox = 0; ox < out_width; ++ox) {
+    const uint32_t* col = column_sums + static_cast<size_t>(x0[ox]) * kCh;
+    const int span = x0[ox + 1] - x0[ox];
+    uint32_t sum[kCh] = {};
+    for (int i = 0; i < span; ++i) {
+      for (int k = 0; k < kCh; ++k) sum[k] += col[i * kCh + k];
+    }
+    for (int k = 0; k < kCh; ++k) {
+      dst[ox * kCh + k] = static_cast<uint8_t>(std::min<uint64_t>(255, (uint64_t{sum[k]} * inverse[ox] + 32768) >> 16));
+    }
+  }
+}
+
+// ReduceColumns<3> when every box is two columns wide (a picture exactly
+// twice the output's width, the commonest case): a fixed pattern.
+PIX_VECTOR_CLONES void ReduceColumnPairs3(const uint32_t* column_sums, const uint32_t* inverse, int out_width,
+                                          uint8_t* dst) {
+  for (int ox = 0; ox < out_width; ++ox) {
+    const uint32_t* c = column_sums + static_cast<size_t>(ox) * 6;
+    const uint64_t inv = inverse[ox];
+    for (int k = 0; k < 3; ++k) {
+      dst[ox * 3 + k] = static_cast<uint8_t>(std::min<uint64_t>(255, (uint64_t{c[k] + c[k + 3]} * inv + 32768) >> 16));
+    }
+  }
+}
+
 }  // namespace
+
+PIX_VECTOR_CLONES void AddRowSums(const uint8_t* row, size_t n, uint32_t* sums) {
+  for (size_t i = 0; i < n; ++i) sums[i] += row[i];
+}
 
 OwnedPixels DownscaleForAnalysis(const PixelView& in, int long_side) {
   OwnedPixels out;
@@ -140,27 +188,37 @@ OwnedPixels DownscaleForAnalysis(const PixelView& in, int long_side) {
   std::vector<int> x0(out.width + 1);
   for (int i = 0; i <= out.width; ++i) x0[i] = static_cast<int>(static_cast<int64_t>(i) * in.width / out.width);
   std::vector<uint32_t> column_sums(row_len);
+  // The 16.16 fixed-point reciprocal of each output pixel's box area, instead
+  // of a division per sample; a band is floor or ceil of the height ratio
+  // rows high, so two tables serve every row.
+  int table_band[2] = {-1, -1};
+  std::vector<uint32_t> inverse_table[2];
   for (int oy = 0; oy < out.height; ++oy) {
     const int y0 = static_cast<int>(static_cast<int64_t>(oy) * in.height / out.height);
     const int y1 = static_cast<int>(static_cast<int64_t>(oy + 1) * in.height / out.height);
     // Sum the band's rows first (contiguous, vectorised), then the columns.
     std::fill(column_sums.begin(), column_sums.end(), 0);
-    for (int y = y0; y < y1; ++y) AddRow(in.data + static_cast<size_t>(y) * row_len, row_len, column_sums.data());
-    uint8_t* dst = &out.data[static_cast<size_t>(oy) * out.width * ch];
+    for (int y = y0; y < y1; ++y) AddRowSums(in.data + static_cast<size_t>(y) * row_len, row_len, column_sums.data());
     const uint32_t band = static_cast<uint32_t>(y1 - y0);
-    for (int ox = 0; ox < out.width; ++ox) {
-      // A 16.16 fixed-point reciprocal instead of a division per sample.
-      const uint32_t area = static_cast<uint32_t>(x0[ox + 1] - x0[ox]) * band;
-      const uint32_t inverse = ((1u << 16) + area / 2) / area;
-      const uint32_t* col = &column_sums[static_cast<size_t>(x0[ox]) * ch];
-      const int span = (x0[ox + 1] - x0[ox]) * ch;
-      uint32_t sum[3] = {0, 0, 0};
-      for (int i = 0; i < span; i += ch) {
-        for (int k = 0; k < ch; ++k) sum[k] += col[i + k];
+    int slot = table_band[0] == static_cast<int>(band) ? 0 : table_band[1] == static_cast<int>(band) ? 1 : -1;
+    if (slot < 0) {
+      slot = table_band[0] < 0 ? 0 : 1;
+      table_band[slot] = static_cast<int>(band);
+      inverse_table[slot].resize(out.width);
+      for (int ox = 0; ox < out.width; ++ox) {
+        const uint32_t area = static_cast<uint32_t>(x0[ox + 1] - x0[ox]) * band;
+        inverse_table[slot][ox] = ((1u << 16) + area / 2) / area;
       }
-      for (int k = 0; k < ch; ++k) {
-        dst[ox * ch + k] = static_cast<uint8_t>(std::min<uint64_t>(255, (uint64_t{sum[k]} * inverse + 32768) >> 16));
-      }
+    }
+    uint8_t* dst = &out.data[static_cast<size_t>(oy) * out.width * ch];
+    if (ch == 3 && in.width == 2 * out.width) {
+      ReduceColumnPairs3(column_sums.data(), inverse_table[slot].data(), out.width, dst);
+    } else if (ch == 3) {
+      ReduceColumns<3>(column_sums.data(), x0.data(), inverse_table[slot].data(), out.width, dst);
+    } else if (ch == 2) {
+      ReduceColumns<2>(column_sums.data(), x0.data(), inverse_table[slot].data(), out.width, dst);
+    } else {
+      ReduceColumns<1>(column_sums.data(), x0.data(), inverse_table[slot].data(), out.width, dst);
     }
   }
   return out;
@@ -175,8 +233,15 @@ ImageMetrics ComputeMetrics(const PixelView& img) {
     return m;
   }
   const PixelBuffer y = LumaPlane(img);
-  Histogram hist{};
-  for (uint8_t v : y) ++hist[v];
+  // Two tables, even and odd pixels: neighbours often share a value, and one
+  // table would make every increment wait for the previous one's store.
+  Histogram hist{}, odd_hist{};
+  for (uint64_t i = 0; i + 1 < n; i += 2) {
+    ++hist[y[i]];
+    ++odd_hist[y[i + 1]];
+  }
+  if (n % 2) ++hist[y[n - 1]];
+  for (int v = 0; v < 256; ++v) hist[v] += odd_hist[v];
   double sum = 0, sum2 = 0, entropy = 0;
   for (int v = 0; v < 256; ++v) {
     sum += static_cast<double>(hist[v]) * v;
@@ -205,12 +270,22 @@ ImageMetrics ComputeMetrics(const PixelView& img) {
     return m;
   }
   // Colour: chroma statistics, grayscale test, per-channel medians.
-  Histogram ch_hist[3] = {};
-  for (uint64_t i = 0; i < n; ++i) {
+  Histogram ch_hist[3] = {}, odd_ch_hist[3] = {};  // even and odd pixels, as above
+  for (uint64_t i = 0; i + 1 < n; i += 2) {
     const uint8_t* p = img.data + i * 3;
     ++ch_hist[0][p[0]];
     ++ch_hist[1][p[1]];
     ++ch_hist[2][p[2]];
+    ++odd_ch_hist[0][p[3]];
+    ++odd_ch_hist[1][p[4]];
+    ++odd_ch_hist[2][p[5]];
+  }
+  if (n % 2) {
+    const uint8_t* p = img.data + (n - 1) * 3;
+    for (int k = 0; k < 3; ++k) ++ch_hist[k][p[k]];
+  }
+  for (int k = 0; k < 3; ++k) {
+    for (int v = 0; v < 256; ++v) ch_hist[k][v] += odd_ch_hist[k][v];
   }
   // In row-sized chunks so the int sums cannot overflow.
   ChromaSums chroma;
@@ -228,11 +303,9 @@ ImageMetrics ComputeMetrics(const PixelView& img) {
   int median[3];
   for (int k = 0; k < 3; ++k) median[k] = Percentile(ch_hist[k], n, 0.5);
   uint64_t near = 0;
-  for (uint64_t i = 0; i < n; ++i) {
-    const uint8_t* p = img.data + i * img.channels;
-    near += std::abs(y[i] - luma_median) <= kUniformTolerance &&
-            std::abs(p[0] - median[0]) <= kUniformTolerance &&
-            std::abs(p[1] - median[1]) <= kUniformTolerance && std::abs(p[2] - median[2]) <= kUniformTolerance;
+  for (uint64_t i = 0; i < n; i += static_cast<uint64_t>(img.width)) {
+    near += CountNearRgb(img.data + i * 3, y.data() + i, std::min<uint64_t>(img.width, n - i), luma_median,
+                         median);
   }
   m.uniform_fraction = static_cast<double>(near) / n;
   return m;

@@ -53,6 +53,9 @@ struct OwnedPixels {
   PixelView view() const { return {data.data(), width, height, channels}; }
 };
 
+// sums[i] += row[i] for i < n (vectorised; for box averages).
+void AddRowSums(const uint8_t* row, size_t n, uint32_t* sums);
+
 // Area-average reduction so that the longer side is at most `long_side`.
 // Returns a copy when the picture is already small enough.
 OwnedPixels DownscaleForAnalysis(const PixelView& in, int long_side = kAnalysisLongSide);

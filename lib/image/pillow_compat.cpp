@@ -51,6 +51,26 @@ void LumaRowFixed(const uint8_t* rgb, int count, uint8_t* out) {
 PIX_VECTOR_CLONES void LumaRow3(const uint8_t* rgb, int count, uint8_t* out) { LumaRowFixed<3>(rgb, count, out); }
 PIX_VECTOR_CLONES void LumaRow4(const uint8_t* rgb, int count, uint8_t* out) { LumaRowFixed<4>(rgb, count, out); }
 
+// The same sums over `padded` taps (a multiple of 16) from start[xx], the
+// extra weights zero: integer sums, so the result is the same to the bit, and
+// the inner loop has no remainder to run.
+PIX_VECTOR_CLONES void HorizontalPassPadded(const uint8_t* row, const int32_t* kk, const int* start,
+                                            int padded, int out_width, uint8_t* out) {
+  for (int xx = 0; xx < out_width; ++xx) {
+    const uint8_t* in = row + start[xx];
+    const int32_t* k = kk + static_cast<size_t>(xx) * padded;
+    int ss = 1 << (kPrecisionBits - 1);
+    const int taps = padded & ~15;  // tells the vectoriser there is no remainder
+    for (int x = 0; x < taps; ++x) ss += in[x] * k[x];
+    out[xx] = Clip8(ss);
+  }
+}
+
+// sums[x] += row[x] * weight.
+PIX_VECTOR_CLONES void AccumulateRow(const uint8_t* row, int32_t weight, int width, int* sums) {
+  for (int x = 0; x < width; ++x) sums[x] += row[x] * weight;
+}
+
 }  // namespace
 
 void PillowLumaRow(const uint8_t* rgb, int count, int stride, uint8_t* out) {
@@ -68,21 +88,23 @@ void PillowCmykToRgb(const uint8_t* cmyk, uint8_t* rgb) {
   }
 }
 
-LanczosResizer::Coefficients LanczosResizer::Precompute(int in_size, int out_size) {
+LanczosResizer::SharedCoefficients LanczosResizer::Precompute(int in_size, int out_size) {
   // The weights cost a sin() pair per tap, more than resizing to 32x32 or
-  // 9x8 itself; a worker meets the same few sizes again and again (every
-  // picture's 32 and 8 outputs, pix-validate's crop windows), so each thread
-  // keeps the last few. A pure function of the sizes: results do not change.
+  // 9x8 itself; a worker meets the same sizes again and again (every
+  // picture's 32 and 8 outputs, pix-validate's crop windows, the edits of one
+  // photograph), so each thread keeps the last 128 (a few MB at most). A pure
+  // function of the sizes: results do not change.
   struct Cached {
     int in_size, out_size;
-    Coefficients c;
+    SharedCoefficients c;
   };
   thread_local std::vector<Cached> cache;
   for (const Cached& e : cache) {
     if (e.in_size == in_size && e.out_size == out_size) return e.c;
   }
-  if (cache.size() >= 32) cache.erase(cache.begin());
-  cache.push_back({in_size, out_size, ComputeCoefficients(in_size, out_size)});
+  if (cache.size() >= 128) cache.erase(cache.begin());
+  cache.push_back({in_size, out_size,
+                   std::make_shared<const Coefficients>(ComputeCoefficients(in_size, out_size))});
   return cache.back().c;
 }
 
@@ -124,6 +146,20 @@ LanczosResizer::Coefficients LanczosResizer::ComputeCoefficients(int in_size, in
     c.kk[i] = kk[i] < 0 ? static_cast<int>(-0.5 + kk[i] * (1 << kPrecisionBits))
                         : static_cast<int>(0.5 + kk[i] * (1 << kPrecisionBits));
   }
+  int widest = 0;
+  for (int xx = 0; xx < out_size; ++xx) widest = std::max(widest, c.bounds[xx * 2 + 1]);
+  const int padded = (widest + 15) / 16 * 16;
+  if (padded > in_size) return c;  // tiny inputs: the plain loop
+  c.padded = padded;
+  c.start.resize(out_size);
+  c.padded_kk.assign(static_cast<size_t>(out_size) * padded, 0);
+  for (int xx = 0; xx < out_size; ++xx) {
+    const int xmin = c.bounds[xx * 2], n = c.bounds[xx * 2 + 1];
+    const int start = std::min(xmin, in_size - padded);
+    c.start[xx] = start;
+    std::copy_n(&c.kk[static_cast<size_t>(xx) * c.ksize], n,
+                &c.padded_kk[static_cast<size_t>(xx) * padded + (xmin - start)]);
+  }
   return c;
 }
 
@@ -136,8 +172,8 @@ LanczosResizer::LanczosResizer(int in_width, int in_height, int out_width, int o
   vert_ = Precompute(in_height, out_height);
   if (horizontal_) {
     horiz_ = Precompute(in_width, out_width);
-    first_row_ = vert_.bounds[0];
-    end_row_ = vert_.bounds[out_height * 2 - 2] + vert_.bounds[out_height * 2 - 1];
+    first_row_ = vert_->bounds[0];
+    end_row_ = vert_->bounds[out_height * 2 - 2] + vert_->bounds[out_height * 2 - 1];
   } else {
     first_row_ = 0;
     end_row_ = in_height;
@@ -153,8 +189,14 @@ void LanczosResizer::AddRow(int y, const uint8_t* row) {
     std::memcpy(&temp_[offset * in_width_], row, in_width_);
     return;
   }
-  HorizontalPass(row, horiz_.kk.data(), horiz_.bounds.data(), horiz_.ksize, out_width_,
-                 &temp_[offset * out_width_]);
+  const Coefficients& h = *horiz_;
+  if (h.padded > 0) {
+    HorizontalPassPadded(row, h.padded_kk.data(), h.start.data(), h.padded, out_width_,
+                         &temp_[offset * out_width_]);
+  } else {
+    HorizontalPass(row, h.kk.data(), h.bounds.data(), h.ksize, out_width_,
+                   &temp_[offset * out_width_]);
+  }
 }
 
 std::vector<uint8_t> LanczosResizer::Finish() const {
@@ -164,14 +206,18 @@ std::vector<uint8_t> LanczosResizer::Finish() const {
   // Pillow shifts the vertical bounds by the first used row when the
   // horizontal pass ran; without it the temp buffer starts at row 0 anyway.
   const int shift = horizontal_ ? first_row_ : 0;
+  const Coefficients& v = *vert_;
+  std::vector<int> sums(width);
   for (int yy = 0; yy < out_height_; ++yy) {
-    const int ymin = vert_.bounds[yy * 2] - shift, ymax = vert_.bounds[yy * 2 + 1];
-    const int32_t* k = &vert_.kk[static_cast<size_t>(yy) * vert_.ksize];
-    for (int xx = 0; xx < width; ++xx) {
-      int ss = 1 << (kPrecisionBits - 1);
-      for (int y = 0; y < ymax; ++y) ss += temp_[static_cast<size_t>(y + ymin) * width + xx] * k[y];
-      out[static_cast<size_t>(yy) * width + xx] = Clip8(ss);
+    const int ymin = v.bounds[yy * 2] - shift, ymax = v.bounds[yy * 2 + 1];
+    const int32_t* k = &v.kk[static_cast<size_t>(yy) * v.ksize];
+    // Row by row over the taps (integer sums: the same result as Pillow's
+    // column-by-column order, to the bit).
+    std::fill(sums.begin(), sums.end(), 1 << (kPrecisionBits - 1));
+    for (int y = 0; y < ymax; ++y) {
+      AccumulateRow(&temp_[static_cast<size_t>(y + ymin) * width], k[y], width, sums.data());
     }
+    for (int xx = 0; xx < width; ++xx) out[static_cast<size_t>(yy) * width + xx] = Clip8(sums[xx]);
   }
   return out;
 }

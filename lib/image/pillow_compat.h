@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace pix {
@@ -54,13 +55,20 @@ class LanczosResizer {
     int ksize = 0;
     std::vector<int> bounds;     // (min, count) per output sample
     std::vector<int32_t> kk;     // ksize fixed-point weights per output sample
+    // The same weights for a branch-free horizontal pass: `padded` taps (a
+    // multiple of 16, at most in_size; 0 when in_size is smaller) from
+    // start[xx], the weights shifted within them, zeros around.
+    int padded = 0;
+    std::vector<int> start;
+    std::vector<int32_t> padded_kk;
   };
-  static Coefficients Precompute(int in_size, int out_size);  // cached per thread
+  using SharedCoefficients = std::shared_ptr<const Coefficients>;
+  static SharedCoefficients Precompute(int in_size, int out_size);  // cached per thread
   static Coefficients ComputeCoefficients(int in_size, int out_size);
 
   int in_width_, out_width_, out_height_;
   bool horizontal_, vertical_;
-  Coefficients horiz_, vert_;
+  SharedCoefficients horiz_, vert_;
   int first_row_ = 0, end_row_ = 0;
   std::vector<uint8_t> temp_;  // horizontally resampled rows first_row_..end_row_
 };
