@@ -8,6 +8,7 @@
 
 #include "base/base64.h"
 #include "base/files.h"
+#include "base/html.h"
 #include "base/version.h"
 #include "jsonl/json_text.h"
 #include "pack/dataset_stats.h"
@@ -91,33 +92,6 @@ std::string CountsTable(const std::string& head, const std::map<std::string, uin
 }
 
 }  // namespace
-
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string ReportJson(const ReportInput& in) {
   const auto& entries = *in.entries;

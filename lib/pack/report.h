@@ -57,7 +57,4 @@ struct ReportInput {
 std::string ReportJson(const ReportInput& in);
 std::string ReportHtml(const ReportInput& in, const ReportOptions& options);
 
-// Escapes text for HTML element content and attribute values.
-std::string HtmlEscape(std::string_view s);
-
 }  // namespace pix

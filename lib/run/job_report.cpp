@@ -7,6 +7,7 @@
 #include <map>
 
 #include "base/files.h"
+#include "base/html.h"
 #include "config/dataset_config.h"
 #include "jsonl/json_text.h"
 #include "run/job_lock.h"
@@ -23,29 +24,6 @@ std::string Duration(double seconds) {
   if (s < 60) return fmt::format("{}s", s);
   if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
   return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
-}
-
-std::string Html(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string PromLabel(std::string_view value) {
@@ -222,7 +200,7 @@ std::string FormatStatusJson(const JobStatus& st) {
 std::string FormatStatusHtml(const JobStatus& st) {
   std::string h = R"(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>)" + Html(fmt::format("pix-run job {} ({}): {}", st.job.id, st.job.dataset, st.job.state)) +
+<title>)" + HtmlEscape(fmt::format("pix-run job {} ({}): {}", st.job.id, st.job.dataset, st.job.state)) +
                   R"(</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
@@ -233,21 +211,21 @@ td:first-child,th:first-child{text-align:left}.state{font-weight:bold}
 </style></head><body>
 )";
   h += fmt::format("<h1>{} <small>job {}</small></h1>\n<p class=\"state\" id=\"state\">{}{}</p>\n",
-                   Html(st.job.dataset), st.job.id, Html(st.job.state),
+                   HtmlEscape(st.job.dataset), st.job.id, HtmlEscape(st.job.state),
                    st.running ? fmt::format(" (pix-run pid {})", st.holder_pid) : "");
-  if (!st.job.message.empty()) h += "<p>" + Html(st.job.message) + "</p>\n";
+  if (!st.job.message.empty()) h += "<p>" + HtmlEscape(st.job.message) + "</p>\n";
   h += "<h2>Stages</h2>\n<table id=\"stages\"><tr><th>stage</th><th>state</th><th>ok</th>"
        "<th>failed</th><th>in flight</th><th>waiting</th><th>rate/s</th><th>ETA</th>"
        "<th>failures by code</th></tr>\n";
   for (const StageStatus& s : st.stages) {
     std::string codes;
     for (const auto& [code, n] : s.counts.failed_by_code) {
-      codes += fmt::format("{}{}: {}", codes.empty() ? "" : ", ", Html(code), n);
+      codes += fmt::format("{}{}: {}", codes.empty() ? "" : ", ", HtmlEscape(code), n);
     }
     h += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}</td>"
         "<td>{}</td><td>{}</td></tr>\n",
-        Html(s.info.name), Html(s.info.state), s.counts.Count("ok"),
+        HtmlEscape(s.info.name), HtmlEscape(s.info.state), s.counts.Count("ok"),
         s.counts.Count("failed") + s.counts.Count("lost"), s.in_flight, s.waiting, s.rate,
         s.eta_seconds ? Duration(*s.eta_seconds) : "-", codes);
   }
@@ -264,14 +242,14 @@ td:first-child,th:first-child{text-align:left}.state{font-weight:bold}
         "td>"
         "<td><span class=\"bar\"><span "
         "style=\"width:{:.0f}%\"></span></span></td><td>{}</td></tr>\n",
-        Html(c.label), c.found, c.fetched, c.valid, c.unique, c.labelled, c.needs_review,
+        HtmlEscape(c.label), c.found, c.fetched, c.valid, c.unique, c.labelled, c.needs_review,
         c.target ? std::to_string(c.target) : "-", share * 100,
         c.target ? std::to_string(c.shortfall) : "-");
   }
   h += "</table>\n<h2>Last events</h2>\n<pre id=\"events\">";
   for (const EventRow& e : st.last_events) {
-    h += fmt::format("<span class=\"{}\">{} {}: {}</span>\n", Html(e.level),
-                     Html(e.stage.empty() ? "pix-run" : e.stage), Html(e.level), Html(e.message));
+    h += fmt::format("<span class=\"{}\">{} {}: {}</span>\n", HtmlEscape(e.level),
+                     HtmlEscape(e.stage.empty() ? "pix-run" : e.stage), HtmlEscape(e.level), HtmlEscape(e.message));
   }
   h += "</pre>\n</body></html>\n";
   return h;
