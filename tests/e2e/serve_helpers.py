@@ -35,6 +35,11 @@ def link(path, expires=None, raw_path=None, secret=SECRET):
     return f"/d/{raw}?expires={expires}&sig={sign(path, expires, secret)}"
 
 
+def forged(target):
+    """`target` with the last hex digit of its signature changed: always wrong."""
+    return target[:-1] + ("1" if target[-1] == "0" else "0")
+
+
 def env(secret=SECRET):
     e = dict(os.environ)
     e["PIX_SERVE_SECRET"] = secret
