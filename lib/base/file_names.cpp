@@ -75,8 +75,8 @@ std::string SanitizeFileName(std::string_view name) {
   const size_t first = out.find_first_not_of(". ");
   out = first == std::string::npos ? std::string() : out.substr(first);
   while (!out.empty() && (out.back() == '.' || out.back() == ' ')) out.pop_back();
-  if (out.empty()) out = "_";
-  if (IsReserved(out)) out.insert(0, "_");
+  if (out.empty()) out.assign(1, '_');
+  if (IsReserved(out)) out = fmt::format("_{}", out);
   if (out.size() > kMaxFileNameBytes) {
     const std::string suffix = fmt::format("~{:08x}", Fnv1a(name));
     size_t cut = kMaxFileNameBytes - suffix.size();
@@ -121,13 +121,13 @@ bool EndsWithLabelHash(std::string_view name) {
 std::string LabelDirName(std::string_view label) {
   std::string safe = SanitizeFileName(label);
   if (safe == label && !EndsWithLabelHash(safe)) return safe;
-  const std::string suffix = "~" + LabelHash(label);
+  const std::string suffix = fmt::format("~{}", LabelHash(label));
   if (safe.size() > kMaxFileNameBytes - suffix.size()) {
     size_t cut = kMaxFileNameBytes - suffix.size();
     while (cut > 0 && (static_cast<unsigned char>(safe[cut]) & 0xC0) == 0x80) --cut;
     safe.resize(cut);
     while (!safe.empty() && (safe.back() == '.' || safe.back() == ' ')) safe.pop_back();
-    if (safe.empty()) safe = "_";
+    if (safe.empty()) safe.assign(1, '_');
   }
   return safe + suffix;
 }
