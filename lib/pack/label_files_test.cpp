@@ -76,6 +76,46 @@ TEST_CASE("labels.json reads back into the same entries") {
   CHECK(!ParseLabelsJson("[{\"label\":\"a\"}]", "x").ok());
 }
 
+TEST_CASE("ReadLabelsJson reads pix-pack's layout line by line and any other layout whole") {
+  char tmpl[] = "/tmp/pix-labels-json-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl));
+  const std::string path = std::string(tmpl) + "/labels.json";
+  auto read = [&](std::string_view text) {
+    REQUIRE(WriteFileAtomic(path, text).ok());
+    return ReadLabelsJson(path);
+  };
+  const auto entries = Sample();
+  const std::string text = LabelsJson(entries);
+  REQUIRE(text.find("\n]\n") != std::string::npos);  // the layout read line by line
+  std::string one_line = text;  // as a person's tool might re-write it
+  std::erase(one_line, '\n');
+  for (const std::string& form : {text, one_line}) {
+    auto back = read(form);
+    REQUIRE(back.ok());
+    REQUIRE(back->size() == 2);
+    CHECK((*back)[0].creator == entries[0].creator);
+    CHECK((*back)[0].cluster == "7");
+    CHECK((*back)[1].path == entries[1].path);
+  }
+  auto empty = read(LabelsJson({}));
+  REQUIRE(empty.ok());
+  CHECK(empty->empty());
+  // What is not JSON stays an error, whichever way it is read.
+  CHECK(read(text.substr(0, text.size() - 2)).status().code() == StatusCode::kCorruption);
+  std::string trailing_comma = text;
+  trailing_comma.insert(trailing_comma.rfind("\n]"), ",");
+  CHECK(read(trailing_comma).status().code() == StatusCode::kCorruption);
+  std::string no_comma = text;
+  no_comma.erase(no_comma.find(",\n"), 1);
+  CHECK(read(no_comma).status().code() == StatusCode::kCorruption);
+  auto no_sha = read("[\n{\"path\":\"a/b.jpg\",\"label\":\"a\"}\n]\n");
+  CHECK(no_sha.status().code() == StatusCode::kCorruption);
+  CHECK(no_sha.status().message().find("lacks path or sha256") != std::string::npos);
+  CHECK(ReadLabelsJson(std::string(tmpl) + "/missing.json").status().code() ==
+        StatusCode::kNotFound);
+  (void)RemoveTree(tmpl);
+}
+
 TEST_CASE("labels.csv quotes what needs quoting; labels.txt keeps one line per image") {
   auto entries = Sample();
   const std::string csv = LabelsCsv(entries);

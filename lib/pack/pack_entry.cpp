@@ -3,7 +3,10 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <fstream>
 
+#include "base/files.h"
 #include "jsonl/fields.h"
 #include "jsonl/json_text.h"
 
@@ -130,6 +133,83 @@ std::string EntryToJson(const PackEntry& e) {
   return j.Take();
 }
 
+namespace {
+
+// One labels.json entry; `name` (the file) is used in messages.
+Result<PackEntry> EntryFromJson(simdjson::dom::element item, std::string_view name) {
+  PackEntry e;
+  e.path = Str(item, "path");
+  e.label = Str(item, "label");
+  e.sha256 = Str(item, "sha256");
+  if (e.path.empty() || e.sha256.empty()) {
+    return Status::Corruption(std::string(name) + ": an entry lacks path or sha256");
+  }
+  e.split = Str(item, "split");
+  e.source_sha256 = Str(item, "source_sha256");
+  e.confidence = Num(item, "confidence");
+  bool review = false;
+  if (!item["needs_review"].get_bool().get(review)) e.needs_review = review;
+  int64_t n = 0;
+  if (!item["width"].get_int64().get(n)) e.width = static_cast<int>(n);
+  if (!item["height"].get_int64().get(n)) e.height = static_cast<int>(n);
+  if (!item["bytes"].get_int64().get(n)) e.bytes = static_cast<uint64_t>(std::max<int64_t>(0, n));
+  e.format = Str(item, "format");
+  e.url = Str(item, "url");
+  e.page_url = Str(item, "page_url");
+  e.title = Str(item, "title");
+  e.license = Str(item, "license");
+  e.license_url = Str(item, "license_url");
+  e.creator = Str(item, "creator");
+  e.quality = Num(item, "quality");
+  e.engines = StrList(item, "engines");
+  e.queries = StrList(item, "queries");
+  simdjson::dom::element cluster;
+  if (!item["cluster"].get(cluster) && !cluster.is_null()) {
+    e.cluster = simdjson::minify(cluster);
+  }
+  e.added = Str(item, "added");
+  return e;
+}
+
+// Reads a labels.json laid out as WriteLabelsJson writes it: a "[" line, one
+// entry per line, each but the last ending in ",", and a "]" line. Returns
+// nullopt when the file is laid out any other way (it may still be valid
+// JSON, e.g. re-indented by a person), an error when an entry is not one.
+using MaybeEntries = std::optional<std::vector<PackEntry>>;
+Result<MaybeEntries> ReadEntryLines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::FromErrno("cannot open " + path, errno);
+  std::string line;
+  if (!std::getline(in, line) || line != "[") return MaybeEntries();
+  std::vector<PackEntry> out;
+  simdjson::dom::parser parser;
+  bool comma_before = true;  // the entry before this line ended in ","
+  bool closed = false;
+  while (std::getline(in, line)) {
+    if (closed) {
+      if (!line.empty()) return MaybeEntries();
+      continue;
+    }
+    if (line == "]") {
+      if (!out.empty() && comma_before) return MaybeEntries();  // [a,] is not JSON
+      closed = true;
+      continue;
+    }
+    if (!comma_before) return MaybeEntries();
+    comma_before = !line.empty() && line.back() == ',';
+    if (comma_before) line.pop_back();
+    simdjson::dom::element item;
+    if (parser.parse(line).get(item) || !item.is_object()) return MaybeEntries();
+    PIX_ASSIGN_OR_RETURN(PackEntry e, EntryFromJson(item, path));
+    out.push_back(std::move(e));
+  }
+  if (in.bad()) return Status::FromErrno("cannot read " + path, errno);
+  if (!closed) return MaybeEntries();
+  return MaybeEntries(std::move(out));
+}
+
+}  // namespace
+
 Result<std::vector<PackEntry>> ParseLabelsJson(std::string_view text, std::string_view name) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -144,40 +224,17 @@ Result<std::vector<PackEntry>> ParseLabelsJson(std::string_view text, std::strin
   }
   std::vector<PackEntry> out;
   for (simdjson::dom::element item : list) {
-    PackEntry e;
-    e.path = Str(item, "path");
-    e.label = Str(item, "label");
-    e.sha256 = Str(item, "sha256");
-    if (e.path.empty() || e.sha256.empty()) {
-      return Status::Corruption(std::string(name) + ": an entry lacks path or sha256");
-    }
-    e.split = Str(item, "split");
-    e.source_sha256 = Str(item, "source_sha256");
-    e.confidence = Num(item, "confidence");
-    bool review = false;
-    if (!item["needs_review"].get_bool().get(review)) e.needs_review = review;
-    int64_t n = 0;
-    if (!item["width"].get_int64().get(n)) e.width = static_cast<int>(n);
-    if (!item["height"].get_int64().get(n)) e.height = static_cast<int>(n);
-    if (!item["bytes"].get_int64().get(n)) e.bytes = static_cast<uint64_t>(std::max<int64_t>(0, n));
-    e.format = Str(item, "format");
-    e.url = Str(item, "url");
-    e.page_url = Str(item, "page_url");
-    e.title = Str(item, "title");
-    e.license = Str(item, "license");
-    e.license_url = Str(item, "license_url");
-    e.creator = Str(item, "creator");
-    e.quality = Num(item, "quality");
-    e.engines = StrList(item, "engines");
-    e.queries = StrList(item, "queries");
-    simdjson::dom::element cluster;
-    if (!item["cluster"].get(cluster) && !cluster.is_null()) {
-      e.cluster = simdjson::minify(cluster);
-    }
-    e.added = Str(item, "added");
+    PIX_ASSIGN_OR_RETURN(PackEntry e, EntryFromJson(item, name));
     out.push_back(std::move(e));
   }
   return out;
+}
+
+Result<std::vector<PackEntry>> ReadLabelsJson(const std::string& path) {
+  PIX_ASSIGN_OR_RETURN(auto by_line, ReadEntryLines(path));
+  if (by_line) return std::move(*by_line);
+  PIX_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return ParseLabelsJson(text, path);
 }
 
 std::string ExtensionFor(std::string_view format, std::string_view path) {

@@ -466,8 +466,7 @@ Result<PackSummary> Pack(const PackOptions& options, StageIo& io, bool* committe
     }
     const std::string labels = JoinPath(paths.out, "labels.json");
     if (::access(labels.c_str(), F_OK) == 0) {
-      PIX_ASSIGN_OR_RETURN(std::string text, ReadFile(labels));
-      PIX_ASSIGN_OR_RETURN(existing, ParseLabelsJson(text, labels));
+      PIX_ASSIGN_OR_RETURN(existing, ReadLabelsJson(labels));
       existed = true;
     } else if (!IsEmptyDir(paths.out)) {
       return Status::InvalidArgument(paths.out +
