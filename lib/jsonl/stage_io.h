@@ -83,6 +83,8 @@ class StageIo {
   Status PassThrough(const Record& record);
   // Takes a record into a sink; writes it only when the sink has an output.
   Status Consume(const Record& record);
+  // Whether records are written anywhere (a sink's output is optional).
+  bool has_output() const { return writer_ != nullptr; }
   // Writes several records this stage produced from one (search, keywords).
   Status Flush() { return writer_ ? writer_->Flush() : Status::Ok(); }
 

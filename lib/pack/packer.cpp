@@ -9,16 +9,20 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include "base/file_names.h"
 #include "base/files.h"
 #include "base/signals.h"
+#include "base/terminal.h"
 #include "hash/sha256.h"
 #include "jsonl/fields.h"
 #include "jsonl/json_text.h"
+#include "jsonl/record_spool.h"
 #include "pack/admission.h"
 #include "pack/dataset_stats.h"
 #include "pack/label_files.h"
@@ -26,7 +30,6 @@
 #include "pack/manifest.h"
 #include "pack/tree.h"
 #include "pack/webdataset.h"
-#include "base/terminal.h"
 
 namespace pix {
 namespace {
@@ -205,8 +208,8 @@ class PackRun {
                          {"labels.yaml", WriteLabelsYaml},
                          {"labels.txt", WriteLabelsTxt}};
     for (const auto& [file, write] : label_files) {
-      PIX_RETURN_IF_ERROR(
-          WriteStreamed(file, [&, write = write](const TextSink& out) { return write(entries_, out); }));
+      PIX_RETURN_IF_ERROR(WriteStreamed(
+          file, [&, write = write](const TextSink& out) { return write(entries_, out); }));
     }
     PIX_RETURN_IF_ERROR(Write("classes.txt", ClassesTxt(used_folders_)));
     for (const std::string& split : MetadataJsonlFolders(entries_)) {
@@ -215,8 +218,9 @@ class PackRun {
           split.empty() ? "metadata.jsonl" : split + "/metadata.jsonl",
           [&](const TextSink& out) { return WriteMetadataJsonl(entries_, split, out); }));
     }
-    PIX_RETURN_IF_ERROR(WriteStreamed(
-        "ATTRIBUTION.md", [&](const TextSink& out) { return WriteAttributionMd(entries_, name, out); }));
+    PIX_RETURN_IF_ERROR(WriteStreamed("ATTRIBUTION.md", [&](const TextSink& out) {
+      return WriteAttributionMd(entries_, name, out);
+    }));
     PIX_RETURN_IF_ERROR(Write(
         "metadata.json", DatasetStatsJson(entries_, used_folders_, counts_, name, options_.now)));
     if (options_.report) {
@@ -294,7 +298,8 @@ class PackRun {
 
   // Writes a generated file through `write`, hashing it on the way so the
   // MANIFEST need not read it back.
-  Status WriteStreamed(const std::string& rel, const std::function<Status(const TextSink&)>& write) {
+  Status WriteStreamed(const std::string& rel,
+                       const std::function<Status(const TextSink&)>& write) {
     const std::string path = JoinPath(paths_.staging, rel);
     ::unlink(path.c_str());  // a hard link to the previous version's file
     AtomicFileWriter file;
@@ -317,7 +322,8 @@ class PackRun {
     r.detail = detail;
     r.label = record.GetString(field::kLabel).value_or("");
     r.url = record.GetString(field::kUrl).value_or("");
-    if (auto p = record.GetString(field::kPath)) r.source_path = ResolveSource(options_.base_dir, *p);
+    if (auto p = record.GetString(field::kPath))
+      r.source_path = ResolveSource(options_.base_dir, *p);
     r.sha256 = record.GetString(field::kSha256).value_or("");
     if (reason == "duplicate") r.dup_of = detail;
     rejected_.push_back(std::move(r));
@@ -446,6 +452,64 @@ struct StagingGuard {
   }
 };
 
+// With --records, what a record says of itself (its dataset_path) is true
+// only once the new version of the dataset is in place, so the records wait
+// in a spool until the commit. If the run stops first, the ones that would
+// have been packed are written with an "interrupted" error instead of a path
+// into a dataset that was never written; the rest (left out, with their
+// reason) are written as they are. Without an output records are only
+// counted, as they come.
+class HeldRecords {
+ public:
+  explicit HeldRecords(StageIo& io) : io_(io) {}
+
+  Status Open(const std::string& dir) {
+    if (!io_.has_output()) return Status::Ok();
+    PIX_ASSIGN_OR_RETURN(spool_, RecordSpool::Create(dir));
+    return Status::Ok();
+  }
+
+  Status Take(const Record& record) {
+    if (!spool_) return io_.Consume(record);
+    line_.clear();
+    record.AppendJson(&line_);
+    ++count_;
+    return spool_->Append(line_);
+  }
+
+  // The dataset is in place: every record as it is.
+  Status Release() {
+    return Replay([&](size_t, Record& record) { return io_.Consume(record); });
+  }
+
+  // The dataset was left as it was because of `why`.
+  void Abandon(const Status& why) {
+    if (why.code() == StatusCode::kBrokenPipe) return;
+    const std::string message =
+        "the stage stopped before the dataset was written: " + why.message();
+    (void)Replay([&](size_t, Record& record) {
+      if (!record.Raw(field::kDatasetPath)) return io_.Consume(record);
+      record.Remove(field::kDatasetPath);
+      record.Remove(field::kSplit);
+      SetRecordError(&record, io_.stage(), "interrupted", message);
+      return io_.Write(record);
+    });
+  }
+
+ private:
+  Status Replay(const std::function<Status(size_t, Record&)>& each) {
+    if (!spool_ || count_ == 0) return Status::Ok();
+    PIX_RETURN_IF_ERROR(spool_->Rewind());
+    const size_t count = std::exchange(count_, 0);  // each record is written once
+    return ForEachSpooledRecord(*spool_, 0, count, each);
+  }
+
+  StageIo& io_;
+  std::unique_ptr<RecordSpool> spool_;
+  size_t count_ = 0;
+  std::string line_;
+};
+
 // Packs; `*committed` says whether the new version of the dataset was
 // swapped in (an error after that is the archive's).
 Result<PackSummary> Pack(const PackOptions& options, StageIo& io, bool* committed) {
@@ -488,19 +552,31 @@ Result<PackSummary> Pack(const PackOptions& options, StageIo& io, bool* committe
   if (existed) PIX_RETURN_IF_ERROR(LinkTree(paths.out, paths.staging));
   PIX_RETURN_IF_ERROR(run.Adopt(std::move(existing)));
 
-  for (;;) {
-    if (InterruptRequested()) return Status::Interrupted();
-    PIX_ASSIGN_OR_RETURN(std::optional<Record> next, io.Read());
-    if (!next) break;
-    PIX_RETURN_IF_ERROR(run.Add(*next));
-    PIX_RETURN_IF_ERROR(io.Consume(*next));
-    const RunCounts& c = run.counts();
-    io.terminal().Progress(fmt::format("{} read, {} added, {} present, {} turned away", c.found,
-                                       c.packed, c.already_present,
-                                       c.found - c.packed - c.already_present));
+  HeldRecords held(io);
+  PIX_RETURN_IF_ERROR(held.Open(paths.parent));
+  const Status filled = [&]() -> Status {
+    for (;;) {
+      if (InterruptRequested()) return Status::Interrupted();
+      PIX_ASSIGN_OR_RETURN(std::optional<Record> next, io.Read());
+      if (!next) break;
+      if (Status added = run.Add(*next); !added.ok()) {
+        (void)held.Take(*next);  // written with the others, as not packed
+        return added;
+      }
+      PIX_RETURN_IF_ERROR(held.Take(*next));
+      const RunCounts& c = run.counts();
+      io.terminal().Progress(fmt::format("{} read, {} added, {} present, {} turned away", c.found,
+                                         c.packed, c.already_present,
+                                         c.found - c.packed - c.already_present));
+    }
+    return run.Commit(existed);
+  }();
+  if (!filled.ok()) {
+    held.Abandon(filled);
+    return filled;
   }
-  PIX_RETURN_IF_ERROR(run.Commit(existed));
   *committed = true;
+  PIX_RETURN_IF_ERROR(held.Release());
 
   PackSummary summary;
   summary.counts = run.counts();
@@ -522,9 +598,9 @@ int RunPack(const PackOptions& options, StageIo& io) {
   if (!summary.ok()) {
     Status status = summary.status();
     if (status.code() != StatusCode::kBrokenPipe) {
-      status = Status(status.code(), status.message() + (committed
-                                                             ? " (the dataset was written)"
-                                                             : " (the dataset was left as it was)"));
+      status = Status(status.code(),
+                      status.message() + (committed ? " (the dataset was written)"
+                                                    : " (the dataset was left as it was)"));
     }
     return io.Finish(status);
   }

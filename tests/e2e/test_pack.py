@@ -271,6 +271,35 @@ class FaultTest(PackTestCase):
         self.assertEqual(pack(["-o", self.out], records=records).returncode, 0)
         self.assertEqual(sorted(os.listdir(parent)), ["images", "pets"])
 
+    def test_records_never_claim_a_dataset_that_was_not_written(self):
+        records = self.base_records()
+        self.assertEqual(pack(["-o", self.out], records=records[:2]).returncode, 0)
+        before = listing(self.out)
+        # dog1 and dog2 would be added, bird1 is left out, then a line that is not JSON stops
+        # the run (fatal without --skip-invalid); the line after it is never started.
+        text = "".join(json.dumps(r) + "\n" for r in records[2:4] + [records[5]])
+        text += "{not json\n" + json.dumps(records[4]) + "\n"
+        run = pack(["-o", self.out, "--records", "-"], text=text)
+        self.assertEqual(run.returncode, 3, run.stderr)
+        self.assertIn("left as it was", run.stderr)
+        self.assertEqual(listing(self.out), before)
+        by_url = {r["url"]: r for r in run.records}
+        self.assertEqual(len(run.records), 4)  # every record read except the bad line
+        for name in ("dog1.jpg", "dog2.webp"):
+            r = by_url[f"https://img.example/dog/{name}"]
+            self.assertNotIn("dataset_path", r)
+            self.assertNotIn("split", r)
+            self.assertEqual((r["error"]["stage"], r["error"]["code"]), ("pack", "interrupted"))
+            self.assertIn("before the dataset was written", r["error"]["message"])
+        self.assertNotIn("error", by_url["https://img.example/bird/bird1.jpg"])
+        self.assertEqual(by_url["https://img.example/cat/cat3.png"]["error"]["code"], "interrupted")
+        # The same records without the bad line are packed, and say so.
+        run = pack(["-o", self.out, "--records", "-"], records=records)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        by_url = {r["url"]: r for r in run.records}
+        self.assertTrue(os.path.isfile(os.path.join(
+            self.out, by_url["https://img.example/dog/dog1.jpg"]["dataset_path"])))
+
 
 class VerifyTest(PackTestCase):
     def test_verify_catches_a_flipped_byte_a_missing_and_an_extra_file(self):
