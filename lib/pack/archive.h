@@ -14,7 +14,11 @@
 // times either, so it is reproducible too). ZIP64 records are used past
 // 4 GiB or 65,535 entries (libarchive does so when sizes are set up front,
 // as here). The archive is written to "NAME.tmp-PID" and renamed into place;
-// then "NAME.sha256" is written beside it in the format `sha256sum -c` reads.
+// then "NAME.sha256" is written beside it in the format `sha256sum -c` reads,
+// from a digest of the bytes as they were written (the archive is not read
+// again for it). While it is written, the kernel is asked every few
+// megabytes to start writing it to the disk, so that a later fsync() (the
+// tier move's, before the source is deleted) has little left to wait for.
 //
 // Entry names are UTF-8: libarchive converts them through the C library's
 // locale, so the process must run with a UTF-8 LC_CTYPE (the tools set
@@ -22,6 +26,8 @@
 // file for any read or write failure (the temporary is removed);
 // kCorruption when an archive cannot be read.
 #pragma once
+
+#include <sys/types.h>
 
 #include <cstdint>
 #include <ctime>
@@ -32,6 +38,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "hash/sha256.h"
 #include "pack/manifest.h"
 
 struct archive;  // libarchive's writer
@@ -88,8 +95,9 @@ Result<ArchiveListing> ReadArchive(const std::string& path);
 // Entries that are not regular files or escape the folder count as extra.
 Result<VerifyReport> VerifyArchive(const std::string& path);
 
-// Writes "<sha256>  <basename>\n" to path + ".sha256" (atomically).
-Status WriteSha256Beside(const std::string& path);
+// Writes "<sha256>  <basename>\n" to path + ".sha256" (atomically), `sha256`
+// being the file's digest in hex.
+Status WriteSha256Beside(const std::string& path, const std::string& sha256);
 
 // Writes archives entry by entry: Open (tier kFolder gives a plain pax tar
 // with no .sha256 beside it), Begin + Data or AddFile for each entry, then
@@ -109,10 +117,16 @@ class TierWriter {
 
  private:
   TierWriter(std::string path, const ArchiveOptions& options);
+  // libarchive's output callback: writes to fd_, hashing on the way.
+  static ssize_t Output(::archive* a, void* self, const void* data, size_t n);
   ::archive* a_;
   std::string path_;
   std::string temp_;
   ArchiveOptions options_;
+  int fd_ = -1;
+  Sha256 sha_;
+  uint64_t written_ = 0;   // bytes written to fd_
+  uint64_t flushing_ = 0;  // bytes handed to the kernel's writeback
   bool committed_ = false;
   bool sum_beside_ = true;
 };
