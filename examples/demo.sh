@@ -11,6 +11,7 @@
 #   demo-output/images/<label>/...   the downloaded files
 #   demo-output/dataset/             the packed dataset (pix-pack), with report.html
 #   demo-output/dataset.zip          its hot-tier archive
+#   demo-output/tiers/               the same moved down: warm/dataset.7z, archive/dataset.tar.zst
 #   demo-output/.pix-run/jobs.sqlite the job store (pix-run status, logs)
 # Usage: sh examples/demo.sh [BUILD_DIR]
 set -eu
@@ -82,6 +83,17 @@ cmp "$web/dataset.zip" dataset.zip
 echo "   downloaded with curl: identical to dataset.zip"
 kill -TERM $serve_pid
 wait $serve_pid || true
+
+echo "== pix-pack tier: copies of the zip moved down to the warm (7z) and archive (tar + zstd) tiers"
+for tier in warm archive; do
+  mkdir -p "tiers/$tier"
+  cp dataset.zip dataset.zip.sha256 "tiers/$tier/"
+  pix-pack tier -q "tiers/$tier/dataset.zip" --to "$tier"
+done
+pix-pack verify -q tiers/warm/dataset.7z
+pix-pack verify -q tiers/archive/dataset.tar.zst
+echo "   each verified against its MANIFEST, the zip copies removed:" \
+  "$(cd tiers && ls warm/* archive/* | tr '\n' ' ')"
 echo
 echo "Done. Look at:"
 echo "  $out/index.html         (open in a browser)"
@@ -91,5 +103,6 @@ echo "  $out/rejected.jsonl     (failed downloads and invalid images, with the r
 echo "  $out/images/            (the files, one folder per label)"
 echo "  $out/dataset/           (the packed dataset: train/val/test, labels.*, MANIFEST, report.html)"
 echo "  $out/dataset.zip        (the same as a stored zip, with dataset.zip.sha256)"
+echo "  $out/tiers/             (the same moved down: warm/dataset.7z, archive/dataset.tar.zst)"
 echo "  $out/label-report.json  (pix-label: per label, confidence bands and images to review)"
 echo "  pix-run status --store $out/.pix-run/jobs.sqlite   (stages, classes, failures)"
