@@ -42,7 +42,10 @@ class FetchFaultsTest(harness.FixtureServerTestCase):
     # -- 1: two runs into one directory -------------------------------------
     def test_second_run_into_a_directory_refuses_and_no_file_is_wrong(self):
         out = os.path.join(self.tmp, "images")
-        recs = [{"url": self.url(f"/hostile/paced?size=60000&chunk=8192&ms=20&n={i}"), "label": "k"}
+        # Paced so that the first run lasts about 3.6 s (8 chunks of 150 ms a file, 12 files, 4 at
+        # a time): the second must find it still running even on a loaded machine under ASan,
+        # where at 20 ms a chunk the first run had sometimes finished before the second began.
+        recs = [{"url": self.url(f"/hostile/paced?size=60000&chunk=8192&ms=150&n={i}"), "label": "k"}
                 for i in range(12)]
         first = subprocess.Popen([harness.tool("pix-fetch"), "-d", out, "-c", "4", *FAST],
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
