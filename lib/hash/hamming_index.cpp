@@ -338,6 +338,17 @@ void QueryIndex(const QueryArgs& j, std::vector<HammingMatch>* out) {
   QueryWith<ScalarKernel>(j, out);
 }
 
+// Appends `from` to `to`, moving when `to` is empty: at a million hashes a
+// copy of the first table's pairs is what set the peak of a self-join.
+void Append(std::vector<HammingPair>&& from, std::vector<HammingPair>* to) {
+  if (to->empty()) {
+    *to = std::move(from);
+  } else {
+    to->insert(to->end(), from.begin(), from.end());
+    from = {};
+  }
+}
+
 // Runs work(begin, end, out) over [0, total) in chunks on `threads` threads
 // and concatenates what they found.
 template <typename Work>
@@ -357,7 +368,7 @@ std::vector<HammingPair> InParallel(uint32_t total, uint32_t chunk, int threads,
   run(0);
   for (auto& th : pool) th.join();
   std::vector<HammingPair> all = std::move(found[0]);
-  for (size_t t = 1; t < found.size(); ++t) all.insert(all.end(), found[t].begin(), found[t].end());
+  for (size_t t = 1; t < found.size(); ++t) Append(std::move(found[t]), &all);
   return all;
 }
 
@@ -471,7 +482,7 @@ void HammingIndex::JoinTable(const Plan& plan, int table, int radius, int thread
                           [&](uint32_t begin, uint32_t end, std::vector<HammingPair>* found_out) {
                             JoinKeys(args, begin, end, found_out);
                           });
-  out->insert(out->end(), found.begin(), found.end());
+  Append(std::move(found), out);
 }
 
 std::vector<HammingPair> HammingIndex::SelfJoin(int radius, int threads) const {
@@ -534,7 +545,7 @@ std::vector<HammingPair> HammingIndex::Join(std::span<const uint64_t> queries, i
                             [&](uint32_t begin, uint32_t end, std::vector<HammingPair>* out) {
                               JoinKeys(args, begin, end, out);
                             });
-    pairs.insert(pairs.end(), found.begin(), found.end());
+    Append(std::move(found), &pairs);
   }
   return pairs;
 }
