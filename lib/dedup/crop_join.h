@@ -81,8 +81,8 @@ std::vector<HammingPair> JoinWindowsToFrames(std::span<const CropFrame> frames,
 // per frame, so 16 from 8,192 frames on (a self-join takes 16 hashes per
 // bucket). The join has fourteen windows per frame, so a bucket's frames are
 // compared fourteen times over and emptier buckets pay for their probes;
-// where the probes would cost more than a scan (radius 12 below 16,384
-// frames), HammingIndex scans.
+// where the probes would cost more than a scan (radius 12 with 12 key bits
+// or fewer: below about 725 frames), HammingIndex scans.
 int CropJoinKeyBits(size_t n);
 
 }  // namespace pix

@@ -114,6 +114,10 @@ TEST_CASE("dedup windows: CropJoinKeyBits: 16 from 8,192 frames, narrower below"
   CHECK(CropJoinKeyBits(4096) == 15);
   CHECK(CropJoinKeyBits(8192) == 16);
   CHECK(CropJoinKeyBits(1000000) == 16);
+  // At the crop search's radius the index scans small groups and probes
+  // from about 725 frames on.
+  CHECK(HammingIndex::PlanFor(12, CropJoinKeyBits(700)).tables == 0);
+  CHECK(HammingIndex::PlanFor(12, CropJoinKeyBits(750)).tables == HammingIndex::kTables);
 }
 
 }  // namespace

@@ -74,8 +74,8 @@ struct DedupOptions {
   // the copy as it was, and a crop of a few percent moves a strip less than
   // the whole frame. On bench/dedup-real it raised caption recall from 0.941
   // to 1.000 and crop5 from 0.603 to 0.794 with no false pair. One self-join
-  // per strip, plus reading the windows back from the spool: about 3 s more
-  // at a million records (bench/dedup-speed), within the memory target.
+  // per strip, plus reading the windows back from the spool: about 2.3 s
+  // more at a million records (bench/dedup-speed), within the memory target.
   // -1 turns it off.
   int window_threshold = 10;
 
@@ -88,10 +88,10 @@ struct DedupOptions {
   // straightened rotations with no false pair at 12/16; at 14/18 unrelated
   // pictures begin to pair. Records without crop_hashes, width and height
   // take no part. Off (-1) by default: fourteen windows per image at radius
-  // 12 cost several times the rest of a run (100,000 records: 3.2 s against
-  // 0.64 s) and 24 bytes each while it runs, which at a million images
-  // breaks pix-dedup's memory target; 12 turns it on for collections where
-  // crops matter and the time is affordable.
+  // 12 cost several times the rest of a run (100,000 records: 2.1 s against
+  // 0.58 s) and 24 bytes each while it runs, which at a million images
+  // breaks pix-dedup's memory target (660 MiB); 12 turns it on for
+  // collections where crops matter and the memory is affordable.
   int crop_threshold = -1;
   int crop_dhash_threshold = 16;
 
