@@ -10,6 +10,7 @@
 
 #include "base/signals.h"
 #include "base/terminal.h"
+#include "dedup/crop_join.h"
 #include "dedup/dup_index.h"
 #include "hash/crop_hashes.h"
 #include "hash/hamming_index.h"
@@ -96,6 +97,13 @@ struct FoundByUnion {
     return added ? out + "]" : std::string();
   }
 };
+
+// width / height of a record, 0 when either is missing or not positive.
+float AspectOf(const Record& record) {
+  const int64_t w = record.GetInt(field::kWidth).value_or(0);
+  const int64_t h = record.GetInt(field::kHeight).value_or(0);
+  return w > 0 && h > 0 ? static_cast<float>(static_cast<double>(w) / static_cast<double>(h)) : 0;
+}
 
 class DedupRun {
  public:
@@ -359,7 +367,7 @@ class DedupRun {
   // is streamed, not loaded, so a run costs memory for its own records only,
   // however many nights the index has seen.
   Status JoinIndexed(std::vector<DedupKeys>* items, std::vector<int64_t>* rowids,
-                     std::vector<int64_t>* clusters) {
+                     std::vector<int64_t>* clusters, std::vector<float>* aspects) {
     std::unordered_set<uint64_t> exact;
     std::vector<uint64_t> phashes, dhashes;
     for (const DedupKeys& k : *items) {
@@ -374,6 +382,7 @@ class DedupRun {
     phashes = {};
     dhashes = {};
     std::vector<DedupKeys> matched;
+    std::vector<float> matched_aspects;
     std::vector<HammingMatch> found;
     PIX_RETURN_IF_ERROR(index_->ForEach([&](const StoredImage& image) {
       const DedupKeys& k = image.keys;
@@ -393,33 +402,25 @@ class DedupRun {
       matched.push_back(k);
       rowids->push_back(image.rowid);
       clusters->push_back(image.cluster);
+      matched_aspects.push_back(image.aspect);
     }));
     matched.insert(matched.end(), items->begin(), items->end());
     *items = std::move(matched);
+    if (!aspects->empty()) {
+      matched_aspects.insert(matched_aspects.end(), aspects->begin(), aspects->end());
+      *aspects = std::move(matched_aspects);
+    }
     return Status::Ok();
   }
 
-  // The crop pass: every window of a record's crop_hashes is looked up among
-  // the full-frame pHashes of all items (this run's and the indexed ones);
-  // a match whose dHash also agrees is a pair. Records are read back from
-  // the spool, so the windows never sit in memory.
-  Status FindCropPairs(RecordSpool& spool, const std::vector<RecordClass>& classes,
-                       const std::vector<DedupKeys>& items, uint32_t first_new,
-                       std::vector<HammingPair>* out) {
-    std::vector<uint64_t> hashes;
-    std::vector<uint32_t> item_of;  // index position -> item
-    for (uint32_t i = 0; i < items.size(); ++i) {
-      if (!items[i].has_phash || !items[i].has_dhash) continue;
-      hashes.push_back(items[i].phash);
-      item_of.push_back(i);
-    }
-    if (hashes.size() < 2) return Status::Ok();
-    const HammingIndex index(hashes);
-    hashes = {};
+  // Calls fn(item, windows) for every item whose record has crop_hashes, read
+  // back from the spool, so the windows never all sit in memory as text.
+  template <typename Fn>
+  Status ForEachCropHashes(RecordSpool& spool, const std::vector<RecordClass>& classes,
+                           uint32_t first_new, const Fn& fn) {
     PIX_RETURN_IF_ERROR(spool.Rewind());
     RecordParser parser;
     std::string line;
-    std::vector<HammingMatch> found;
     uint32_t g = first_new;
     for (RecordClass cls : classes) {
       if (InterruptRequested()) return Status::Interrupted();
@@ -436,17 +437,60 @@ class DedupRun {
         ++bad_crop_hashes_;
         continue;
       }
-      for (const ImageHashes& w : *windows) {
-        found.clear();
-        index.Query(w.phash, o_.crop_threshold, &found);
-        for (const HammingMatch& m : found) {
-          const uint32_t other = item_of[m.id];
-          if (other == item) continue;
-          if (std::popcount(w.dhash ^ items[other].dhash) > o_.crop_dhash_threshold) continue;
-          out->push_back({std::min(item, other), std::max(item, other), m.distance});
-        }
-      }
+      fn(item, *windows);
     }
+    return Status::Ok();
+  }
+
+  // The searches that use crop_hashes (crop_join.h): the top and bottom
+  // strips of every image against the same strips of the others (the window
+  // search), and every window against the full frames of the images of its
+  // aspect ratio (the crop search). Only this run's records have windows;
+  // their frames meet the indexed images' too.
+  Status FindWindowPairs(RecordSpool& spool, const std::vector<RecordClass>& classes,
+                         const std::vector<DedupKeys>& items, const std::vector<float>& aspects,
+                         uint32_t first_new, std::vector<HammingPair>* out) {
+    const bool strips = o_.window_threshold >= 0, crops = o_.crop_threshold >= 0;
+    std::vector<uint32_t> strip_items;
+    std::vector<ImageHashes> tops, bottoms;
+    std::vector<CropWindowHash> windows;
+    PIX_RETURN_IF_ERROR(
+        ForEachCropHashes(spool, classes, first_new, [&](uint32_t item, const CropHashes& w) {
+          if (!items[item].has_phash) return;
+          if (strips) {
+            strip_items.push_back(item);
+            tops.push_back(w[kTopStrip]);
+            bottoms.push_back(w[kBottomStrip]);
+          }
+          if (!crops || !(aspects[item] > 0)) return;
+          for (int k = 0; k < kCropWindows; ++k) {
+            const CropWindow& f = kCropWindowFrames[k];
+            windows.push_back({w[k], static_cast<float>(aspects[item] * f.w / f.h), item});
+          }
+        }));
+    // Each strip is freed once joined: at a million records the window
+    // search otherwise peaks above the full-frame passes.
+    for (auto* strip : {&tops, &bottoms}) {
+      if (strip_items.size() > 1) {
+        auto pairs = JoinSameWindow(strip_items, *strip, o_.window_threshold,
+                                    o_.crop_dhash_threshold, o_.threads);
+        out->insert(out->end(), pairs.begin(), pairs.end());
+      }
+      *strip = {};
+    }
+    strip_items = {};
+    if (windows.empty()) return Status::Ok();
+    std::vector<CropFrame> frames(items.size());
+    for (uint32_t i = 0; i < items.size(); ++i) {
+      if (!items[i].has_phash || !items[i].has_dhash) continue;
+      frames[i] = {{items[i].phash, items[i].dhash}, aspects[i]};
+    }
+    CropJoinOptions copts;
+    copts.radius = o_.crop_threshold;
+    copts.dhash_radius = o_.crop_dhash_threshold;
+    copts.threads = o_.threads;
+    auto pairs = JoinWindowsToFrames(frames, windows, copts);
+    out->insert(out->end(), pairs.begin(), pairs.end());
     return Status::Ok();
   }
 
@@ -460,7 +504,8 @@ class DedupRun {
     PIX_ASSIGN_OR_RETURN(auto spool, RecordSpool::Create(o_.temp_dir));
     std::vector<RecordClass> classes;
     std::string line;
-    uint64_t with_crops = 0;  // items whose record has crop_hashes
+    uint64_t with_crops = 0;     // items whose record has crop_hashes
+    std::vector<float> aspects;  // per item, for the crop search only
     Status stopped;           // why reading ended early, if it did
     for (;;) {
       if (InterruptRequested()) {
@@ -479,6 +524,7 @@ class DedupRun {
       if (cls == RecordClass::kItem) {
         items.push_back(keys);
         with_crops += record.Has("crop_hashes");
+        if (o_.crop_threshold >= 0) aspects.push_back(AspectOf(record));
       }
       line.clear();
       record.AppendJson(&line);
@@ -497,15 +543,17 @@ class DedupRun {
       return stopped;
     }
     std::vector<int64_t> index_rowid, cluster_of;
-    if (index_) PIX_RETURN_IF_ERROR(JoinIndexed(&items, &index_rowid, &cluster_of));
+    if (index_) PIX_RETURN_IF_ERROR(JoinIndexed(&items, &index_rowid, &cluster_of, &aspects));
     const uint32_t first_new = static_cast<uint32_t>(index_rowid.size());
     if (items.size() >= UINT32_MAX) return Status::LimitExceeded("more than 4 billion images");
 
     std::vector<HammingPair> crop_pairs;
-    if (o_.crop_threshold >= 0 && with_crops > 0) {
-      io_.terminal().Progress("matching crops", true);
-      PIX_RETURN_IF_ERROR(FindCropPairs(*spool, classes, items, first_new, &crop_pairs));
+    if ((o_.window_threshold >= 0 || o_.crop_threshold >= 0) && with_crops > 0) {
+      io_.terminal().Progress("matching windows", true);
+      PIX_RETURN_IF_ERROR(
+          FindWindowPairs(*spool, classes, items, aspects, first_new, &crop_pairs));
     }
+    aspects = {};
 
     ClusterOptions copts;
     copts.keep = o_.keep;

@@ -33,6 +33,12 @@ void AddDedupFlags(ToolCli& cli, DedupFlags* f) {
       ->type_name("BITS")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
+  app.add_option("--window-threshold", o->window_threshold,
+                 "Pair when a crop_hashes top or bottom strip is within BITS of that strip of "
+                 "another image (-1: off)")
+      ->type_name("BITS")
+      ->check(CLI::Range(-1, 32))
+      ->capture_default_str();
   app.add_option(
          "--crop-threshold", o->crop_threshold,
          "Pair when a crop_hashes window's pHash is within BITS of another image's (-1: off)...")
@@ -40,7 +46,7 @@ void AddDedupFlags(ToolCli& cli, DedupFlags* f) {
       ->check(CLI::Range(-1, 32))
       ->capture_default_str();
   app.add_option("--crop-dhash-threshold", o->crop_dhash_threshold,
-                 "...and the window's dHash within BITS of that image's")
+                 "...and the window's (or strip's) dHash within BITS of that image's")
       ->type_name("BITS")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();

@@ -14,6 +14,9 @@ TEST_CASE("ResolveDedupOptions: defaults decided after parsing") {
   CHECK(o->hash_fields.phash == HashFields{}.phash);
   CHECK(o->index_wait == DedupOptions{}.index_wait);
   CHECK(o->temp_dir == "/var/tmp");
+  // The window search is on by default; the crop search is not.
+  CHECK(o->window_threshold == 10);
+  CHECK(o->crop_threshold == -1);
   CHECK(ResolveDedupOptions(f, EnvFromMap({}))->temp_dir == DedupOptions{}.temp_dir);
 
   f.temp_dir = "/scratch";

@@ -63,6 +63,7 @@ StoredImage ReadStored(const SqliteStatement& st) {
   }
   const int64_t w = st.Int64(5), h = st.Int64(6);
   if (w > 0 && h > 0) {
+    image.aspect = static_cast<float>(static_cast<double>(w) / static_cast<double>(h));
     k.pixels = static_cast<uint32_t>(std::min<int64_t>(
         std::min<int64_t>(w, UINT32_MAX) * std::min<int64_t>(h, UINT32_MAX), UINT32_MAX));
   }

@@ -54,6 +54,7 @@ struct StoredImage {
   int64_t rowid = 0;
   DedupKeys keys;  // id_digest is 0: stored images never need a tie-break
   int64_t cluster = 0;
+  float aspect = 0;  // width / height, 0 when unknown (the crop search)
 };
 
 class DupIndex {

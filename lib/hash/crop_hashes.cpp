@@ -1,6 +1,7 @@
 #include "hash/crop_hashes.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -14,22 +15,30 @@ namespace {
 // below twice this (whole-pixel box averaging).
 constexpr int kReducedSide = 128;
 
+// The value of each hex digit, 0xFF for any other byte.
+constexpr std::array<uint8_t, 256> kHexDigit = [] {
+  std::array<uint8_t, 256> t{};
+  t.fill(0xFF);
+  for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<uint8_t>(c);
+  for (int c = 0; c < 6; ++c) {
+    t['a' + c] = static_cast<uint8_t>(10 + c);
+    t['A' + c] = static_cast<uint8_t>(10 + c);
+  }
+  return t;
+}();
+
+// Without a branch per digit: pix-dedup reads 28 of these a record, and the
+// branchy loop was a sixth of a million-record run with the window search.
 std::optional<uint64_t> Hex64(std::string_view hex) {
   if (hex.size() != 16) return std::nullopt;
   uint64_t v = 0;
+  uint8_t seen = 0;
   for (char c : hex) {
-    int d;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      d = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      d = c - 'A' + 10;
-    } else {
-      return std::nullopt;
-    }
-    v = v << 4 | static_cast<uint64_t>(d);
+    const uint8_t d = kHexDigit[static_cast<uint8_t>(c)];
+    seen |= d;
+    v = v << 4 | (d & 0xF);
   }
+  if (seen & 0xF0) return std::nullopt;
   return v;
 }
 

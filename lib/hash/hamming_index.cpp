@@ -152,7 +152,7 @@ struct JoinArgs {
 }
 
 template <typename Kernel>
-void JoinKeysWith(const JoinArgs& j, uint32_t key_begin, uint32_t key_end,
+void KeysWith(const JoinArgs& j, uint32_t key_begin, uint32_t key_end,
                   std::vector<HammingPair>* out) {
   for (uint32_t key = key_begin; key < key_end; ++key) {
     const uint32_t begin = j.offsets[key], end = j.offsets[key + 1];
@@ -188,14 +188,57 @@ void ScanRowsWith(const uint64_t* h, const uint32_t* ids, uint32_t n, uint32_t r
   }
 }
 
-#ifdef PIX_HAMMING_X86
-PIX_TARGET_AVX512 void JoinKeysAvx512(const JoinArgs& j, uint32_t b, uint32_t e,
-                                      std::vector<HammingPair>* out) {
-  JoinKeysWith<Avx512Kernel>(j, b, e, out);
+// A join of a second set of hashes (the queries, bucketed by the same key of
+// the same permutation) against one table of the index. With `scan`, every
+// query "bucket" (a run of rows) meets the whole index instead.
+struct CrossArgs {
+  const HammingIndex::Plan* plan;
+  int table;
+  int radius;
+  bool scan;
+  const uint32_t* q_offsets;
+  const uint64_t* q_hashes;
+  const uint32_t* q_ids;
+  const uint32_t* offsets;
+  const uint64_t* hashes;
+  const uint32_t* ids;
+  uint32_t n;
+  std::span<const uint32_t> masks;
+};
+
+template <typename Kernel>
+void KeysWith(const CrossArgs& j, uint32_t key_begin, uint32_t key_end,
+                   std::vector<HammingPair>* out) {
+  for (uint32_t key = key_begin; key < key_end; ++key) {
+    const uint32_t begin = j.q_offsets[key], end = j.q_offsets[key + 1];
+    if (begin == end) continue;
+    const auto with = [&](uint32_t other) {
+      const uint32_t obegin = j.scan ? 0 : j.offsets[other];
+      const uint32_t oend = j.scan ? j.n : j.offsets[other + 1];
+      Kernel::Block(j.q_hashes + begin, end - begin, j.hashes + obegin, oend - obegin, j.radius,
+                    [&](uint32_t i, uint32_t k) {
+                      const uint64_t diff = j.q_hashes[begin + i] ^ j.hashes[obegin + k];
+                      if (FoundEarlier(*j.plan, j.table, diff)) return;
+                      out->push_back({j.q_ids[begin + i], j.ids[obegin + k],
+                                      static_cast<uint32_t>(std::popcount(diff))});
+                    });
+    };
+    with(key);
+    for (uint32_t mask : j.masks) with(key ^ mask);
+  }
 }
-PIX_TARGET_POPCNT void JoinKeysPopcnt(const JoinArgs& j, uint32_t b, uint32_t e,
-                                      std::vector<HammingPair>* out) {
-  JoinKeysWith<ScalarKernel>(j, b, e, out);
+
+#ifdef PIX_HAMMING_X86
+// Args is JoinArgs (a self-join) or CrossArgs (a join of two sets).
+template <typename Args>
+PIX_TARGET_AVX512 void KeysAvx512(const Args& j, uint32_t b, uint32_t e,
+                                  std::vector<HammingPair>* out) {
+  KeysWith<Avx512Kernel>(j, b, e, out);
+}
+template <typename Args>
+PIX_TARGET_POPCNT void KeysPopcnt(const Args& j, uint32_t b, uint32_t e,
+                                  std::vector<HammingPair>* out) {
+  KeysWith<ScalarKernel>(j, b, e, out);
 }
 PIX_TARGET_AVX512 void ScanRowsAvx512(const uint64_t* h, const uint32_t* ids, uint32_t n,
                                       uint32_t b, uint32_t e, int radius,
@@ -206,6 +249,51 @@ PIX_TARGET_POPCNT void ScanRowsPopcnt(const uint64_t* h, const uint32_t* ids, ui
                                       uint32_t b, uint32_t e, int radius,
                                       std::vector<HammingPair>* out) {
   ScanRowsWith<ScalarKernel>(h, ids, n, b, e, radius, out);
+}
+#endif
+
+// One query against the tables of an index: the probed buckets, or every
+// hash when the plan says a scan is cheaper.
+struct QueryArgs {
+  HammingIndex::Plan plan;
+  uint64_t permuted;  // the query, permuted like the indexed hashes
+  int radius;
+  uint32_t n;
+  struct Table {
+    const uint32_t* offsets;
+    const uint64_t* hashes;
+    const uint32_t* ids;
+  };
+  std::array<Table, HammingIndex::kTables> tables;
+};
+
+// A query is one row against a bucket of a dozen hashes: the scalar kernel,
+// compiled with the popcount instruction, beats the AVX-512 one there.
+template <typename Kernel>
+void QueryWith(const QueryArgs& j, std::vector<HammingMatch>* out) {
+  const uint64_t q = j.permuted;
+  const auto compare = [&](int t, uint32_t begin, uint32_t end, bool check_earlier) {
+    const QueryArgs::Table& tb = j.tables[t];
+    Kernel::Block(&q, 1, tb.hashes + begin, end - begin, j.radius, [&](uint32_t, uint32_t k) {
+      const uint64_t diff = q ^ tb.hashes[begin + k];
+      if (check_earlier && FoundEarlier(j.plan, t, diff)) return;
+      out->push_back({tb.ids[begin + k], static_cast<uint32_t>(std::popcount(diff))});
+    });
+  };
+  if (j.plan.tables == 0) return compare(0, 0, j.n, false);
+  for (int t = 0; t < j.plan.tables; ++t) {
+    const uint32_t* offsets = j.tables[t].offsets;
+    const uint32_t key = static_cast<uint32_t>(KeyOf(q, t, j.plan.key_bits));
+    compare(t, offsets[key], offsets[key + 1], true);
+    for (uint32_t mask : NeighbourMasks(j.plan.key_bits, j.plan.radius[t])) {
+      compare(t, offsets[key ^ mask], offsets[(key ^ mask) + 1], true);
+    }
+  }
+}
+
+#ifdef PIX_HAMMING_X86
+PIX_TARGET_POPCNT void QueryPopcnt(const QueryArgs& j, std::vector<HammingMatch>* out) {
+  QueryWith<ScalarKernel>(j, out);
 }
 #endif
 
@@ -224,12 +312,14 @@ Isa DetectIsa() {
 
 const Isa kIsa = DetectIsa();
 
-void JoinKeys(const JoinArgs& j, uint32_t b, uint32_t e, std::vector<HammingPair>* out) {
+// Joins the buckets [b, e) of a self-join (JoinArgs) or a join (CrossArgs).
+template <typename Args>
+void JoinKeys(const Args& j, uint32_t b, uint32_t e, std::vector<HammingPair>* out) {
 #ifdef PIX_HAMMING_X86
-  if (kIsa == Isa::kAvx512) return JoinKeysAvx512(j, b, e, out);
-  if (kIsa == Isa::kPopcnt) return JoinKeysPopcnt(j, b, e, out);
+  if (kIsa == Isa::kAvx512) return KeysAvx512(j, b, e, out);
+  if (kIsa == Isa::kPopcnt) return KeysPopcnt(j, b, e, out);
 #endif
-  JoinKeysWith<ScalarKernel>(j, b, e, out);
+  KeysWith<ScalarKernel>(j, b, e, out);
 }
 
 void ScanRows(const uint64_t* h, const uint32_t* ids, uint32_t n, uint32_t b, uint32_t e,
@@ -239,6 +329,24 @@ void ScanRows(const uint64_t* h, const uint32_t* ids, uint32_t n, uint32_t b, ui
   if (kIsa == Isa::kPopcnt) return ScanRowsPopcnt(h, ids, n, b, e, radius, out);
 #endif
   ScanRowsWith<ScalarKernel>(h, ids, n, b, e, radius, out);
+}
+
+void QueryIndex(const QueryArgs& j, std::vector<HammingMatch>* out) {
+#ifdef PIX_HAMMING_X86
+  if (kIsa != Isa::kBaseline) return QueryPopcnt(j, out);
+#endif
+  QueryWith<ScalarKernel>(j, out);
+}
+
+// Appends `from` to `to`, moving when `to` is empty: at a million hashes a
+// copy of the first table's pairs is what set the peak of a self-join.
+void Append(std::vector<HammingPair>&& from, std::vector<HammingPair>* to) {
+  if (to->empty()) {
+    *to = std::move(from);
+  } else {
+    to->insert(to->end(), from.begin(), from.end());
+    from = {};
+  }
 }
 
 // Runs work(begin, end, out) over [0, total) in chunks on `threads` threads
@@ -260,7 +368,7 @@ std::vector<HammingPair> InParallel(uint32_t total, uint32_t chunk, int threads,
   run(0);
   for (auto& th : pool) th.join();
   std::vector<HammingPair> all = std::move(found[0]);
-  for (size_t t = 1; t < found.size(); ++t) all.insert(all.end(), found[t].begin(), found[t].end());
+  for (size_t t = 1; t < found.size(); ++t) Append(std::move(found[t]), &all);
   return all;
 }
 
@@ -335,21 +443,26 @@ HammingIndex::HammingIndex(std::span<const uint64_t> hashes, int key_bits)
   std::vector<uint64_t> permuted(n_);
   for (size_t i = 0; i < n_; ++i) permuted[i] = Permute(hashes[i]);
 
-  // Counting sort of the ids by each table's key.
-  for (int t = 0; t < kTables; ++t) {
-    Table& table = tables_[t];
-    table.offsets.assign(BucketsOf(key_bits_) + 1, 0);
-    for (uint64_t p : permuted) ++table.offsets[KeyOf(p, t, key_bits_) + 1];
-    std::partial_sum(table.offsets.begin(), table.offsets.end(), table.offsets.begin());
-    table.hashes.resize(n_);
-    table.ids.resize(n_);
-    std::vector<uint32_t> cursor(table.offsets.begin(), table.offsets.end() - 1);
-    for (uint32_t i = 0; i < n_; ++i) {
-      const uint32_t slot = cursor[KeyOf(permuted[i], t, key_bits_)]++;
-      table.hashes[slot] = permuted[i];
-      table.ids[slot] = i;
-    }
+  for (int t = 0; t < kTables; ++t) tables_[t] = SortedByKey(permuted, t, key_bits_);
+}
+
+// Counting sort of the ids by one table's key.
+HammingIndex::Table HammingIndex::SortedByKey(std::span<const uint64_t> permuted, int t,
+                                              int key_bits) {
+  Table table;
+  const uint32_t n = static_cast<uint32_t>(permuted.size());
+  table.offsets.assign(BucketsOf(key_bits) + 1, 0);
+  for (uint64_t p : permuted) ++table.offsets[KeyOf(p, t, key_bits) + 1];
+  std::partial_sum(table.offsets.begin(), table.offsets.end(), table.offsets.begin());
+  table.hashes.resize(n);
+  table.ids.resize(n);
+  std::vector<uint32_t> cursor(table.offsets.begin(), table.offsets.end() - 1);
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t slot = cursor[KeyOf(permuted[i], t, key_bits)]++;
+    table.hashes[slot] = permuted[i];
+    table.ids[slot] = i;
   }
+  return table;
 }
 
 uint64_t HammingIndex::Permute(uint64_t hash) const {
@@ -369,7 +482,7 @@ void HammingIndex::JoinTable(const Plan& plan, int table, int radius, int thread
                           [&](uint32_t begin, uint32_t end, std::vector<HammingPair>* found_out) {
                             JoinKeys(args, begin, end, found_out);
                           });
-  out->insert(out->end(), found.begin(), found.end());
+  Append(std::move(found), out);
 }
 
 std::vector<HammingPair> HammingIndex::SelfJoin(int radius, int threads) const {
@@ -389,31 +502,60 @@ std::vector<HammingPair> HammingIndex::SelfJoin(int radius, int threads) const {
   return pairs;
 }
 
-void HammingIndex::Query(uint64_t query, int radius, std::vector<HammingMatch>* out) const {
+std::vector<HammingPair> HammingIndex::Join(std::span<const uint64_t> queries, int radius,
+                                            int threads) const {
+  assert(queries.size() < (uint64_t{1} << 32));
   const Plan plan = PlanFor(radius, key_bits_);
-  const uint64_t q = Permute(query);
+  std::vector<uint64_t> permuted(queries.size());
+  for (size_t i = 0; i < queries.size(); ++i) permuted[i] = Permute(queries[i]);
+  const uint32_t nq = static_cast<uint32_t>(permuted.size());
+  std::vector<HammingPair> pairs;
   if (plan.tables == 0) {
+    // Runs of 64 query rows, each against every indexed hash.
+    std::vector<uint32_t> rows, ids(nq);
+    for (uint32_t r = 0; r < nq; r += 64) rows.push_back(r);
+    rows.push_back(nq);
+    std::iota(ids.begin(), ids.end(), 0u);
     const Table& tb = tables_[0];
-    ScalarKernel::Block(
-        &q, 1, tb.hashes.data(), static_cast<uint32_t>(n_), radius, [&](uint32_t, uint32_t k) {
-          out->push_back({tb.ids[k], static_cast<uint32_t>(HammingDistance(q, tb.hashes[k]))});
-        });
-    return;
+    const CrossArgs args{&plan,      0,         radius,         true, rows.data(), permuted.data(),
+                         ids.data(), nullptr,   tb.hashes.data(), tb.ids.data(),
+                         static_cast<uint32_t>(n_), {}};
+    return InParallel(static_cast<uint32_t>(rows.size() - 1), 4, threads,
+                      [&](uint32_t begin, uint32_t end, std::vector<HammingPair>* out) {
+                        JoinKeys(args, begin, end, out);
+                      });
   }
   for (int t = 0; t < plan.tables; ++t) {
+    const Table q = SortedByKey(permuted, t, key_bits_);
     const Table& tb = tables_[t];
-    const uint32_t key = static_cast<uint32_t>(KeyOf(q, t, plan.key_bits));
-    const auto probe = [&](uint32_t k) {
-      for (uint32_t i = tb.offsets[k]; i < tb.offsets[k + 1]; ++i) {
-        const uint64_t diff = q ^ tb.hashes[i];
-        if (std::popcount(diff) <= radius && !FoundEarlier(plan, t, diff)) {
-          out->push_back({tb.ids[i], static_cast<uint32_t>(std::popcount(diff))});
-        }
-      }
-    };
-    probe(key);
-    for (uint32_t mask : NeighbourMasks(plan.key_bits, plan.radius[t])) probe(key ^ mask);
+    const CrossArgs args{&plan,
+                         t,
+                         radius,
+                         false,
+                         q.offsets.data(),
+                         q.hashes.data(),
+                         q.ids.data(),
+                         tb.offsets.data(),
+                         tb.hashes.data(),
+                         tb.ids.data(),
+                         static_cast<uint32_t>(n_),
+                         NeighbourMasks(plan.key_bits, plan.radius[t])};
+    const uint32_t buckets = BucketsOf(plan.key_bits);
+    auto found = InParallel(buckets, std::max(1u, buckets / 256), threads,
+                            [&](uint32_t begin, uint32_t end, std::vector<HammingPair>* out) {
+                              JoinKeys(args, begin, end, out);
+                            });
+    Append(std::move(found), &pairs);
   }
+  return pairs;
+}
+
+void HammingIndex::Query(uint64_t query, int radius, std::vector<HammingMatch>* out) const {
+  QueryArgs args{PlanFor(radius, key_bits_), Permute(query), radius, static_cast<uint32_t>(n_), {}};
+  for (int t = 0; t < kTables; ++t) {
+    args.tables[t] = {tables_[t].offsets.data(), tables_[t].hashes.data(), tables_[t].ids.data()};
+  }
+  QueryIndex(args, out);
 }
 
 size_t HammingIndex::MemoryBytes() const {

@@ -31,7 +31,10 @@
 // default radius 10, below about 23,000 hashes; at any size above 17 bits),
 // SelfJoin and Query fall back to a linear scan.
 //
-// Thread-safety: immutable after construction; SelfJoin and Query may run
+// Join pairs a second set of hashes with the indexed ones the same way (the
+// crop search of pix-dedup: window hashes against full-frame hashes).
+//
+// Thread-safety: immutable after construction; SelfJoin, Join and Query may run
 // concurrently. SelfJoin uses `threads` worker threads of its own.
 #pragma once
 
@@ -43,7 +46,8 @@
 
 namespace pix {
 
-// A pair of positions in the indexed span, a < b, and their distance.
+// A pair of positions in the indexed span, a < b, and their distance (from
+// Join: a query's position and an indexed hash's id).
 struct HammingPair {
   uint32_t a;
   uint32_t b;
@@ -80,6 +84,15 @@ class HammingIndex {
   // once, in no particular order. REQUIRES: 0 <= radius <= kMaxRadius.
   std::vector<HammingPair> SelfJoin(int radius, int threads = 1) const;
 
+  // Every pair of a query (a: its position in `queries`) and an indexed
+  // hash (b: its id) at distance <= radius, each exactly once, in no
+  // particular order. The queries are bucketed by the index's keys and the
+  // two sets joined bucket by bucket, as SelfJoin does: at many queries
+  // this costs far less than a Query for each. REQUIRES: as SelfJoin;
+  // queries.size() < 2^32.
+  std::vector<HammingPair> Join(std::span<const uint64_t> queries, int radius,
+                                int threads = 1) const;
+
   // Appends to `out` every indexed hash within `radius` of `query`, each once.
   void Query(uint64_t query, int radius, std::vector<HammingMatch>* out) const;
 
@@ -101,6 +114,7 @@ class HammingIndex {
     std::vector<uint64_t> hashes;   // permuted hashes, sorted by this table's key
     std::vector<uint32_t> ids;
   };
+  static Table SortedByKey(std::span<const uint64_t> permuted, int table, int key_bits);
   uint64_t Permute(uint64_t hash) const;
   void JoinTable(const Plan& plan, int table, int radius, int threads,
                  std::vector<HammingPair>* out) const;

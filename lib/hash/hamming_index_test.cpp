@@ -137,6 +137,42 @@ TEST_CASE("HammingIndex query returns each match once") {
   }
 }
 
+TEST_CASE("HammingIndex join of a second set finds exactly the pairs of a cross scan") {
+  // Queries near some indexed hashes (windows of cropped pictures against
+  // full frames) and far from others.
+  const auto hashes = ClusteredHashes(3000, 14, 5);
+  std::mt19937_64 rng(9);
+  std::vector<uint64_t> queries;
+  for (size_t i = 0; i < 4000; ++i) {
+    uint64_t q = i % 2 ? hashes[rng() % hashes.size()] : rng();
+    for (int f = static_cast<int>(rng() % 15); f > 0; --f) q ^= uint64_t{1} << (rng() % 64);
+    queries.push_back(q);
+  }
+  for (int key_bits : {0, 10, 14, 16}) {
+    CAPTURE(key_bits);
+    HammingIndex index(hashes, key_bits);
+    for (int radius : {0, 4, 10, 12, 24}) {
+      CAPTURE(radius);
+      std::vector<HammingPair> want;
+      for (uint32_t a = 0; a < queries.size(); ++a) {
+        for (uint32_t b = 0; b < hashes.size(); ++b) {
+          const int d = HammingDistance(queries[a], hashes[b]);
+          if (d <= radius) want.push_back({a, b, static_cast<uint32_t>(d)});
+        }
+      }
+      if (radius >= 10) CHECK(want.size() > 1000);
+      for (int threads : {1, 2}) {
+        auto got = index.Join(queries, radius, threads);
+        Sort(&got);
+        CHECK(got.size() == want.size());
+        CHECK(got == want);
+      }
+    }
+  }
+  CHECK(HammingIndex(hashes).Join({}, 10).empty());
+  CHECK(HammingIndex(std::span<const uint64_t>{}).Join(queries, 10).empty());
+}
+
 TEST_CASE("HammingIndex handles empty and tiny inputs") {
   HammingIndex empty(std::span<const uint64_t>{});
   CHECK(empty.SelfJoin(10).empty());

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""pix-dedup's searches through crop_hashes, end to end on pictures: gray
+PNGs made here (standard library only) go through pix-validate, which writes
+phash, dhash and crop_hashes, and then through pix-dedup.
+
+- A copy with a caption band along the bottom is found by the window search
+  (the top strip against the top strip), which is on by default.
+- A copy cropped by 10% (a corner kept) is found by the crop search (a window
+  of the original against the copy's full frame), with --crop-threshold.
+- Unrelated pictures are paired with nothing, by either search."""
+import math
+import os
+import random
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import harness  # noqa: E402
+from hostile_images import png_raw  # noqa: E402
+
+W, H = 480, 320
+
+
+def picture(seed, w=W, h=H):
+    """Rows of a gray picture: a dozen random waves and blobs, like the large
+    shapes of a photograph."""
+    rng = random.Random(seed)
+    waves = [(rng.uniform(0.002, 0.03), rng.uniform(0.002, 0.03), rng.uniform(0, 6.3),
+              rng.uniform(15, 45)) for _ in range(6)]
+    blobs = [(rng.uniform(0, w), rng.uniform(0, h), rng.uniform(30, 120), rng.uniform(-70, 70))
+             for _ in range(6)]
+    rows = []
+    for y in range(h):
+        row = bytearray(w)
+        for x in range(w):
+            v = 128.0
+            for fx, fy, ph, amp in waves:
+                v += amp * math.sin(fx * x + fy * y + ph)
+            for bx, by, r, amp in blobs:
+                v += amp * math.exp(-((x - bx) ** 2 + (y - by) ** 2) / (2 * r * r))
+            row[x] = max(0, min(255, int(v)))
+        rows.append(row)
+    return rows
+
+
+def captioned(rows):
+    """A black band over the bottom 10% with white "letters" in it. On this
+    picture it moves the pHash by 20 bits and the dHash by 3: beyond both
+    full-frame passes (10, and 18 with the dHash pass)."""
+    h, w = len(rows), len(rows[0])
+    out = [bytearray(r) for r in rows]
+    band = int(h * 0.9)
+    for y in range(band, h):
+        for x in range(w):
+            letter = (x // 7) % 3 != 2 and w // 8 < x < w * 7 // 8 and band + 6 < y < h - 6
+            out[y][x] = 235 if letter else 0
+    return out
+
+
+def cropped(rows, fraction=0.1):
+    """The bottom-right (1 - fraction) of the picture: 10% off the left and top."""
+    h, w = len(rows), len(rows[0])
+    return [bytearray(r[round(w * fraction):]) for r in rows[round(h * fraction):]]
+
+
+class DedupWindowsTest(harness.TempDirTestCase):
+    def write(self, name, rows):
+        path = os.path.join(self.tmp, name + ".png")
+        with open(path, "wb") as f:
+            f.write(png_raw(len(rows[0]), len(rows), rows, 8, 0))
+        return path
+
+    def validated(self, pictures):
+        records = [{"path": self.write(name, rows)} for name, rows in pictures.items()]
+        r = harness.run("pix-validate", ["-q"], records=records)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for x in r.records:
+            self.assertTrue(x["valid"], x)
+            self.assertEqual(len(x["crop_hashes"]), 448)
+        return r.records
+
+    def pairs(self, records, args):
+        """The pairs (duplicate and the image it names, sorted by name) of pix-dedup --mark."""
+        r = harness.run("pix-dedup", ["-q", "--mark", *args], records=records)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        name = {x["path"]: os.path.basename(x["path"])[:-4] for x in r.records}
+        return {tuple(sorted((name[x["dup_of"]], name[x["path"]]))) for x in r.records
+                if "dup_of" in x}
+
+    def test_caption_by_default_and_crop_with_the_crop_search(self):
+        base = picture(1)
+        others = {f"other{k}": picture(100 + k) for k in range(6)}
+        records = self.validated({"base": base, "caption": captioned(base),
+                                  "crop10": cropped(base), **others})
+        by = {os.path.basename(x["path"])[:-4]: x for x in records}
+
+        def bits(copy, field):
+            return bin(int(by["base"][field], 16) ^ int(by[copy][field], 16)).count("1")
+
+        # Beyond the full-frame passes: the pHash pass (10 bits) and the dHash
+        # pass (dHash 5 bits and pHash 18).
+        for copy in ("caption", "crop10"):
+            self.assertGreater(bits(copy, "phash"), 10, copy)
+            self.assertTrue(bits(copy, "phash") > 18 or bits(copy, "dhash") > 5, copy)
+        for args in ([], ["--window-threshold", "-1"]):
+            found = self.pairs(records, ["--crop-threshold", "-1", *args] if args else [])
+            if not args:
+                self.assertIn(("base", "caption"), found)  # the window search, on by default
+            else:
+                self.assertNotIn(("base", "caption"), found)
+            self.assertNotIn(("base", "crop10"), found)
+            self.assertFalse({p for p in found if "other" in p[0] + p[1]}, found)
+        found = self.pairs(records, ["--crop-threshold", "12"])
+        self.assertEqual(found, {("base", "caption"), ("base", "crop10")})
+
+
+if __name__ == "__main__":
+    unittest.main()
