@@ -3,9 +3,9 @@
 // a lookup per window, so that they cost about what the full-frame pass costs.
 //
 // JoinSameWindow pairs images by one window compared with the same window of
-// the other images (the top 90% strip with the top strip, the bottom with the
-// bottom): a caption or a logo along one edge, or a crop of a few percent,
-// leaves the opposite strip of the copy near the original's. One self-join
+// the other images (each 90% strip with the same strip: top with top, and so
+// on): a caption or a logo along one edge, or a crop of a few percent, leaves
+// the opposite strip of the copy near the original's. One self-join
 // (HammingIndex) per strip, confirmed by the strip's dHash.
 //
 // JoinWindowsToFrames pairs an image B with an image A when a window of A is
@@ -24,6 +24,7 @@
 // window-to-frame join.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -33,11 +34,20 @@
 
 namespace pix {
 
-// The strips JoinSameWindow compares (positions in CropHashes).
+// The strips JoinSameWindow compares (positions in CropHashes), in the
+// pairs pix-dedup joins per pass over its records: the top and bottom strips
+// (a caption or a logo along an edge leaves the other as it was), then the
+// left and right ones (so does a crop off one side, nearly).
+inline constexpr int kLeftStrip = 9;
+inline constexpr int kRightStrip = 10;
 inline constexpr int kTopStrip = 11;
 inline constexpr int kBottomStrip = 12;
+static_assert(kCropWindowFrames[kLeftStrip].x == 0 && kCropWindowFrames[kLeftStrip].h == 1.0);
+static_assert(kCropWindowFrames[kRightStrip].x == 0.1 && kCropWindowFrames[kRightStrip].h == 1.0);
 static_assert(kCropWindowFrames[kTopStrip].y == 0 && kCropWindowFrames[kTopStrip].w == 1.0);
 static_assert(kCropWindowFrames[kBottomStrip].y == 0.1 && kCropWindowFrames[kBottomStrip].w == 1.0);
+inline constexpr std::array<std::array<int, 2>, 2> kSameWindowPasses = {
+    {{kTopStrip, kBottomStrip}, {kLeftStrip, kRightStrip}}};
 
 // Pairs of `items` whose window hashes (window[i] belongs to items[i]) are
 // within `radius` pHash bits and `dhash_radius` dHash bits of each other.

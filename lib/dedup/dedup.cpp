@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <array>
 #include <bit>
 #include <span>
 #include <unordered_map>
@@ -442,43 +443,47 @@ class DedupRun {
     return Status::Ok();
   }
 
-  // The searches that use crop_hashes (crop_join.h): the top and bottom
-  // strips of every image against the same strips of the others (the window
-  // search), and every window against the full frames of the images of its
-  // aspect ratio (the crop search). Only this run's records have windows;
-  // their frames meet the indexed images' too.
+  // The searches that use crop_hashes (crop_join.h): the four 90% strips of
+  // every image against the same strips of the others (the window search),
+  // and every window against the full frames of the images of its aspect
+  // ratio (the crop search). Only this run's records have windows; their
+  // frames meet the indexed images' too.
   Status FindWindowPairs(RecordSpool& spool, const std::vector<RecordClass>& classes,
                          const std::vector<DedupKeys>& items, const std::vector<float>& aspects,
                          uint32_t first_new, std::vector<HammingPair>* out) {
     const bool strips = o_.window_threshold >= 0, crops = o_.crop_threshold >= 0;
-    std::vector<uint32_t> strip_items;
-    std::vector<ImageHashes> tops, bottoms;
     std::vector<CropWindowHash> windows;
-    PIX_RETURN_IF_ERROR(
-        ForEachCropHashes(spool, classes, first_new, [&](uint32_t item, const CropHashes& w) {
-          if (!items[item].has_phash) return;
-          if (strips) {
-            strip_items.push_back(item);
-            tops.push_back(w[kTopStrip]);
-            bottoms.push_back(w[kBottomStrip]);
-          }
-          if (!crops || !(aspects[item] > 0)) return;
-          for (int k = 0; k < kCropWindows; ++k) {
-            const CropWindow& f = kCropWindowFrames[k];
-            windows.push_back({w[k], static_cast<float>(aspects[item] * f.w / f.h), item});
-          }
-        }));
-    // Each strip is freed once joined: at a million records the window
-    // search otherwise peaks above the full-frame passes.
-    for (auto* strip : {&tops, &bottoms}) {
-      if (strip_items.size() > 1) {
-        auto pairs = JoinSameWindow(strip_items, *strip, o_.window_threshold,
-                                    o_.crop_dhash_threshold, o_.threads);
-        out->insert(out->end(), pairs.begin(), pairs.end());
+    // One pass over the spool per pair of strips (the crop search's windows
+    // are gathered on the first), each strip freed once joined: holding all
+    // four at once would lift a million-record run's peak past 200 MB.
+    for (size_t pass = 0; pass < kSameWindowPasses.size(); ++pass) {
+      const bool gather_windows = crops && pass == 0;
+      if (!strips && !gather_windows) break;
+      std::vector<uint32_t> strip_items;
+      std::array<std::vector<ImageHashes>, 2> held;
+      const auto& joined = kSameWindowPasses[pass];
+      PIX_RETURN_IF_ERROR(
+          ForEachCropHashes(spool, classes, first_new, [&](uint32_t item, const CropHashes& w) {
+            if (!items[item].has_phash) return;
+            if (strips) {
+              strip_items.push_back(item);
+              for (size_t j = 0; j < joined.size(); ++j) held[j].push_back(w[joined[j]]);
+            }
+            if (!gather_windows || !(aspects[item] > 0)) return;
+            for (int k = 0; k < kCropWindows; ++k) {
+              const CropWindow& f = kCropWindowFrames[k];
+              windows.push_back({w[k], static_cast<float>(aspects[item] * f.w / f.h), item});
+            }
+          }));
+      for (std::vector<ImageHashes>& strip : held) {
+        if (strip_items.size() > 1) {
+          auto pairs = JoinSameWindow(strip_items, strip, o_.window_threshold,
+                                      o_.crop_dhash_threshold, o_.threads);
+          out->insert(out->end(), pairs.begin(), pairs.end());
+        }
+        strip = {};
       }
-      *strip = {};
     }
-    strip_items = {};
     if (windows.empty()) return Status::Ok();
     std::vector<CropFrame> frames(items.size());
     for (uint32_t i = 0; i < items.size(); ++i) {

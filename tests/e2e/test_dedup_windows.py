@@ -4,7 +4,8 @@ PNGs made here (standard library only) go through pix-validate, which writes
 phash, dhash and crop_hashes, and then through pix-dedup.
 
 - A copy with a caption band along the bottom is found by the window search
-  (the top strip against the top strip), which is on by default.
+  (the top strip against the top strip; the left, right and bottom strips
+  are joined the same way), which is on by default.
 - A copy cropped by 10% (a corner kept) is found by the crop search (a window
   of the original against the copy's full frame), with --crop-threshold.
 - Unrelated pictures are paired with nothing, by either search."""
@@ -55,6 +56,19 @@ def captioned(rows):
         for x in range(w):
             letter = (x // 7) % 3 != 2 and w // 8 < x < w * 7 // 8 and band + 6 < y < h - 6
             out[y][x] = 235 if letter else 0
+    return out
+
+
+def side_band(rows):
+    """A black band with white marks over the right 10%, as a vertical
+    watermark: the top and bottom strips both hold it, the left strip not."""
+    h, w = len(rows), len(rows[0])
+    out = [bytearray(r) for r in rows]
+    band = int(w * 0.9)
+    for y in range(h):
+        for x in range(band, w):
+            mark = (y // 7) % 3 != 2 and h // 8 < y < h * 7 // 8 and band + 6 < x < w - 6
+            out[y][x] = 235 if mark else 0
     return out
 
 
@@ -113,6 +127,27 @@ class DedupWindowsTest(harness.TempDirTestCase):
             self.assertFalse({p for p in found if "other" in p[0] + p[1]}, found)
         found = self.pairs(records, ["--crop-threshold", "12"])
         self.assertEqual(found, {("base", "caption"), ("base", "crop10")})
+
+    def test_a_band_along_one_side_is_found_by_the_opposite_strip(self):
+        base = picture(16)  # the band moves its pHash by 24 bits: beyond both full-frame passes
+        others = {f"other{k}": picture(200 + k) for k in range(6)}
+        records = self.validated({"base": base, "band": side_band(base), **others})
+        by = {os.path.basename(x["path"])[:-4]: x for x in records}
+        phash = bin(int(by["base"]["phash"], 16) ^ int(by["band"]["phash"], 16)).count("1")
+        dhash = bin(int(by["base"]["dhash"], 16) ^ int(by["band"]["dhash"], 16)).count("1")
+        self.assertGreater(phash, 10)
+        self.assertTrue(phash > 18 or dhash > 5, (phash, dhash))
+        # The top and bottom strips both hold the band: only the left strip (the window search's
+        # second pass) finds the copy.
+        windows = [by[n]["crop_hashes"][32 * k:32 * k + 16]
+                   for n in ("base", "band") for k in (9, 11, 12)]
+        left, top, bottom = (bin(int(windows[k], 16) ^ int(windows[k + 3], 16)).count("1")
+                             for k in range(3))
+        self.assertLessEqual(left, 10)
+        self.assertGreater(min(top, bottom), 10, (top, bottom))
+        self.assertEqual(self.pairs(records, ["--crop-threshold", "-1"]), {("band", "base")})
+        self.assertEqual(
+            self.pairs(records, ["--crop-threshold", "-1", "--window-threshold", "-1"]), set())
 
 
 if __name__ == "__main__":
