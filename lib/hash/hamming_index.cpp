@@ -153,7 +153,7 @@ struct JoinArgs {
 
 template <typename Kernel>
 void KeysWith(const JoinArgs& j, uint32_t key_begin, uint32_t key_end,
-                  std::vector<HammingPair>* out) {
+              std::vector<HammingPair>* out) {
   for (uint32_t key = key_begin; key < key_end; ++key) {
     const uint32_t begin = j.offsets[key], end = j.offsets[key + 1];
     if (begin == end) continue;
@@ -208,7 +208,7 @@ struct CrossArgs {
 
 template <typename Kernel>
 void KeysWith(const CrossArgs& j, uint32_t key_begin, uint32_t key_end,
-                   std::vector<HammingPair>* out) {
+              std::vector<HammingPair>* out) {
   for (uint32_t key = key_begin; key < key_end; ++key) {
     const uint32_t begin = j.q_offsets[key], end = j.q_offsets[key + 1];
     if (begin == end) continue;

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/files.h"
+
 namespace pix {
 namespace {
 
@@ -24,14 +26,8 @@ Result<std::unique_ptr<RecordSpool>> RecordSpool::Create(const std::string& dir)
 RecordSpool::~RecordSpool() { ::close(fd_); }
 
 Status RecordSpool::FlushWrites() {
-  size_t done = 0;
-  while (done < buf_.size()) {
-    const ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::FromErrno("writing a temporary file in " + dir_, errno);
-    }
-    done += static_cast<size_t>(n);
+  if (const int err = WriteAll(fd_, buf_)) {
+    return Status::FromErrno("writing a temporary file in " + dir_, err);
   }
   buf_.clear();
   return Status::Ok();

@@ -91,17 +91,9 @@ ssize_t TierWriter::Output(archive* a, void* self, const void* data, size_t n) {
   // and the dirty pages few.
   constexpr uint64_t kFlushEvery = 8 << 20;
   auto* w = static_cast<TierWriter*>(self);
-  const char* p = static_cast<const char*>(data);
-  size_t left = n;
-  while (left > 0) {
-    const ssize_t k = ::write(w->fd_, p, left);
-    if (k < 0 && errno == EINTR) continue;
-    if (k < 0) {
-      archive_set_error(a, errno, "write error");
-      return -1;
-    }
-    p += k;
-    left -= static_cast<size_t>(k);
+  if (const int err = WriteAll(w->fd_, std::string_view(static_cast<const char*>(data), n))) {
+    archive_set_error(a, err, "write error");
+    return -1;
   }
   w->sha_.Update(data, n);
   w->written_ += n;
