@@ -100,6 +100,22 @@ std::string ResolveSource(const std::string& base, const std::string& path) {
   return JoinPath(base, path);
 }
 
+// Whether two versions of a dataset hold the same content: the same files
+// with the same digests, except the files that describe the run that made a
+// version (its counts and its date), which only have to be present in both.
+bool SameContent(const Manifest& a, const Manifest& b) {
+  if (a.size() != b.size()) return false;
+  for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
+    if (i->first != j->first) return false;
+    const bool describes_run =
+        i->first == "metadata.json" || i->first == "report.json" || i->first == "report.html";
+    if (!describes_run && (i->second.sha256 != j->second.sha256 || i->second.size != j->second.size)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // The folder component of an entry path: "train/cat/x.jpg" -> "cat".
 std::string FolderOf(const PackEntry& e) {
   std::string_view p = e.path;
@@ -233,6 +249,21 @@ class PackRun {
     PIX_RETURN_IF_ERROR(WriteStreamed(
         kManifestName, [&](const TextSink& out) { return WriteManifest(manifest_, out); }));
     if (InterruptRequested()) return Status::Interrupted();
+    if (existed) {
+      // Packing the same records again (a Makefile's second `make`, or a
+      // pix-run resumed after its pack had committed) leaves the dataset as
+      // it was, byte for byte: a new version that differs only in the run's
+      // own counts and dates is not made.
+      auto text = ReadFile(JoinPath(paths_.out, kManifestName));
+      if (text.ok()) {
+        auto previous = ParseManifest(*text, JoinPath(paths_.out, kManifestName));
+        if (previous.ok() && SameContent(*previous, manifest_)) {
+          manifest_ = std::move(previous).value();
+          unchanged_ = true;
+          return Status::Ok();
+        }
+      }
+    }
     // The swap: from here on OUT is the new version.
     if (existed) {
       Status swapped = ExchangePaths(root, paths_.out);
@@ -268,6 +299,8 @@ class PackRun {
   size_t images() const { return entries_.size(); }
   const Manifest& manifest() const { return manifest_; }
   bool committed() const { return committed_; }
+  // Committed nothing because the new version had the same content.
+  bool unchanged() const { return unchanged_; }
   std::string name() const { return options_.name.empty() ? paths_.name : options_.name; }
 
  private:
@@ -441,6 +474,7 @@ class PackRun {
   Manifest manifest_;
   Manifest generated_;  // files this run wrote, hashed as they were written
   bool committed_ = false;
+  bool unchanged_ = false;
 };
 
 // Removes the staging folder unless the run committed it.
@@ -581,6 +615,7 @@ Result<PackSummary> Pack(const PackOptions& options, StageIo& io, bool* committe
   PackSummary summary;
   summary.counts = run.counts();
   summary.images = run.images();
+  summary.unchanged = run.unchanged();
   if (options.tier && *options.tier != Tier::kFolder) {
     summary.archive_path = ArchivePathFor(paths.out, *options.tier);
     PIX_RETURN_IF_ERROR(WriteArchiveFromFolder(paths.out, run.manifest(),
@@ -619,6 +654,7 @@ int RunPack(const PackOptions& options, StageIo& io) {
   std::string text = fmt::format("{} added, {} already present, {} left out{}; {} has {}", c.packed,
                                  c.already_present, left_out, reasons, options.output_dir,
                                  Counted(summary->images, "image", "images"));
+  if (summary->unchanged) text += " (unchanged: nothing new to write)";
   if (!summary->archive_path.empty()) text += "; wrote " + summary->archive_path;
   return io.Finish(Status::Ok(), text);
 }

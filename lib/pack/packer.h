@@ -71,6 +71,7 @@ struct PackSummary {
   RunCounts counts;
   uint64_t images = 0;       // in the dataset after the run
   std::string archive_path;  // when a tier was written
+  bool unchanged = false;    // the records added nothing: the dataset was left as it was
 };
 
 // Runs a pack over the records of `io` (a sink: each record is Consume()d;

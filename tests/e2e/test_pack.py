@@ -169,6 +169,31 @@ class LayoutTest(PackTestCase):
         self.assertIn("dataset_path", by_url["https://img.example/cat/cat1.jpg"])
         self.assertEqual(harness.run("pix-pack", ["verify", self.out]).returncode, 0)
 
+    def test_packing_the_same_records_again_changes_nothing(self):
+        records = self.base_records()
+        first = pack(["-o", self.out], records=records)
+        self.assertEqual(first.returncode, 0, first.stderr)
+        before = listing(self.out)
+        with open(os.path.join(self.out, "metadata.json"), "rb") as f:
+            metadata = f.read()
+        # Not quiet: the summary says why nothing was written.
+        again = harness.run("pix-pack", ["-o", self.out, "--records", "-"], records=records)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertIn("0 added, 4 already present", again.stderr)
+        self.assertIn("unchanged", again.stderr)
+        self.assertEqual(listing(self.out), before)  # same files, inodes and times
+        with open(os.path.join(self.out, "metadata.json"), "rb") as f:
+            self.assertEqual(f.read(), metadata)
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["images", "pets"])
+        by_url = {r["url"]: r for r in again.records}
+        self.assertIn("dataset_path", by_url["https://img.example/cat/cat1.jpg"])
+        # One more image is a new version.
+        third = pack(["-o", self.out], records=records + [self.rec("bird1.jpg", "bird")])
+        self.assertEqual(third.returncode, 0, third.stderr)
+        self.assertNotEqual(listing(self.out)["labels.json"], before["labels.json"])
+        self.assertIn("bird", os.listdir(self.out))
+        self.assertEqual(harness.run("pix-pack", ["verify", self.out]).returncode, 0)
+
     def test_output_that_is_not_a_dataset_is_refused(self):
         os.makedirs(self.out)
         with open(os.path.join(self.out, "precious.txt"), "w") as f:
@@ -466,11 +491,13 @@ class NormalizeTest(PackTestCase):
             labels = json.load(f)
         self.assertTrue(all(e["source_sha256"] and e["width"] == 64 for e in labels))
         # A re-run recognises the images by their downloads' digests.
+        stats = os.path.join(self.tmp, "stats.json")
         again = pack(["-o", self.out, "--records", "-", "--resize", "64x64", "--resize-mode", "pad",
-                      "--format", "png"], records=self.base_records())
-        with open(os.path.join(self.out, "report.json")) as f:
-            summary = json.load(f)["summary"]
-        self.assertEqual((summary["added"], summary["already_present"]), (0, 4), again.stderr)
+                      "--format", "png", "--stats", stats], records=self.base_records())
+        with open(stats) as f:
+            counters = json.load(f)
+        self.assertEqual((counters["extra"]["added"], counters["extra"]["already_present"]), (0, 4),
+                         again.stderr)
         self.assertEqual(pack(["-o", self.out + "x", "--resize", "0"], records=[]).returncode, 2)
 
 

@@ -363,10 +363,11 @@ targets: {images_per_class: 5, rounds: 2}
         self.assertEqual([(j["job"], j["state"]) for j in jobs], [(1, "done"), (2, "done")])
         # Every image is one the first run kept: nothing new to add.
         self.assertEqual(dataset_view(out)[0], [])
-        # The packed dataset keeps its images and their labels (its report
-        # and metadata.json count the new run).
+        # Nothing new to pack: the dataset is left as it was, byte for byte
+        # (metadata.json and the report still describe the run that made it).
         with open(os.path.join(out, "dataset", "labels.json"), "rb") as f:
             self.assertEqual(f.read(), labels)
+        self.assertEqual(packed_view(out), first[3])
         r = harness.run("pix-pack", ["verify", "-q", os.path.join(out, "dataset")])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         for path, inode in images.items():
@@ -452,6 +453,28 @@ targets: {images_per_class: 5, rounds: 2}
                 for url in done_before:
                     path = url.split(str(self.server.port), 1)[1]
                     self.assertEqual(counts.get(path), 1, f"{path} downloaded again")
+
+    def test_kill_9_after_pack_committed_then_resume_gives_the_same_dataset(self):
+        # The moment the random kills of test_run_crash_loop.py found: pix-pack
+        # has swapped the new dataset in, pix-run has not yet seen it exit.
+        # The resumed pack finds its own output and must leave it as it is
+        # (metadata.json counting 0 added, all already present, was the bug).
+        ref = self.reference()
+        tools = self.tools_with("pix-pack",
+                                f"{harness.tool('pix-pack')} \"$@\" || exit $?\nexec sleep 30\n")
+        out = os.path.join(self.tmp, "killed-after-pack")
+        proc = self.start("run", self.yaml, "-o", out, "-q", "--tools-dir", tools)
+        manifest = os.path.join(out, "dataset", "MANIFEST")
+        deadline = time.monotonic() + 240
+        while not os.path.exists(manifest) and time.monotonic() < deadline:
+            self.assertIsNone(proc.poll(), "the run ended before pack committed")
+            time.sleep(0.02)
+        self.assertTrue(os.path.exists(manifest), "pack never committed")
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        r = self.pix_run("resume", "1", "--store", os.path.join(out, ".pix-run", "jobs.sqlite"))
+        self.assertIn(r.returncode, (0, 1), r.stderr)
+        self.assertEqual(dataset_view(out), ref)
 
     def test_four_shards_merged_equal_one_run(self):
         # Shards search once (a shard cannot tell whether a class is short),

@@ -118,7 +118,17 @@ class CrashLoopTest(harness.FixtureServerTestCase):
                     continue
                 self.assertIn(proc.returncode, (0, 1), err)
                 break
-            self.assertEqual(dataset_view(out), reference, f"job {jobs} after {kills} kills")
+            got = dataset_view(out)
+            if got != reference:
+                differ = sorted(k for k in set(got[3]) | set(reference[3])
+                                if got[3].get(k) != reference[3].get(k))
+                keep = os.path.join(os.environ.get("PIX_KEEP_FAILED", self.tmp), "failed-job")
+                if "PIX_KEEP_FAILED" in os.environ:
+                    subprocess.run(["cp", "-a", out, keep + f"-{jobs}"])
+                    subprocess.run(["cp", "-a", ref_out, keep + "-reference"])
+                self.fail(f"job {jobs} after {kills} kills differs from the uninterrupted run: "
+                          f"kept {got[0] == reference[0]}, duplicates {got[1] == reference[1]}, "
+                          f"rejects {got[2] == reference[2]}, packed files {differ}")
             # A stored download is never requested again (a stage left over
             # from a kill may have fetched it once more before it was stored).
             counts = self.server.stats()["counts"]
