@@ -15,6 +15,8 @@ resized or captioned copy stay near the original's; and one cluster in ten
 has a cropped member: its full frame is a window of the first copy with 0..6 bits
 flipped, and its width and height are the window's. Dhashes are drawn at
 random for every image (its windows' near its own), as before crop_hashes.
+view_hashes (six more views: four corners, two turns) are drawn as the
+windows are, and shared by a cluster's copies the same way.
 
     gen.py N SEED HASHES.bin [RECORDS.jsonl [STRIPS.bin]]
 RECORDS.jsonl holds the same hashes as pix-validate-style records; STRIPS.bin
@@ -51,7 +53,8 @@ def main():
     pool = [flip(0, rng.randint(12, 20)) for _ in range(4096)]
 
     def windows_of(phash, dhash):
-        return [(phash ^ rng.choice(pool), dhash ^ rng.choice(pool)) for _ in range(14)]
+        # 14 crop windows, then the 6 views.
+        return [(phash ^ rng.choice(pool), dhash ^ rng.choice(pool)) for _ in range(20)]
 
     # An image: (phash, dhash, width, height, windows). Four in five have one
     # of the common aspect ratios, as photographs do (the crop search groups
@@ -102,7 +105,8 @@ def main():
                        "sha256": f"{rng.getrandbits(256):064x}", "width": w, "height": hh,
                        "quality": {"score": round(rng.random(), 3)},
                        "phash": f"{h:016x}", "dhash": f"{d:016x}",
-                       "crop_hashes": "".join(f"{p:016x}{q:016x}" for p, q in windows),
+                       "crop_hashes": "".join(f"{p:016x}{q:016x}" for p, q in windows[:14]),
+                       "view_hashes": "".join(f"{p:016x}{q:016x}" for p, q in windows[14:]),
                        "found_by": [{"engine": "bing", "query": "cat", "rank": i % 100}]}
                 f.write(json.dumps(rec, separators=(",", ":")) + "\n")
 

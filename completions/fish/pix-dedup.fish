@@ -15,7 +15,7 @@ complete -c pix-dedup -s t -l threshold -x -d 'Largest pHash Hamming distance (b
 complete -c pix-dedup -l dhash-threshold -x -d 'Largest dHash distance for a pHash match to stand (64: no check)'
 complete -c pix-dedup -l dhash-near -x -d 'Also pair images whose dHashes differ in at most BITS (-1: off)...'
 complete -c pix-dedup -l phash-loose -x -d '...when their pHashes differ in at most BITS'
-complete -c pix-dedup -l window-threshold -x -d 'Pair when a crop_hashes 90% strip (top, bottom, left or right) is within BITS of that strip of another image (-1: off)'
+complete -c pix-dedup -l window-threshold -x -d 'Pair when a crop_hashes 90% strip (top, bottom, left or right) or a view_hashes 80% corner window is within BITS of that window of another image, or a turned view within BITS of another image\'s frame (-1: off)'
 complete -c pix-dedup -l crop-threshold -x -d 'Pair when a crop_hashes window\'s pHash is within BITS of another image\'s (-1: off)...'
 complete -c pix-dedup -l crop-dhash-threshold -x -d '...and the window\'s (or strip\'s) dHash within BITS of that image\'s'
 complete -c pix-dedup -l exact-only -d 'Exact duplicates only (sha256, pixel_hash); streams record by record'

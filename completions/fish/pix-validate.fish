@@ -14,7 +14,7 @@ complete -c pix-validate -l max-memory -x -d 'Memory the workers\' decodes share
 complete -c pix-validate -s l -l level -x -a 'fast medium slow' -d 'How deep to look: fast (headers), medium (decode, metrics, hashes), slow (+ quality score)'
 complete -c pix-validate -l base-dir -r -F -d 'Resolve relative paths against DIR (default: the current directory)'
 complete -c pix-validate -l hash -x -a 'exact fast none' -d 'Perceptual hashes: exact (phash/dhash as Python imagehash), fast (phash_fast/dhash_fast from a DCT-scaled decode, not imagehash-identical), none'
-complete -c pix-validate -l no-crop-hashes -d 'Do not write crop_hashes (the window hashes pix-dedup finds crops with)'
+complete -c pix-validate -l no-crop-hashes -d 'Do not write crop_hashes and view_hashes (the window hashes pix-dedup finds crops, logos and turns with)'
 complete -c pix-validate -l no-metrics -d 'Decode for hashes only: no metrics and no metric rejections'
 complete -c pix-validate -l min-width -x -d 'Reject images narrower than N pixels (as displayed)'
 complete -c pix-validate -l min-height -x -d 'Reject images lower than N pixels (as displayed)'

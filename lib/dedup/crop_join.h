@@ -49,6 +49,12 @@ static_assert(kCropWindowFrames[kBottomStrip].y == 0.1 && kCropWindowFrames[kBot
 inline constexpr std::array<std::array<int, 2>, 2> kSameWindowPasses = {
     {{kTopStrip, kBottomStrip}, {kLeftStrip, kRightStrip}}};
 
+// The corner views (positions in ViewHashes) the window search joins, two
+// per pass: the views leaving out opposite corners together.
+inline constexpr std::array<std::array<int, 2>, 2> kCornerViewPasses = {{{0, 3}, {1, 2}}};
+static_assert(kCornerViewFrames[0].x == 0 && kCornerViewFrames[0].y == 0.2);
+static_assert(kCornerViewFrames[3].x == 0.2 && kCornerViewFrames[3].y == 0);
+
 // Pairs of `items` whose window hashes (window[i] belongs to items[i]) are
 // within `radius` pHash bits and `dhash_radius` dHash bits of each other.
 std::vector<HammingPair> JoinSameWindow(std::span<const uint32_t> items,

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <bit>
+#include <map>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
@@ -162,11 +163,11 @@ class DedupRun {
           "them)",
           t_.no_phash));
     }
-    if (bad_crop_hashes_) {
+    for (const auto& [field, bad] : bad_window_fields_) {
+      if (bad == 0) continue;
       io_.terminal().Warning(fmt::format(
-          "{} record(s) with a malformed crop_hashes field were matched by their full-frame "
-          "hashes only",
-          bad_crop_hashes_));
+          "{} record(s) with a malformed {} field were matched without those windows", bad,
+          field));
     }
     if (digest_conflicts_) {
       io_.terminal().Warning(fmt::format(
@@ -419,27 +420,46 @@ class DedupRun {
   template <typename Fn>
   Status ForEachCropHashes(RecordSpool& spool, const std::vector<RecordClass>& classes,
                            uint32_t first_new, const Fn& fn) {
+    return ForEachHashesField(spool, classes, first_new, "crop_hashes", ParseCropHashes, fn);
+  }
+
+  // The same for view_hashes.
+  template <typename Fn>
+  Status ForEachViewHashes(RecordSpool& spool, const std::vector<RecordClass>& classes,
+                           uint32_t first_new, const Fn& fn) {
+    return ForEachHashesField(spool, classes, first_new, "view_hashes", ParseViewHashes, fn);
+  }
+
+  template <typename Parse, typename Fn>
+  Status ForEachHashesField(RecordSpool& spool, const std::vector<RecordClass>& classes,
+                            uint32_t first_new, std::string_view field, const Parse& parse,
+                            const Fn& fn) {
+    const std::string quoted = fmt::format("\"{}\"", field);
     PIX_RETURN_IF_ERROR(spool.Rewind());
     RecordParser parser;
     std::string line;
     uint32_t g = first_new;
+    uint64_t bad = 0;
     for (RecordClass cls : classes) {
       if (InterruptRequested()) return Status::Interrupted();
       PIX_ASSIGN_OR_RETURN(bool more, spool.Next(&line));
       if (!more) return Status::Internal("spool ended early");
       if (cls != RecordClass::kItem) continue;
       const uint32_t item = g++;
-      if (line.find("\"crop_hashes\"") == std::string::npos) continue;
+      if (line.find(quoted) == std::string::npos) continue;
       PIX_ASSIGN_OR_RETURN(Record record, Record::Parse(line, parser));
-      const auto text = record.GetString("crop_hashes");
+      const auto text = record.GetString(field);
       if (!text) continue;
-      const auto windows = ParseCropHashes(*text);
+      const auto windows = parse(*text);
       if (!windows) {
-        ++bad_crop_hashes_;
+        ++bad;
         continue;
       }
       fn(item, *windows);
     }
+    // Every pass over a field meets the same malformed records.
+    uint64_t& counted = bad_window_fields_[std::string(field)];
+    counted = std::max(counted, bad);
     return Status::Ok();
   }
 
@@ -475,28 +495,84 @@ class DedupRun {
               windows.push_back({w[k], static_cast<float>(aspects[item] * f.w / f.h), item});
             }
           }));
-      for (std::vector<ImageHashes>& strip : held) {
-        if (strip_items.size() > 1) {
-          auto pairs = JoinSameWindow(strip_items, strip, o_.window_threshold,
-                                      o_.crop_dhash_threshold, o_.threads);
-          out->insert(out->end(), pairs.begin(), pairs.end());
-        }
-        strip = {};
-      }
+      JoinEachWithItself(strip_items, &held, out);
     }
     if (windows.empty()) return Status::Ok();
+    const std::vector<CropFrame> frames = Frames(items, aspects);
+    auto pairs = JoinWindowsToFrames(frames, windows, JoinOptions(o_.crop_threshold));
+    out->insert(out->end(), pairs.begin(), pairs.end());
+    return Status::Ok();
+  }
+
+  // The window search's views (hash/crop_hashes.h view hashes): the four
+  // 80% corner windows of every image against the same corner windows of
+  // the others, two per pass over the spool, as the strips; then each of the
+  // two turned views against the full frames of the images of the same
+  // aspect ratio, one per pass (a turned view keeps the picture's frame).
+  Status FindViewPairs(RecordSpool& spool, const std::vector<RecordClass>& classes,
+                       const std::vector<DedupKeys>& items, const std::vector<float>& aspects,
+                       uint32_t first_new, std::vector<HammingPair>* out) {
+    for (const auto& joined : kCornerViewPasses) {
+      std::vector<uint32_t> view_items;
+      std::array<std::vector<ImageHashes>, 2> held;
+      PIX_RETURN_IF_ERROR(
+          ForEachViewHashes(spool, classes, first_new, [&](uint32_t item, const ViewHashes& v) {
+            if (!items[item].has_phash) return;
+            view_items.push_back(item);
+            for (size_t j = 0; j < joined.size(); ++j) held[j].push_back(v[joined[j]]);
+          }));
+      JoinEachWithItself(view_items, &held, out);
+    }
+    std::vector<CropFrame> frames;
+    for (int turn = kCornerViews; turn < kViewHashes; ++turn) {
+      std::vector<CropWindowHash> views;
+      PIX_RETURN_IF_ERROR(
+          ForEachViewHashes(spool, classes, first_new, [&](uint32_t item, const ViewHashes& v) {
+            if (items[item].has_phash && aspects[item] > 0) {
+              views.push_back({v[turn], aspects[item], item});
+            }
+          }));
+      if (views.empty()) return Status::Ok();
+      if (frames.empty()) frames = Frames(items, aspects);
+      auto pairs = JoinWindowsToFrames(frames, views, JoinOptions(o_.window_threshold));
+      out->insert(out->end(), pairs.begin(), pairs.end());
+    }
+    return Status::Ok();
+  }
+
+  // Self-joins each of `held` (one window of every image in `with`, in that
+  // order) at the window search's radius, freeing each once joined.
+  void JoinEachWithItself(const std::vector<uint32_t>& with,
+                          std::array<std::vector<ImageHashes>, 2>* held,
+                          std::vector<HammingPair>* out) const {
+    for (std::vector<ImageHashes>& window : *held) {
+      if (with.size() > 1) {
+        auto pairs = JoinSameWindow(with, window, o_.window_threshold, o_.crop_dhash_threshold,
+                                    o_.threads);
+        out->insert(out->end(), pairs.begin(), pairs.end());
+      }
+      window = {};
+    }
+  }
+
+  CropJoinOptions JoinOptions(int radius) const {
+    CropJoinOptions copts;
+    copts.radius = radius;
+    copts.dhash_radius = o_.crop_dhash_threshold;
+    copts.threads = o_.threads;
+    return copts;
+  }
+
+  // Every item's full frame for the joins of windows with frames (none for
+  // an item without both hashes).
+  static std::vector<CropFrame> Frames(const std::vector<DedupKeys>& items,
+                                       const std::vector<float>& aspects) {
     std::vector<CropFrame> frames(items.size());
     for (uint32_t i = 0; i < items.size(); ++i) {
       if (!items[i].has_phash || !items[i].has_dhash) continue;
       frames[i] = {{items[i].phash, items[i].dhash}, aspects[i]};
     }
-    CropJoinOptions copts;
-    copts.radius = o_.crop_threshold;
-    copts.dhash_radius = o_.crop_dhash_threshold;
-    copts.threads = o_.threads;
-    auto pairs = JoinWindowsToFrames(frames, windows, copts);
-    out->insert(out->end(), pairs.begin(), pairs.end());
-    return Status::Ok();
+    return frames;
   }
 
   Status RunNear() {
@@ -510,7 +586,8 @@ class DedupRun {
     std::vector<RecordClass> classes;
     std::string line;
     uint64_t with_crops = 0;     // items whose record has crop_hashes
-    std::vector<float> aspects;  // per item, for the crop search only
+    uint64_t with_views = 0;     // items whose record has view_hashes
+    std::vector<float> aspects;  // per item, for the joins of windows with frames
     Status stopped;           // why reading ended early, if it did
     for (;;) {
       if (InterruptRequested()) {
@@ -529,7 +606,8 @@ class DedupRun {
       if (cls == RecordClass::kItem) {
         items.push_back(keys);
         with_crops += record.Has("crop_hashes");
-        if (o_.crop_threshold >= 0) aspects.push_back(AspectOf(record));
+        with_views += record.Has("view_hashes");
+        if (o_.crop_threshold >= 0 || o_.window_threshold >= 0) aspects.push_back(AspectOf(record));
       }
       line.clear();
       record.AppendJson(&line);
@@ -557,6 +635,10 @@ class DedupRun {
       io_.terminal().Progress("matching windows", true);
       PIX_RETURN_IF_ERROR(
           FindWindowPairs(*spool, classes, items, aspects, first_new, &crop_pairs));
+    }
+    if (o_.window_threshold >= 0 && with_views > 0) {
+      io_.terminal().Progress("matching corners and turns", true);
+      PIX_RETURN_IF_ERROR(FindViewPairs(*spool, classes, items, aspects, first_new, &crop_pairs));
     }
     aspects = {};
 
@@ -676,7 +758,7 @@ class DedupRun {
   uint64_t dhash_rejected_ = 0;
   uint64_t dhash_pairs_ = 0;
   uint64_t crop_pairs_ = 0;
-  uint64_t bad_crop_hashes_ = 0;
+  std::map<std::string, uint64_t> bad_window_fields_;  // field -> records
   uint64_t digest_conflicts_ = 0;
   std::unordered_map<int64_t, std::string> index_ids_;
   // Exact mode.

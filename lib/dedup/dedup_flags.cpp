@@ -34,8 +34,9 @@ void AddDedupFlags(ToolCli& cli, DedupFlags* f) {
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
   app.add_option("--window-threshold", o->window_threshold,
-                 "Pair when a crop_hashes 90% strip (top, bottom, left or right) is within BITS "
-                 "of that strip of another image (-1: off)")
+                 "Pair when a crop_hashes 90% strip (top, bottom, left or right) or a view_hashes 80% "
+                 "corner window is within BITS of that window of another image, or a turned "
+                 "view within BITS of another image's frame (-1: off)")
       ->type_name("BITS")
       ->check(CLI::Range(-1, 32))
       ->capture_default_str();

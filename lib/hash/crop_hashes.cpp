@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numbers>
 #include <vector>
 
 #include "image/metrics.h"
@@ -42,63 +43,142 @@ std::optional<uint64_t> Hex64(std::string_view hex) {
   return v;
 }
 
-}  // namespace
+// The picture reduced by whole-pixel box averaging to a long side of
+// kReducedSide to twice that.
+struct Reduced {
+  std::vector<uint8_t> pixels;
+  int w = 0, h = 0;
+};
 
-CropHashes CropHashesOfGray(const uint8_t* gray, int width, int height) {
+Reduced Reduce(const uint8_t* gray, int width, int height) {
   const int factor = std::max(1, std::max(width, height) / kReducedSide);
-  const int w = std::max(1, width / factor), h = std::max(1, height / factor);
-  std::vector<uint8_t> reduced(static_cast<size_t>(w) * h);
+  Reduced r;
+  r.w = std::max(1, width / factor);
+  r.h = std::max(1, height / factor);
+  r.pixels.resize(static_cast<size_t>(r.w) * r.h);
   // Column sums of each band of `factor` rows (vectorised), then the boxes.
-  const size_t used = static_cast<size_t>(w) * factor;
+  const size_t used = static_cast<size_t>(r.w) * factor;
   std::vector<uint32_t> columns(used);
   const uint32_t area = static_cast<uint32_t>(factor * factor);
-  for (int y = 0; y < h; ++y) {
+  for (int y = 0; y < r.h; ++y) {
     std::fill(columns.begin(), columns.end(), 0u);
     for (int dy = 0; dy < factor; ++dy) {
       AddRowSums(gray + static_cast<size_t>(y * factor + dy) * width, used, columns.data());
     }
-    for (int x = 0; x < w; ++x) {
+    for (int x = 0; x < r.w; ++x) {
       const uint32_t* c = &columns[static_cast<size_t>(x) * factor];
       uint32_t s = 0;
       for (int dx = 0; dx < factor; ++dx) s += c[dx];
-      reduced[static_cast<size_t>(y) * w + x] = static_cast<uint8_t>((s + area / 2) / area);
+      r.pixels[static_cast<size_t>(y) * r.w + x] = static_cast<uint8_t>((s + area / 2) / area);
     }
   }
-  CropHashes out;
-  std::vector<uint8_t> window;
-  for (int k = 0; k < kCropWindows; ++k) {
-    const CropWindow& f = kCropWindowFrames[k];
-    const int x0 = static_cast<int>(std::lround(f.x * w)), y0 = static_cast<int>(std::lround(f.y * h));
-    const int x1 = std::max(x0 + 1, static_cast<int>(std::lround((f.x + f.w) * w)));
-    const int y1 = std::max(y0 + 1, static_cast<int>(std::lround((f.y + f.h) * h)));
-    const int cw = std::min(x1, w) - x0, ch = std::min(y1, h) - y0;
-    window.resize(static_cast<size_t>(cw) * ch);
-    for (int y = 0; y < ch; ++y) {
-      std::copy_n(reduced.data() + static_cast<size_t>(y0 + y) * w + x0, cw,
-                  window.data() + static_cast<size_t>(y) * cw);
+  return r;
+}
+
+// Hashes the window `f` of the reduced picture (`buf` is scratch).
+void CutWindow(const Reduced& r, const CropWindow& f, std::vector<uint8_t>* buf, ImageHashes* out) {
+  const int x0 = static_cast<int>(std::lround(f.x * r.w));
+  const int y0 = static_cast<int>(std::lround(f.y * r.h));
+  const int x1 = std::max(x0 + 1, static_cast<int>(std::lround((f.x + f.w) * r.w)));
+  const int y1 = std::max(y0 + 1, static_cast<int>(std::lround((f.y + f.h) * r.h)));
+  const int cw = std::min(x1, r.w) - x0, ch = std::min(y1, r.h) - y0;
+  buf->resize(static_cast<size_t>(cw) * ch);
+  for (int y = 0; y < ch; ++y) {
+    std::copy_n(r.pixels.data() + static_cast<size_t>(y0 + y) * r.w + x0, cw,
+                buf->data() + static_cast<size_t>(y) * cw);
+  }
+  *out = ImageHashesOfGray(buf->data(), cw, ch);
+}
+
+// The reduced picture turned by `degrees` about its centre and cut to the
+// largest centred frame of its own aspect ratio that the turned picture
+// covers: the straightening a photo editor applies, so the frame's size is
+// the picture's divided by max((w cos a + h sin a) / w, (w sin a + h cos a) / h).
+// Bilinear sampling at pixel centres.
+void TurnedView(const Reduced& r, double degrees, std::vector<uint8_t>* out, int* vw, int* vh) {
+  const double a = degrees * std::numbers::pi / 180;
+  const double c = std::cos(a), s = std::sin(a);
+  const double w = r.w, h = r.h;
+  const double enlarge = std::max((w * std::abs(c) + h * std::abs(s)) / w,
+                                  (w * std::abs(s) + h * std::abs(c)) / h);
+  *vw = std::max(1, static_cast<int>(std::lround(w / enlarge)));
+  *vh = std::max(1, static_cast<int>(std::lround(h / enlarge)));
+  out->resize(static_cast<size_t>(*vw) * *vh);
+  auto at = [&](int x, int y) {
+    x = std::clamp(x, 0, r.w - 1);
+    y = std::clamp(y, 0, r.h - 1);
+    return static_cast<double>(r.pixels[static_cast<size_t>(y) * r.w + x]);
+  };
+  for (int j = 0; j < *vh; ++j) {
+    const double dy = j + 0.5 - *vh / 2.0;
+    for (int i = 0; i < *vw; ++i) {
+      const double dx = i + 0.5 - *vw / 2.0;
+      // The source point, in pixel-centre coordinates (y grows downwards, so
+      // a counter-clockwise turn of the picture samples it clockwise).
+      const double sx = w / 2 + dx * c - dy * s - 0.5;
+      const double sy = h / 2 + dx * s + dy * c - 0.5;
+      const int x0 = static_cast<int>(std::floor(sx)), y0 = static_cast<int>(std::floor(sy));
+      const double fx = sx - x0, fy = sy - y0;
+      const double top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx;
+      const double bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx;
+      (*out)[static_cast<size_t>(j) * *vw + i] =
+          static_cast<uint8_t>(std::lround(std::clamp(top * (1 - fy) + bottom * fy, 0.0, 255.0)));
     }
-    out[k] = ImageHashesOfGray(window.data(), cw, ch);
+  }
+}
+
+}  // namespace
+
+WindowHashes WindowHashesOfGray(const uint8_t* gray, int width, int height) {
+  const Reduced r = Reduce(gray, width, height);
+  WindowHashes out;
+  std::vector<uint8_t> view;
+  for (int k = 0; k < kCropWindows; ++k) {
+    CutWindow(r, kCropWindowFrames[k], &view, &out.crops[k]);
+  }
+  for (int k = 0; k < kCornerViews; ++k) {
+    CutWindow(r, kCornerViewFrames[k], &view, &out.views[k]);
+  }
+  for (size_t t = 0; t < kTurnedViewDegrees.size(); ++t) {
+    int vw = 0, vh = 0;
+    TurnedView(r, kTurnedViewDegrees[t], &view, &vw, &vh);
+    out.views[kCornerViews + t] = ImageHashesOfGray(view.data(), vw, vh);
   }
   return out;
 }
 
-std::string FormatCropHashes(const CropHashes& hashes) {
+namespace {
+
+template <size_t N>
+std::string FormatHashes(const std::array<ImageHashes, N>& hashes) {
   std::string out;
-  out.reserve(kCropWindows * 32);
+  out.reserve(N * 32);
   for (const ImageHashes& h : hashes) out += HashHex(h.phash) + HashHex(h.dhash);
   return out;
 }
 
-std::optional<CropHashes> ParseCropHashes(std::string_view text) {
-  if (text.size() != kCropWindows * 32) return std::nullopt;
-  CropHashes out;
-  for (int k = 0; k < kCropWindows; ++k) {
+template <size_t N>
+std::optional<std::array<ImageHashes, N>> ParseHashes(std::string_view text) {
+  if (text.size() != N * 32) return std::nullopt;
+  std::array<ImageHashes, N> out;
+  for (size_t k = 0; k < N; ++k) {
     auto p = Hex64(text.substr(k * 32, 16));
     auto d = Hex64(text.substr(k * 32 + 16, 16));
     if (!p || !d) return std::nullopt;
     out[k] = {*p, *d};
   }
   return out;
+}
+
+}  // namespace
+
+std::string FormatCropHashes(const CropHashes& hashes) { return FormatHashes(hashes); }
+std::optional<CropHashes> ParseCropHashes(std::string_view text) {
+  return ParseHashes<kCropWindows>(text);
+}
+std::string FormatViewHashes(const ViewHashes& hashes) { return FormatHashes(hashes); }
+std::optional<ViewHashes> ParseViewHashes(std::string_view text) {
+  return ParseHashes<kViewHashes>(text);
 }
 
 }  // namespace pix

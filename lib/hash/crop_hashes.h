@@ -47,10 +47,43 @@ inline constexpr std::array<CropWindow, kCropWindows> kCropWindowFrames = {{
 
 using CropHashes = std::array<ImageHashes, kCropWindows>;
 
-// The window hashes of a gray picture (Pillow L). REQUIRES: width, height > 0.
-CropHashes CropHashesOfGray(const uint8_t* gray, int width, int height);
+// View hashes (the record's `view_hashes`): pHash and dHash of six more views
+// of the same reduced picture, for two edits whose copies no crop window
+// matches:
+// - a logo or a watermark in a corner: the four 80% corner windows, each
+//   leaving out a fifth of the width and of the height at one corner (top
+//   right, top left, bottom right, bottom left), so one of them misses a mark
+//   up to that size in any corner; compared with the same window of other
+//   pictures;
+// - a turn of a few degrees, straightened as photo editors do (turned about
+//   the centre and enlarged until no empty corner shows): the picture turned
+//   by +4 and by -4 degrees (counter-clockwise, then clockwise) and cut to
+//   its largest centred frame of the picture's own aspect ratio, sampled
+//   bilinearly; compared with the full frames of other pictures. A turn of
+//   2.5 to 6 degrees either way lands within a few degrees of one of them;
+//   smaller turns stay near the full frame itself.
+// Text form: for each view in that order, its pHash then its dHash as 16
+// lower-case hex digits each: 192 hex digits.
+inline constexpr int kCornerViews = 4;
+inline constexpr std::array<CropWindow, kCornerViews> kCornerViewFrames = {{
+    {0, 0.2, 0.8, 0.8}, {0.2, 0.2, 0.8, 0.8}, {0, 0, 0.8, 0.8}, {0.2, 0, 0.8, 0.8},
+}};
+inline constexpr std::array<double, 2> kTurnedViewDegrees = {4.0, -4.0};
+inline constexpr int kViewHashes = kCornerViews + static_cast<int>(kTurnedViewDegrees.size());
+using ViewHashes = std::array<ImageHashes, kViewHashes>;
+
+struct WindowHashes {
+  CropHashes crops;
+  ViewHashes views;
+};
+
+// The window and view hashes of a gray picture (Pillow L), cut from one
+// reduced copy. REQUIRES: width, height > 0.
+WindowHashes WindowHashesOfGray(const uint8_t* gray, int width, int height);
 
 std::string FormatCropHashes(const CropHashes& hashes);
 std::optional<CropHashes> ParseCropHashes(std::string_view text);
+std::string FormatViewHashes(const ViewHashes& hashes);
+std::optional<ViewHashes> ParseViewHashes(std::string_view text);
 
 }  // namespace pix

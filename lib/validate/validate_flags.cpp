@@ -39,7 +39,8 @@ void AddRunFlags(ToolCli& cli, ValidateFlags* f) {
       ->check(CLI::IsMember({"exact", "fast", "none"}))
       ->capture_default_str();
   app.add_flag("--no-crop-hashes", f->no_crop_hashes,
-               "Do not write crop_hashes (the window hashes pix-dedup finds crops with)");
+               "Do not write crop_hashes and view_hashes (the window hashes pix-dedup finds crops, "
+               "logos and turns with)");
   app.add_flag("--no-metrics", f->no_metrics,
                "Decode for hashes only: no metrics and no metric rejections");
 }

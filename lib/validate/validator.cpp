@@ -55,6 +55,7 @@ constexpr std::string_view kOwnedFields[] = {"format",
                                              "phash_fast",
                                              "dhash_fast",
                                              "crop_hashes",
+                                             "view_hashes",
                                              "pixel_hash",
                                              "quality",
                                              "validate_level"};
@@ -481,8 +482,9 @@ Measured DecodeAndMeasure(std::string_view bytes, const Examined& e, const Valid
       record->SetString(exact ? "phash" : "phash_fast", HashHex(h.phash));
       record->SetString(exact ? "dhash" : "dhash_fast", HashHex(h.dhash));
       if (o.crop_hashes) {
-        record->SetString("crop_hashes", FormatCropHashes(CropHashesOfGray(
-                                             gray.data(), decoded->width, decoded->height)));
+        const WindowHashes windows = WindowHashesOfGray(gray.data(), decoded->width, decoded->height);
+        record->SetString("crop_hashes", FormatCropHashes(windows.crops));
+        record->SetString("view_hashes", FormatViewHashes(windows.views));
       }
     }
     record->SetString(field::kPixelHash, PixelHash(*decoded));
