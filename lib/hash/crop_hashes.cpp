@@ -104,25 +104,40 @@ void TurnedView(const Reduced& r, double degrees, std::vector<uint8_t>* out, int
   *vw = std::max(1, static_cast<int>(std::lround(w / enlarge)));
   *vh = std::max(1, static_cast<int>(std::lround(h / enlarge)));
   out->resize(static_cast<size_t>(*vw) * *vh);
-  auto at = [&](int x, int y) {
-    x = std::clamp(x, 0, r.w - 1);
-    y = std::clamp(y, 0, r.h - 1);
-    return static_cast<double>(r.pixels[static_cast<size_t>(y) * r.w + x]);
-  };
+  if (r.w < 2 || r.h < 2) {  // a line of pixels: nothing to turn
+    for (int j = 0; j < *vh; ++j) {
+      for (int i = 0; i < *vw; ++i) {
+        (*out)[static_cast<size_t>(j) * *vw + i] =
+            r.pixels[static_cast<size_t>(std::min(j, r.h - 1)) * r.w + std::min(i, r.w - 1)];
+      }
+    }
+    return;
+  }
+  // The source point of output pixel (i, j), in source pixel-centre
+  // coordinates, moves by (c, s) per step along a row (y grows downwards, so
+  // a counter-clockwise turn of the picture samples it along a clockwise
+  // one). Coordinates are fixed point with 16 fraction bits, so the inner
+  // loop is integer arithmetic. The frame lies inside the turned picture, so
+  // the clamps only catch rounding at its edges.
+  constexpr int kFraction = 16;
+  constexpr double kOne = 1 << kFraction;
+  const int64_t max_x = (static_cast<int64_t>(r.w - 1) << kFraction) - 1;
+  const int64_t max_y = (static_cast<int64_t>(r.h - 1) << kFraction) - 1;
+  const int64_t step_x = std::llround(c * kOne), step_y = std::llround(s * kOne);
+  const uint8_t* p = r.pixels.data();
   for (int j = 0; j < *vh; ++j) {
-    const double dy = j + 0.5 - *vh / 2.0;
-    for (int i = 0; i < *vw; ++i) {
-      const double dx = i + 0.5 - *vw / 2.0;
-      // The source point, in pixel-centre coordinates (y grows downwards, so
-      // a counter-clockwise turn of the picture samples it clockwise).
-      const double sx = w / 2 + dx * c - dy * s - 0.5;
-      const double sy = h / 2 + dx * s + dy * c - 0.5;
-      const int x0 = static_cast<int>(std::floor(sx)), y0 = static_cast<int>(std::floor(sy));
-      const double fx = sx - x0, fy = sy - y0;
-      const double top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx;
-      const double bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx;
-      (*out)[static_cast<size_t>(j) * *vw + i] =
-          static_cast<uint8_t>(std::lround(std::clamp(top * (1 - fy) + bottom * fy, 0.0, 255.0)));
+    const double dy = j + 0.5 - *vh / 2.0, dx = 0.5 - *vw / 2.0;
+    int64_t sx = std::llround((w / 2 + dx * c - dy * s - 0.5) * kOne);
+    int64_t sy = std::llround((h / 2 + dx * s + dy * c - 0.5) * kOne);
+    uint8_t* row = out->data() + static_cast<size_t>(j) * *vw;
+    for (int i = 0; i < *vw; ++i, sx += step_x, sy += step_y) {
+      const int64_t x = std::clamp<int64_t>(sx, 0, max_x), y = std::clamp<int64_t>(sy, 0, max_y);
+      const int64_t fx = x & ((1 << kFraction) - 1), fy = y & ((1 << kFraction) - 1);
+      const uint8_t* q = p + static_cast<size_t>(y >> kFraction) * r.w + (x >> kFraction);
+      const int64_t top = (q[0] << kFraction) + (q[1] - q[0]) * fx;
+      const int64_t bottom = (q[r.w] << kFraction) + (q[r.w + 1] - q[r.w]) * fx;
+      const int64_t v = (top << kFraction) + (bottom - top) * fy;
+      row[i] = static_cast<uint8_t>((v + (int64_t{1} << (2 * kFraction - 1))) >> (2 * kFraction));
     }
   }
 }
