@@ -35,7 +35,7 @@ class CrashLoopTest(harness.FixtureServerTestCase):
     def slow_tools(self):
         """The real tools, each starting after a short pause, so that kills
         also land between stages. The moments are uniform over a run, so most
-        land in fetch and validate, the longest stages; test_run.py kills in
+        land in fetch and validate, the longest stages; test_run_kills.py kills in
         each stage on purpose."""
         tools = os.path.join(self.tmp, "tools")
         os.makedirs(tools)
