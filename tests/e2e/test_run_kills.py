@@ -105,6 +105,8 @@ class RunKillsTest(RunTestCase):
             self.fail(f"{stage} never ran")
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
         db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
         done = [k for (k,) in db.execute(
             "SELECT key FROM items WHERE job_id=1 AND stage='fetch' AND state='ok'")]
