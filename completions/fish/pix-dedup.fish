@@ -18,6 +18,7 @@ complete -c pix-dedup -l phash-loose -x -d '...when their pHashes differ in at m
 complete -c pix-dedup -l window-threshold -x -d 'Pair when a crop_hashes 90% strip (top, bottom, left or right) or a view_hashes 80% corner window is within BITS of that window of another image, or a turned view within BITS of another image\'s frame (-1: off)'
 complete -c pix-dedup -l crop-threshold -x -d 'Pair when a crop_hashes window\'s pHash is within BITS of another image\'s (-1: off)...'
 complete -c pix-dedup -l crop-dhash-threshold -x -d '...and the window\'s (or strip\'s) dHash within BITS of that image\'s'
+complete -c pix-dedup -l crop-batch -x -d 'Windows the crop search joins at a time (they wait in a temporary file, 24 bytes each); fewer use less memory and take longer'
 complete -c pix-dedup -l exact-only -d 'Exact duplicates only (sha256, pixel_hash); streams record by record'
 complete -c pix-dedup -l keep -x -a 'largest best-quality first' -d 'Which copy of a group to keep'
 complete -c pix-dedup -l mark -d 'Write duplicates to the output too, marked with dup_of'

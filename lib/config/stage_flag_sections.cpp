@@ -10,10 +10,11 @@
 namespace pix {
 namespace {
 
+// kInt: a count, 0 or more. kThreshold: Hamming bits, -1 (off) to 64.
 // kOff: a boolean that is on by default in the tool; `false` passes the flag
 // (`report: false` -> `--no-report`). kPath: text naming a file, resolved
 // against the directory of dataset.yaml (the stages run elsewhere).
-enum class KeyType { kInt, kNumber, kBool, kOff, kText, kPath };
+enum class KeyType { kInt, kThreshold, kNumber, kBool, kOff, kText, kPath };
 
 struct FlagKey {
   const char* key;   // in dataset.yaml
@@ -48,6 +49,9 @@ constexpr FlagKey kNetworkKeys[] = {
 constexpr FlagKey kDedupKeys[] = {
     {"threshold", "--threshold", KeyType::kInt},
     {"dhash_threshold", "--dhash-threshold", KeyType::kInt},
+    {"window_threshold", "--window-threshold", KeyType::kThreshold},
+    {"crop_threshold", "--crop-threshold", KeyType::kThreshold},
+    {"crop_batch", "--crop-batch", KeyType::kInt},
     {"keep", "--keep", KeyType::kText, "largest|best-quality|first"},
     {"hash", "--hash", KeyType::kText, "exact|fast"},
     {"exact_only", "--exact-only", KeyType::kBool},
@@ -111,6 +115,12 @@ Status ReadFlags(const YamlMap& section, const FlagKey (&table)[N], StageFlags* 
       case KeyType::kInt: {
         size_t value = 0;
         PIX_RETURN_IF_ERROR(section.Get(k.key, &value, SIZE_MAX));
+        out->args.insert(out->args.end(), {k.flag, std::to_string(value)});
+        break;
+      }
+      case KeyType::kThreshold: {
+        int value = 0;
+        PIX_RETURN_IF_ERROR(section.Get(k.key, &value, -1, 64));
         out->args.insert(out->args.end(), {k.flag, std::to_string(value)});
         break;
       }

@@ -16,7 +16,7 @@ download:
   no_http2: false
   extra_args: [--retries, "5"]
 network: {allow_private: true, allow_net: [10.0.0.0/8]}
-dedup: {keep: best-quality, threshold: 8, index: ../index.sqlite}
+dedup: {keep: best-quality, threshold: 8, crop_threshold: -1, index: ../index.sqlite}
 output: {dir: out, store: /var/lib/pix/jobs.sqlite}
 )",
                               "dataset.yaml");
@@ -24,7 +24,8 @@ output: {dir: out, store: /var/lib/pix/jobs.sqlite}
   CHECK(c->targets.images_per_class == 50);
   CHECK(c->download.args == Args{"--per-host", "4", "--host-delay", "0.5", "--retries", "5"});
   CHECK(c->network.args == Args{"--allow-private", "--allow-net", "10.0.0.0/8"});
-  CHECK(c->dedup.flags.args == Args{"--threshold", "8", "--keep", "best-quality"});
+  CHECK(c->dedup.flags.args ==
+        Args{"--threshold", "8", "--crop-threshold", "-1", "--keep", "best-quality"});
   CHECK(c->dedup.index == "../index.sqlite");
   CHECK(c->output.dir == "out");
   CHECK(c->output.store == "/var/lib/pix/jobs.sqlite");

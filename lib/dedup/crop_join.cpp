@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cmath>
 #include <tuple>
 
@@ -19,35 +20,15 @@ HammingPair Ordered(uint32_t x, uint32_t y, uint32_t distance) {
 
 struct Binned {
   int32_t bin;
-  uint32_t id;  // a frame's item, or a window's position
+  uint32_t id;  // a window's position
   bool operator<(const Binned& o) const { return bin != o.bin ? bin < o.bin : id < o.id; }
 };
 
-// Joins the windows of one bin with the frames of that bin.
-void JoinBin(std::span<const CropFrame> frames, std::span<const CropWindowHash> windows,
-             std::span<const Binned> bin_frames, std::span<const Binned> bin_windows,
-             const CropJoinOptions& o, std::vector<HammingPair>* out) {
-  std::vector<uint64_t> hashes(bin_frames.size());
-  for (size_t i = 0; i < bin_frames.size(); ++i) hashes[i] = frames[bin_frames[i].id].hashes.phash;
-  const HammingIndex index(hashes, CropJoinKeyBits(hashes.size()));
-  hashes.resize(bin_windows.size());
-  for (size_t i = 0; i < bin_windows.size(); ++i) {
-    hashes[i] = windows[bin_windows[i].id].hashes.phash;
-  }
-  for (const HammingPair& p : index.Join(hashes, o.radius, o.threads)) {
-    const CropWindowHash& w = windows[bin_windows[p.a].id];
-    const uint32_t frame = bin_frames[p.b].id;
-    if (frame == w.item) continue;
-    if (std::popcount(w.hashes.dhash ^ frames[frame].hashes.dhash) > o.dhash_radius) continue;
-    out->push_back(Ordered(w.item, frame, p.distance));
-  }
-}
-
 }  // namespace
 
-int CropJoinKeyBits(size_t n) {
-  const double bits = std::round(std::log2(std::max(1.0, static_cast<double>(n)))) + 3;
-  return std::clamp(static_cast<int>(bits), 1, HammingIndex::kSubstringBits);
+int CropJoinKeyBits(size_t frames, size_t windows) {
+  return HammingIndex::KeyBitsFor(static_cast<size_t>(
+      std::sqrt(static_cast<double>(frames)) * std::sqrt(static_cast<double>(windows))));
 }
 
 std::vector<HammingPair> JoinSameWindow(std::span<const uint32_t> items,
@@ -67,33 +48,59 @@ std::vector<HammingPair> JoinSameWindow(std::span<const uint32_t> items,
   return pairs;
 }
 
-std::vector<HammingPair> JoinWindowsToFrames(std::span<const CropFrame> frames,
-                                             std::span<const CropWindowHash> windows,
-                                             const CropJoinOptions& o) {
-  // Each frame goes into its own bin and the two next to it; each window
-  // into its own. So a (window, frame) pair meets in one bin at most.
-  std::vector<Binned> bin_frames, bin_windows;
-  for (uint32_t i = 0; i < frames.size(); ++i) {
-    if (!(frames[i].aspect > 0)) continue;
-    const int32_t bin = AspectBin(frames[i].aspect, o.aspect_tolerance);
-    for (int32_t d : {-1, 0, 1}) bin_frames.push_back({bin + d, i});
+FrameBins::FrameBins(size_t items,
+                     const std::function<std::optional<CropFrame>(uint32_t)>& frame_of,
+                     double aspect_tolerance)
+    : tolerance_(aspect_tolerance) {
+  for (uint32_t i = 0; i < items; ++i) {
+    const std::optional<CropFrame> f = frame_of(i);
+    if (f && f->aspect > 0) frames_.push_back({AspectBin(f->aspect, tolerance_), i, f->hashes});
   }
+  frames_.shrink_to_fit();
+  std::sort(frames_.begin(), frames_.end());
+}
+
+std::vector<HammingPair> FrameBins::Join(std::span<const CropWindowHash> windows,
+                                         const CropJoinOptions& o) const {
+  assert(o.aspect_tolerance == tolerance_);
+  std::vector<Binned> bin_windows;
+  bin_windows.reserve(windows.size());
   for (uint32_t i = 0; i < windows.size(); ++i) {
     if (!(windows[i].aspect > 0)) continue;
-    bin_windows.push_back({AspectBin(windows[i].aspect, o.aspect_tolerance), i});
+    bin_windows.push_back({AspectBin(windows[i].aspect, tolerance_), i});
   }
-  std::sort(bin_frames.begin(), bin_frames.end());
   std::sort(bin_windows.begin(), bin_windows.end());
-  std::vector<HammingPair> out;
-  auto f = bin_frames.begin();
-  for (auto w = bin_windows.begin(); w != bin_windows.end();) {
-    const auto w_end = std::upper_bound(w, bin_windows.end(), Binned{w->bin, UINT32_MAX});
-    f = std::lower_bound(f, bin_frames.end(), Binned{w->bin, 0});
-    const auto f_end = std::upper_bound(f, bin_frames.end(), Binned{w->bin, UINT32_MAX});
-    if (f != f_end) {
-      JoinBin(frames, windows, std::span(f, f_end), std::span(w, w_end), o, &out);
+  // Each frame sits in its own bin and meets the windows of that bin and the
+  // two next to it, so a (window, frame) pair meets once at most. The bins
+  // visited are those next to a window's, so a small batch costs little.
+  std::vector<int32_t> bins;
+  for (const Binned& w : bin_windows) {
+    if (!bins.empty() && bins.back() >= w.bin + 1) continue;
+    for (int32_t b = w.bin - 1; b <= w.bin + 1; ++b) {
+      if (bins.empty() || b > bins.back()) bins.push_back(b);
     }
-    w = w_end;
+  }
+  std::vector<HammingPair> out;
+  std::vector<uint64_t> frame_phash, window_phash;
+  for (const int32_t bin : bins) {
+    const auto f = std::lower_bound(frames_.begin(), frames_.end(), Frame{bin, 0, {}});
+    const auto f_end = std::lower_bound(f, frames_.end(), Frame{bin + 1, 0, {}});
+    if (f == f_end) continue;
+    const auto w = std::lower_bound(bin_windows.begin(), bin_windows.end(), Binned{bin - 1, 0});
+    const auto w_end = std::lower_bound(w, bin_windows.end(), Binned{bin + 2, 0});
+    if (w == w_end) continue;
+    frame_phash.clear();
+    for (auto i = f; i != f_end; ++i) frame_phash.push_back(i->hashes.phash);
+    window_phash.clear();
+    for (auto i = w; i != w_end; ++i) window_phash.push_back(windows[i->id].hashes.phash);
+    const HammingIndex index(frame_phash, CropJoinKeyBits(frame_phash.size(), window_phash.size()));
+    for (const HammingPair& p : index.Join(window_phash, o.radius, o.threads)) {
+      const CropWindowHash& window = windows[w[p.a].id];
+      const Frame& frame = f[p.b];
+      if (frame.item == window.item) continue;
+      if (std::popcount(window.hashes.dhash ^ frame.hashes.dhash) > o.dhash_radius) continue;
+      out.push_back(Ordered(window.item, frame.item, p.distance));
+    }
   }
   // A picture and its crop can meet through several windows.
   std::sort(out.begin(), out.end(), [](const HammingPair& x, const HammingPair& y) {
@@ -105,6 +112,15 @@ std::vector<HammingPair> JoinWindowsToFrames(std::span<const CropFrame> frames,
                         }),
             out.end());
   return out;
+}
+
+std::vector<HammingPair> JoinWindowsToFrames(std::span<const CropFrame> frames,
+                                             std::span<const CropWindowHash> windows,
+                                             const CropJoinOptions& o) {
+  const FrameBins bins(
+      frames.size(), [&](uint32_t i) { return std::optional<CropFrame>(frames[i]); },
+      o.aspect_tolerance);
+  return bins.Join(windows, o);
 }
 
 }  // namespace pix

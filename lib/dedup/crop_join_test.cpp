@@ -108,16 +108,17 @@ TEST_CASE("dedup windows: JoinWindowsToFrames finds every pair within the radius
   CHECK(within > 1000);
 }
 
-TEST_CASE("dedup windows: CropJoinKeyBits: 16 from 8,192 frames, narrower below") {
-  CHECK(CropJoinKeyBits(0) == 3);
-  CHECK(CropJoinKeyBits(100) == 10);
-  CHECK(CropJoinKeyBits(4096) == 15);
-  CHECK(CropJoinKeyBits(8192) == 16);
-  CHECK(CropJoinKeyBits(1000000) == 16);
-  // At the crop search's radius the index scans small groups and probes
-  // from about 725 frames on.
-  CHECK(HammingIndex::PlanFor(12, CropJoinKeyBits(700)).tables == 0);
-  CHECK(HammingIndex::PlanFor(12, CropJoinKeyBits(750)).tables == HammingIndex::kTables);
+TEST_CASE("dedup windows: CropJoinKeyBits: a self-join's bits for the geometric mean") {
+  CHECK(CropJoinKeyBits(0, 0) == 1);
+  CHECK(CropJoinKeyBits(1000, 1000) == HammingIndex::KeyBitsFor(1000));
+  CHECK(CropJoinKeyBits(34'000, 14 * 34'000) == 13);  // more windows: narrower buckets
+  CHECK(CropJoinKeyBits(34'000, 34'000) == 11);
+  CHECK(CropJoinKeyBits(1'000'000, 1'000'000) == 16);
+  // At the crop search's radius the index scans groups below about 93,000
+  // frames and windows each, and probes above.
+  CHECK(HammingIndex::PlanFor(12, CropJoinKeyBits(80'000, 80'000)).tables == 0);
+  CHECK(HammingIndex::PlanFor(12, CropJoinKeyBits(110'000, 110'000)).tables ==
+        HammingIndex::kTables);
 }
 
 }  // namespace

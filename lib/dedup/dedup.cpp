@@ -6,11 +6,13 @@
 #include <array>
 #include <bit>
 #include <map>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "base/signals.h"
+#include "base/spill_file.h"
 #include "base/terminal.h"
 #include "dedup/crop_join.h"
 #include "dedup/dup_index.h"
@@ -468,17 +470,26 @@ class DedupRun {
   // and every window against the full frames of the images of its aspect
   // ratio (the crop search). Only this run's records have windows; their
   // frames meet the indexed images' too.
+  //
+  // One pass over the spool per pair of strips, each strip freed once
+  // joined: holding all four at once would lift a million-record run's peak
+  // past 200 MB. The crop search's windows (14 a record) would too: the
+  // first pass writes them to a temporary file, and they are joined with the
+  // frames crop_batch at a time once the strips are done. A pair found
+  // through windows of two batches is the same pair; ClusterItems counts it
+  // once.
   Status FindWindowPairs(RecordSpool& spool, const std::vector<RecordClass>& classes,
                          const std::vector<DedupKeys>& items, const std::vector<float>& aspects,
                          uint32_t first_new, std::vector<HammingPair>* out) {
     const bool strips = o_.window_threshold >= 0, crops = o_.crop_threshold >= 0;
-    std::vector<CropWindowHash> windows;
-    // One pass over the spool per pair of strips (the crop search's windows
-    // are gathered on the first), each strip freed once joined: holding all
-    // four at once would lift a million-record run's peak past 200 MB.
+    std::optional<SpillFile<CropWindowHash>> windows;
+    if (crops) {
+      PIX_ASSIGN_OR_RETURN(windows, SpillFile<CropWindowHash>::Create(o_.temp_dir));
+    }
+    Status spilled;
     for (size_t pass = 0; pass < kSameWindowPasses.size(); ++pass) {
-      const bool gather_windows = crops && pass == 0;
-      if (!strips && !gather_windows) break;
+      const bool spill = crops && pass == 0;
+      if (!strips && !spill) break;
       std::vector<uint32_t> strip_items;
       std::array<std::vector<ImageHashes>, 2> held;
       const auto& joined = kSameWindowPasses[pass];
@@ -489,19 +500,28 @@ class DedupRun {
               strip_items.push_back(item);
               for (size_t j = 0; j < joined.size(); ++j) held[j].push_back(w[joined[j]]);
             }
-            if (!gather_windows || !(aspects[item] > 0)) return;
+            if (!spill || !(aspects[item] > 0) || !spilled.ok()) return;
             for (int k = 0; k < kCropWindows; ++k) {
               const CropWindow& f = kCropWindowFrames[k];
-              windows.push_back({w[k], static_cast<float>(aspects[item] * f.w / f.h), item});
+              spilled = windows->Append({w[k], static_cast<float>(aspects[item] * f.w / f.h), item});
+              if (!spilled.ok()) return;
             }
           }));
+      PIX_RETURN_IF_ERROR(spilled);
       JoinEachWithItself(strip_items, &held, out);
     }
-    if (windows.empty()) return Status::Ok();
-    const std::vector<CropFrame> frames = Frames(items, aspects);
-    auto pairs = JoinWindowsToFrames(frames, windows, JoinOptions(o_.crop_threshold));
-    out->insert(out->end(), pairs.begin(), pairs.end());
-    return Status::Ok();
+    if (!windows || windows->size() == 0) return Status::Ok();
+    const FrameBins frames = Frames(items, aspects);
+    PIX_RETURN_IF_ERROR(windows->Rewind());
+    const CropJoinOptions copts = JoinOptions(o_.crop_threshold);
+    std::vector<CropWindowHash> batch;
+    for (;;) {
+      if (InterruptRequested()) return Status::Interrupted();
+      PIX_RETURN_IF_ERROR(windows->Read(o_.crop_batch, &batch));
+      if (batch.empty()) return Status::Ok();
+      auto pairs = frames.Join(batch, copts);
+      out->insert(out->end(), pairs.begin(), pairs.end());
+    }
   }
 
   // The window search's views (hash/crop_hashes.h view hashes): the four
@@ -523,7 +543,7 @@ class DedupRun {
           }));
       JoinEachWithItself(view_items, &held, out);
     }
-    std::vector<CropFrame> frames;
+    std::optional<FrameBins> frames;
     for (int turn = kCornerViews; turn < kViewHashes; ++turn) {
       std::vector<CropWindowHash> views;
       PIX_RETURN_IF_ERROR(
@@ -533,8 +553,8 @@ class DedupRun {
             }
           }));
       if (views.empty()) return Status::Ok();
-      if (frames.empty()) frames = Frames(items, aspects);
-      auto pairs = JoinWindowsToFrames(frames, views, JoinOptions(o_.window_threshold));
+      if (!frames) frames.emplace(Frames(items, aspects));
+      auto pairs = frames->Join(views, JoinOptions(o_.window_threshold));
       out->insert(out->end(), pairs.begin(), pairs.end());
     }
     return Status::Ok();
@@ -565,14 +585,14 @@ class DedupRun {
 
   // Every item's full frame for the joins of windows with frames (none for
   // an item without both hashes).
-  static std::vector<CropFrame> Frames(const std::vector<DedupKeys>& items,
-                                       const std::vector<float>& aspects) {
-    std::vector<CropFrame> frames(items.size());
-    for (uint32_t i = 0; i < items.size(); ++i) {
-      if (!items[i].has_phash || !items[i].has_dhash) continue;
-      frames[i] = {{items[i].phash, items[i].dhash}, aspects[i]};
-    }
-    return frames;
+  FrameBins Frames(const std::vector<DedupKeys>& items, const std::vector<float>& aspects) const {
+    return FrameBins(
+        items.size(),
+        [&](uint32_t i) -> std::optional<CropFrame> {
+          if (!items[i].has_phash || !items[i].has_dhash) return std::nullopt;
+          return CropFrame{{items[i].phash, items[i].dhash}, aspects[i]};
+        },
+        JoinOptions(0).aspect_tolerance);
   }
 
   Status RunNear() {

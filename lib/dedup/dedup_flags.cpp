@@ -51,6 +51,12 @@ void AddDedupFlags(ToolCli& cli, DedupFlags* f) {
       ->type_name("BITS")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
+  app.add_option("--crop-batch", o->crop_batch,
+                 "Windows the crop search joins at a time (they wait in a temporary file, 24 "
+                 "bytes each); fewer use less memory and take longer")
+      ->type_name("WINDOWS")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32))
+      ->capture_default_str();
   app.add_flag("--exact-only", o->exact_only,
                "Exact duplicates only (sha256, pixel_hash); streams record by record");
   app.add_option("--keep", f->keep, "Which copy of a group to keep")

@@ -14,9 +14,10 @@ TEST_CASE("ResolveDedupOptions: defaults decided after parsing") {
   CHECK(o->hash_fields.phash == HashFields{}.phash);
   CHECK(o->index_wait == DedupOptions{}.index_wait);
   CHECK(o->temp_dir == "/var/tmp");
-  // The window search is on by default; the crop search is not.
+  // The window search and the crop search are on by default.
   CHECK(o->window_threshold == 10);
-  CHECK(o->crop_threshold == -1);
+  CHECK(o->crop_threshold == 12);
+  CHECK(o->crop_batch == uint64_t{1} << 20);
   CHECK(ResolveDedupOptions(f, EnvFromMap({}))->temp_dir == DedupOptions{}.temp_dir);
 
   f.temp_dir = "/scratch";

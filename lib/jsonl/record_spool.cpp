@@ -1,12 +1,12 @@
 #include "jsonl/record_spool.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include "base/files.h"
+#include "base/spill_file.h"
 
 namespace pix {
 namespace {
@@ -16,10 +16,7 @@ constexpr size_t kBuffer = 1 << 20;
 }  // namespace
 
 Result<std::unique_ptr<RecordSpool>> RecordSpool::Create(const std::string& dir) {
-  std::string path = (dir.empty() ? std::string(".") : dir) + "/pix-spool-XXXXXX";
-  const int fd = ::mkostemp(path.data(), O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno("cannot create a temporary file in " + dir, errno);
-  ::unlink(path.c_str());
+  PIX_ASSIGN_OR_RETURN(const int fd, CreateUnlinkedTempFile(dir, "pix-spool-"));
   return std::unique_ptr<RecordSpool>(new RecordSpool(fd, dir));
 }
 

@@ -175,7 +175,9 @@ class DedupTest(harness.TempDirTestCase):
         self.assertEqual(out[1]["dup_of"], original["url"])
         self.assertEqual(out[1]["dup_distance"], 32)
         self.assertNotIn("dup_of", out[2])
-        r = dedup(["--mark"], records=[original, copy, other])  # off by default
+        r = dedup(["--mark"], records=[original, copy, other])  # on by default
+        self.assertEqual(r.records[1].get("dup_of"), original["url"])
+        r = dedup(["--mark", "--crop-threshold", "-1"], records=[original, copy, other])
         self.assertTrue(all("dup_of" not in x for x in r.records))
         # A malformed crop_hashes is a warning, not a failure.
         original["crop_hashes"] = "xyz"

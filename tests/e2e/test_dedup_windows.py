@@ -11,11 +11,12 @@ phash, dhash and crop_hashes, and then through pix-dedup.
   turned by 5 degrees and straightened by its turned views (the picture
   turned by 4 degrees, against the copy's full frame).
 - A copy cropped by 10% (a corner kept) is found by the crop search (a window
-  of the original against the copy's full frame), with --crop-threshold.
+  of the original against the copy's full frame), also on by default.
 - Unrelated pictures are paired with nothing, by any search."""
 import math
 import os
 import random
+import re
 import sys
 import unittest
 
@@ -160,15 +161,31 @@ class DedupWindowsTest(harness.TempDirTestCase):
         for copy in ("caption", "crop10"):
             self.assertGreater(bits(copy, "phash"), 10, copy)
             self.assertTrue(bits(copy, "phash") > 18 or bits(copy, "dhash") > 5, copy)
-        found = self.pairs(records, [])
-        self.assertIn(("base", "caption"), found)  # the window search, on by default
+        # Both by default: the caption by the window search, the crop by the crop search.
+        self.assertEqual(self.pairs(records, []), {("base", "caption"), ("base", "crop10")})
+        found = self.pairs(records, ["--crop-threshold", "-1"])
+        self.assertIn(("base", "caption"), found)
         self.assertFalse({p for p in found if "other" in p[0] + p[1]}, found)
-        # (The crop is a near miss for the defaults: on this picture a
+        # (The crop is a near miss for the window search: on this picture a
         # corner view and a turned view are 10 bits from it, at the radius.)
-        found = self.pairs(records, ["--window-threshold", "-1"])
+        found = self.pairs(records, ["--crop-threshold", "-1", "--window-threshold", "-1"])
         self.assertEqual(found, set())
-        found = self.pairs(records, ["--crop-threshold", "12"])
+        # The crop search alone finds both (a window that leaves the band out is near a frame).
+        found = self.pairs(records, ["--window-threshold", "-1"])
         self.assertEqual(found, {("base", "caption"), ("base", "crop10")})
+        # The crop search alone, one window at a time (the window that finds the crop is the
+        # ninth of its picture): the same output, byte for byte, and the same summary.
+        outputs = [harness.run("pix-dedup", ["--mark", "--window-threshold", "-1",
+                                             "--crop-threshold", "12", *batch], records=records)
+                   for batch in ([], ["--crop-batch", "1"])]
+        for r in outputs:
+            self.assertEqual(r.returncode, 0, r.stderr)
+            dups = {os.path.basename(x["path"])[:-4] for x in r.records if "dup_of" in x}
+            self.assertEqual(dups, {"caption", "crop10"}, r.stderr)
+        self.assertEqual(outputs[0].stdout, outputs[1].stdout)
+        summary = [re.search(r"\d+ more pairs through crop hashes", r.stderr) for r in outputs]
+        self.assertIsNotNone(summary[0], outputs[0].stderr)
+        self.assertEqual(summary[0].group(0), summary[1].group(0) if summary[1] else None)
 
     def test_a_band_along_one_side_is_found_by_the_opposite_strip(self):
         base = picture(16)  # the band moves its pHash by 24 bits: beyond both full-frame passes
@@ -211,8 +228,11 @@ class DedupWindowsTest(harness.TempDirTestCase):
         self.assertLessEqual(self.bits(by, "base", "logo", "view_hashes", 0), 2)
         self.assertGreater(self.bits(by, "base", "logo", "view_hashes", 3), 10)
         self.assertEqual(self.pairs(records, ["--dhash-near", "-1"]), {("base", "logo")})
+        off = ["--window-threshold", "-1", "--crop-threshold", "-1"]
+        self.assertEqual(self.pairs(records, ["--dhash-near", "-1", *off]), set())
+        # The crop search finds it too (a window of the copy away from the badge).
         self.assertEqual(self.pairs(records, ["--dhash-near", "-1", "--window-threshold", "-1"]),
-                         set())
+                         {("base", "logo")})
 
     def test_a_turned_copy_is_found_by_the_view_turned_the_same_way(self):
         base = picture(12)
@@ -233,7 +253,8 @@ class DedupWindowsTest(harness.TempDirTestCase):
         found = self.pairs(records, [])
         self.assertEqual({name for p in found for name in p}, {"base", "left6", "right6"})
         self.assertEqual(len(found), 2, found)
-        self.assertEqual(self.pairs(records, ["--window-threshold", "-1"]), set())
+        self.assertEqual(
+            self.pairs(records, ["--window-threshold", "-1", "--crop-threshold", "-1"]), set())
 
 
 if __name__ == "__main__":
