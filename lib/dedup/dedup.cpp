@@ -651,14 +651,21 @@ class DedupRun {
     if (items.size() >= UINT32_MAX) return Status::LimitExceeded("more than 4 billion images");
 
     std::vector<HammingPair> crop_pairs;
+    Status matched;
     if ((o_.window_threshold >= 0 || o_.crop_threshold >= 0) && with_crops > 0) {
       io_.terminal().Progress("matching windows", true);
-      PIX_RETURN_IF_ERROR(
-          FindWindowPairs(*spool, classes, items, aspects, first_new, &crop_pairs));
+      matched = FindWindowPairs(*spool, classes, items, aspects, first_new, &crop_pairs);
     }
-    if (o_.window_threshold >= 0 && with_views > 0) {
+    if (matched.ok() && o_.window_threshold >= 0 && with_views > 0) {
       io_.terminal().Progress("matching corners and turns", true);
-      PIX_RETURN_IF_ERROR(FindViewPairs(*spool, classes, items, aspects, first_new, &crop_pairs));
+      matched = FindViewPairs(*spool, classes, items, aspects, first_new, &crop_pairs);
+    }
+    if (!matched.ok()) {
+      // Interrupted, or the windows' temporary file could not be written:
+      // every record read is still written, unjudged, as when reading stops.
+      PIX_RETURN_IF_ERROR(spool->Rewind());
+      PIX_RETURN_IF_ERROR(WriteUnjudged(*spool, classes, matched));
+      return matched;
     }
     aspects = {};
 

@@ -9,6 +9,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,6 +33,17 @@ def flip(h, *bits):
     for b in bits:
         h ^= 1 << b
     return h
+
+
+def open_files(pid):
+    """The paths of the files process `pid` has open (deleted ones too)."""
+    paths = []
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            paths.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
+        except OSError:  # closed meanwhile
+            pass
+    return paths
 
 
 def dedup(args=(), records=None, text=None):
@@ -363,6 +375,40 @@ class DedupTest(harness.TempDirTestCase):
         self.assertEqual(by["x/1.jpg"]["dup_of"], "x/2.jpg")
         by = dedup(["--mark", "--id-field", "id,path"], records).by("path")
         self.assertEqual(by["x/1.jpg"]["dup_of"], "7")
+
+    def test_a_temporary_directory_gone_before_the_crop_search_loses_no_record(self):
+        # The crop search writes its windows to a file in --temp-dir once all
+        # records are read. Remove the directory after the spool (created
+        # first, and unlinked at once) is open: the windows' file cannot be
+        # made, and every record read is still written, marked interrupted.
+        temp = os.path.join(self.tmp, "temp")
+        os.mkdir(temp)
+        records = [rec(f"https://h.example/{i}.jpg", flip(BASE, i % 64, (i * 7) % 64),
+                       dhash=f"{BASE ^ i:016x}", crop_hashes=f"{BASE ^ i:016x}" * 28)
+                   for i in range(50)]
+        proc = subprocess.Popen([harness.tool("pix-dedup"), "--temp-dir", temp],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 30
+            while not any(path.startswith(temp + "/") for path in open_files(proc.pid)):
+                self.assertLess(time.monotonic(), deadline, "the spool was never opened")
+                time.sleep(0.02)
+            os.rmdir(temp)
+            out, err = proc.communicate("".join(json.dumps(r) + "\n" for r in records).encode(),
+                                        timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        err = err.decode()
+        self.assertEqual(proc.returncode, 3, err)
+        self.assertIn(temp, err)
+        got = [json.loads(line) for line in out.decode().splitlines()]
+        self.assertEqual([r["url"] for r in got], [r["url"] for r in records])
+        for r in got:
+            self.assertEqual(r["error"]["code"], "interrupted", r)
+            self.assertIn(temp, r["error"]["message"])
 
 
 if __name__ == "__main__":
