@@ -10,7 +10,8 @@
 namespace pix {
 namespace {
 
-// kInt: a count, 0 or more. kThreshold: Hamming bits, -1 (off) to 64.
+// kInt: a count, 0 or more. kThreshold: Hamming bits, -1 (off) to 32, as
+// pix-dedup's --window-threshold and --crop-threshold take them.
 // kOff: a boolean that is on by default in the tool; `false` passes the flag
 // (`report: false` -> `--no-report`). kPath: text naming a file, resolved
 // against the directory of dataset.yaml (the stages run elsewhere).
@@ -120,7 +121,7 @@ Status ReadFlags(const YamlMap& section, const FlagKey (&table)[N], StageFlags* 
       }
       case KeyType::kThreshold: {
         int value = 0;
-        PIX_RETURN_IF_ERROR(section.Get(k.key, &value, -1, 64));
+        PIX_RETURN_IF_ERROR(section.Get(k.key, &value, -1, 32));
         out->args.insert(out->args.end(), {k.flag, std::to_string(value)});
         break;
       }

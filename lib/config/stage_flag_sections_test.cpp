@@ -27,6 +27,9 @@ output: {dir: out, store: /var/lib/pix/jobs.sqlite}
   CHECK(c->dedup.flags.args ==
         Args{"--threshold", "8", "--crop-threshold", "-1", "--keep", "best-quality"});
   CHECK(c->dedup.index == "../index.sqlite");
+  auto wide = ParseDatasetConfig("dedup: {crop_threshold: 40}\n", "d.yaml");
+  REQUIRE_FALSE(wide.ok());  // pix-dedup would refuse it later, mid-run
+  CHECK(wide.status().message().find("dedup.crop_threshold") != std::string::npos);
   CHECK(c->output.dir == "out");
   CHECK(c->output.store == "/var/lib/pix/jobs.sqlite");
 }
