@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <string_view>
 #include <utility>
 
 #include "base/files.h"
@@ -17,16 +16,11 @@ constexpr size_t kBuffer = 1 << 20;
 
 }  // namespace
 
-Result<int> CreateUnlinkedTempFile(const std::string& dir, const std::string& prefix) {
+Result<ByteSpill> ByteSpill::Create(const std::string& dir, const std::string& prefix) {
   std::string path = (dir.empty() ? std::string(".") : dir) + "/" + prefix + "XXXXXX";
   const int fd = ::mkostemp(path.data(), O_CLOEXEC);
   if (fd < 0) return Status::FromErrno("cannot create a temporary file in " + dir, errno);
   ::unlink(path.c_str());
-  return fd;
-}
-
-Result<ByteSpill> ByteSpill::Create(const std::string& dir) {
-  PIX_ASSIGN_OR_RETURN(const int fd, CreateUnlinkedTempFile(dir, "pix-spill-"));
   return ByteSpill(fd, dir);
 }
 

@@ -9,8 +9,8 @@
 // Thread-safety: one thread.
 #pragma once
 
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <type_traits>
@@ -20,18 +20,18 @@
 
 namespace pix {
 
-// Creates a file in `dir` ("." when empty) named "<prefix>XXXXXX", opens it
-// read-write (close-on-exec) and unlinks it.
-Result<int> CreateUnlinkedTempFile(const std::string& dir, const std::string& prefix);
-
-// The untyped file under SpillFile<T>.
+// The untyped file under SpillFile<T> and RecordSpool.
 class ByteSpill {
  public:
-  static Result<ByteSpill> Create(const std::string& dir);
+  // Creates the file in `dir` ("." when empty) as "<prefix>XXXXXX", and
+  // unlinks it at once.
+  static Result<ByteSpill> Create(const std::string& dir,
+                                  const std::string& prefix = "pix-spill-");
   ByteSpill(ByteSpill&& other) noexcept;
   ByteSpill& operator=(ByteSpill&& other) noexcept;
   ~ByteSpill();
 
+  // REQUIRES: not rewound yet.
   Status Append(const void* data, size_t size);
   // Flushes, and goes back to the first byte.
   Status Rewind();

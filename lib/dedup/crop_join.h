@@ -105,8 +105,6 @@ class FrameBins {
   std::vector<HammingPair> Join(std::span<const CropWindowHash> windows,
                                 const CropJoinOptions& options) const;
 
-  size_t size() const { return frames_.size(); }
-
  private:
   struct Frame {
     int32_t bin;

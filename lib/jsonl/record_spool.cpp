@@ -1,12 +1,6 @@
 #include "jsonl/record_spool.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
-#include "base/files.h"
-#include "base/spill_file.h"
+#include <utility>
 
 namespace pix {
 namespace {
@@ -16,31 +10,17 @@ constexpr size_t kBuffer = 1 << 20;
 }  // namespace
 
 Result<std::unique_ptr<RecordSpool>> RecordSpool::Create(const std::string& dir) {
-  PIX_ASSIGN_OR_RETURN(const int fd, CreateUnlinkedTempFile(dir, "pix-spool-"));
-  return std::unique_ptr<RecordSpool>(new RecordSpool(fd, dir));
-}
-
-RecordSpool::~RecordSpool() { ::close(fd_); }
-
-Status RecordSpool::FlushWrites() {
-  if (const int err = WriteAll(fd_, buf_)) {
-    return Status::FromErrno("writing a temporary file in " + dir_, err);
-  }
-  buf_.clear();
-  return Status::Ok();
+  PIX_ASSIGN_OR_RETURN(ByteSpill file, ByteSpill::Create(dir, "pix-spool-"));
+  return std::unique_ptr<RecordSpool>(new RecordSpool(std::move(file)));
 }
 
 Status RecordSpool::Append(std::string_view line) {
-  buf_.append(line);
-  buf_.push_back('\n');
-  bytes_ += line.size() + 1;
-  return buf_.size() >= kBuffer ? FlushWrites() : Status::Ok();
+  PIX_RETURN_IF_ERROR(file_.Append(line.data(), line.size()));
+  return file_.Append("\n", 1);
 }
 
 Status RecordSpool::Rewind() {
-  if (!reading_) PIX_RETURN_IF_ERROR(FlushWrites());
-  if (::lseek(fd_, 0, SEEK_SET) < 0) return Status::FromErrno("rewinding a temporary file", errno);
-  reading_ = true;
+  PIX_RETURN_IF_ERROR(file_.Rewind());
   eof_ = false;
   buf_.clear();
   pos_ = 0;
@@ -60,12 +40,8 @@ Result<bool> RecordSpool::Next(std::string* line) {
     pos_ = 0;
     const size_t old = buf_.size();
     buf_.resize(old + kBuffer);
-    ssize_t n;
-    do {
-      n = ::read(fd_, buf_.data() + old, kBuffer);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) return Status::FromErrno("reading a temporary file in " + dir_, errno);
-    buf_.resize(old + static_cast<size_t>(n));
+    PIX_ASSIGN_OR_RETURN(const size_t n, file_.Read(buf_.data() + old, kBuffer));
+    buf_.resize(old + n);
     if (n == 0) eof_ = true;
   }
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/spill_file.h"
 #include "base/status.h"
 #include "jsonl/record.h"
 
@@ -25,7 +26,6 @@ class RecordSpool {
  public:
   // Creates the spool in `dir`.
   static Result<std::unique_ptr<RecordSpool>> Create(const std::string& dir);
-  ~RecordSpool();
   RecordSpool(const RecordSpool&) = delete;
   RecordSpool& operator=(const RecordSpool&) = delete;
 
@@ -37,19 +37,15 @@ class RecordSpool {
   // The next line into *line; false at the end.
   Result<bool> Next(std::string* line);
 
-  uint64_t bytes() const { return bytes_; }
+  uint64_t bytes() const { return file_.bytes(); }
 
  private:
-  RecordSpool(int fd, std::string dir) : fd_(fd), dir_(std::move(dir)) {}
-  Status FlushWrites();
+  explicit RecordSpool(ByteSpill file) : file_(std::move(file)) {}
 
-  int fd_;
-  std::string dir_;
-  std::string buf_;
-  size_t pos_ = 0;  // reading: first unread byte in buf_
-  bool reading_ = false;
+  ByteSpill file_;  // the lines, written through its buffer
+  std::string buf_;  // reading: lines read from file_, from pos_ on
+  size_t pos_ = 0;
   bool eof_ = false;
-  uint64_t bytes_ = 0;
 };
 
 // Reads the next `count` lines of `spool` from where reading stands (after
