@@ -35,11 +35,17 @@ for pool in cat dog red-fox; do
   first=$(ls "$dir"/*.jpg | head -n 1)
   head -c 3000 "$first" >"$dir/cut-short.jpg"
   printf '<!doctype html><title>Access denied</title><p>Hotlinking is not allowed.\n' >"$dir/denied.jpg"
-  # Shuffle the name order, which decides which image a result URL serves.
+  # Shuffle the name order, which decides which image a result URL serves
+  # (the same way on every run).
   for f in "$dir"/*; do
-    mv "$f" "$dir/$(printf %s "$f" | md5sum | cut -c1-8)-$(basename "$f")"
+    mv "$f" "$dir/$(printf %s "$pool/$(basename "$f")" | md5sum | cut -c1-8)-$(basename "$f")"
   done
 done
+# And one picture under two labels: a dog photo is on a cat page too.
+# pix-label sees the conflict; it asks a person only when the record kept is
+# the one filed under the label with less support.
+stray=$(ls "$web/pools/dog/"*.jpg | grep -v -e cut-short -e denied | head -n 1)
+cp "$stray" "$web/pools/cat/00000000-stray-dog.jpg"
 start_fixture_server "$web"
 for engine in duckduckgo bing wikimedia; do
   E=$(echo $engine | tr a-z A-Z)
@@ -63,6 +69,9 @@ echo "== $kept images kept in dataset.jsonl, $(wc -l <duplicates.jsonl) duplicat
   "$(wc -l <rejected.jsonl) rejected"
 if [ "$kept" -eq 0 ]; then echo "demo: no image made it into the dataset" >&2; exit 1; fi
 python3 "$PIX_SOURCE_DIR/examples/gallery.py" index.html dataset.jsonl duplicates.jsonl rejected.jsonl
+echo "== pix-label: $(grep -c '"found_under"' dataset.jsonl || true) image(s) found under two labels" \
+  "(the dog photo on a cat page), $(grep -c '"needs_review":true' dataset.jsonl || true) need review"
+echo "   (label_evidence in dataset.jsonl says why; dataset/report.html lists those to review)"
 
 pix-pack verify -q dataset.zip
 echo "   pix-pack verify dataset.zip: every file matches its MANIFEST"

@@ -29,6 +29,25 @@ def evidence_bearing(r):
     return bool(e.get("other_labels_named")) or "found_under" in e
 
 
+# (--review-below, --review-weak-below) pairs the sweep tries; the default first.
+SWEEP = [(0.5, 0.1), (0.4, 0.1), (0.45, 0.1), (0.55, 0.1), (0.6, 0.1), (0.5, 0.0), (0.5, 0.2),
+         (0.5, 0.3), (0.5, 0.5)]
+
+
+def contested(r):
+    """Something besides weak support speaks against the label (pix-label(1))."""
+    ev = r["label_evidence"]
+    e = ev.get("evidence") or {}
+    return (bool(e.get("other_labels_named")) or "found_under" in e
+            or any("score" in v for k, v in ev.items() if k in ("vlm", "consensus", "classifier")))
+
+
+def flagged_at(r, below, weak):
+    c = r["label_confidence"]
+    other = set(r["label_evidence"].get("review", [])) - {"low_confidence"}
+    return bool(other) or (c < below and (contested(r) or c < weak))
+
+
 def score(records):
     rs = list(records)
     planted = [r for r in rs if r["bench_planted"]]
@@ -60,15 +79,15 @@ def score(records):
         table.append({"band": f"{lo:.2f}-{min(hi, 1.0):.2f}", "images": len(b),
                       "mean_confidence": round(mean, 3), "right": round(right / len(b), 3)})
     out["calibration"] = table
-    # What --review-below would trade: precision and recall of needs_review
-    # had it been run with another threshold (flags for other reasons stay).
+    # What --review-below and --review-weak-below would trade: precision and
+    # recall of needs_review had the run used other thresholds (flags for
+    # other reasons stay).
     sweep = []
-    for t in (0.3, 0.4, 0.5, 0.6, 0.7):
-        f = [r for r in rs if r["label_confidence"] < t
-             or set(r["label_evidence"].get("review", [])) - {"low_confidence"}]
+    for below, weak in SWEEP:
+        f = [r for r in rs if flagged_at(r, below, weak)]
         hit = sum(1 for r in f if r["bench_planted"])
         ids = {id(r) for r in f}
-        sweep.append({"review_below": t, "flagged": len(f),
+        sweep.append({"review_below": below, "review_weak_below": weak, "flagged": len(f),
                       "precision": round(hit / len(f), 3) if f else 0.0,
                       "recall": round(hit / len(planted), 3) if planted else 0.0,
                       "recall_evidence_bearing": round(
@@ -84,8 +103,8 @@ def score(records):
 # order, read back from label_evidence (the facts pix-label used). The
 # signs are those of the formula in evidence.h, so every fitted weight is
 # the positive number the header writes.
-NAMES = ["bias", "queries", "engines", "rank", "rank_linear", "text", "other_text", "conflict",
-         "conflict_queries", "conflict_rank", "conflict_named"]
+NAMES = ["bias", "queries", "engines", "rank", "rank_linear", "text", "other_text",
+         "other_text_more", "conflict", "conflict_queries", "conflict_rank", "conflict_named"]
 
 
 def features(r):
@@ -94,7 +113,9 @@ def features(r):
     rivals = e.get("rivals")
     x = [1.0, math.log2(1 + e["queries"]), math.log2(1 + e["engines"]),
          1 / math.log2(1 + rank) if rank else 0.0, -min(rank, 200) / 100 if rank else 0.0,
-         float(len(e["text"])), -1.0 if e.get("other_labels_named") else 0.0]
+         float(len(e["text"]))]
+    places = e.get("other_label_places", 0)
+    x += [-1.0 if places else 0.0, -float(max(0, places - 1))]
     if rivals:
         rr = rivals.get("best_rank", 0)
         x += [1.0, -math.log2(rivals["queries"]) if rivals["queries"] else 0.0,
@@ -164,10 +185,10 @@ def main():
     for t in s["calibration"]:
         print(f"{t['band']:<11} {t['images']:>6}  {t['mean_confidence']:>9.3f}  {t['right']:>5.3f}")
     print(f"expected calibration error {s['ece']}")
-    print("review-below  flagged  precision  recall  recall (errors with evidence)")
+    print("review-below  review-weak-below  flagged  precision  recall  recall (errors with evidence)")
     for t in s["sweep"]:
-        print(f"{t['review_below']:<12}  {t['flagged']:>7}  {t['precision']:>9.3f}  {t['recall']:>6.3f}  "
-              f"{t['recall_evidence_bearing']:.3f}")
+        print(f"{t['review_below']:<12}  {t['review_weak_below']:<17}  {t['flagged']:>7}  "
+              f"{t['precision']:>9.3f}  {t['recall']:>6.3f}  {t['recall_evidence_bearing']:.3f}")
 
 
 if __name__ == "__main__":

@@ -62,6 +62,7 @@ constexpr FlagKey kDedupKeys[] = {
 constexpr FlagKey kLabellingKeys[] = {
     {"backend", "--backend", KeyType::kText},
     {"review_below", "--review-below", KeyType::kNumber},
+    {"review_weak_below", "--review-weak-below", KeyType::kNumber},
     {"drop_below", "--drop-below", KeyType::kNumber},
     {"relabel", "--relabel", KeyType::kBool},
     {"relabel_margin", "--relabel-margin", KeyType::kNumber},

@@ -36,13 +36,14 @@ output: {dir: out, store: /var/lib/pix/jobs.sqlite}
 
 TEST_CASE("config: labelling and output's pack keys become pix-label's and pix-pack's flags") {
   auto c = ParseDatasetConfig(R"(
-labelling: {backend: evidence, review_below: 0.6, wordnet: false, embed_model: m/e.onnx}
+labelling: {backend: evidence, review_below: 0.6, review_weak_below: 0.2, wordnet: false, embed_model: m/e.onnx}
 output: {dir: out, split: "train=0.8,val=0.2", tier: hot, report: false, resize: 256}
 )",
                               "/data/cats/dataset.yaml");
   REQUIRE_MESSAGE(c.ok(), c.status().message());
-  CHECK(c->labelling.args == Args{"--backend", "evidence", "--review-below", "0.6", "--no-wordnet",
-                                  "--embed-model", "/data/cats/m/e.onnx"});
+  CHECK(c->labelling.args == Args{"--backend", "evidence", "--review-below", "0.6",
+                                  "--review-weak-below", "0.2", "--no-wordnet", "--embed-model",
+                                  "/data/cats/m/e.onnx"});
   CHECK(c->output.pack.args ==
         Args{"--split", "train=0.8,val=0.2", "--tier", "hot", "--resize", "256", "--no-report"});
   CHECK(c->output.dir == "out");

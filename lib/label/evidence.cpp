@@ -28,7 +28,6 @@ LabelSupport* SupportFor(std::vector<LabelSupport>* list, size_t* used, uint32_t
   s.engines = 0;
   s.best_rank = 0;
   s.text = 0;
-  s.other_text = 0;
   s.others_named.clear();
   return &s;
 }
@@ -42,9 +41,11 @@ void AddFind(LabelSupport* s, uint64_t query, uint64_t engine_bit, int64_t rank)
   }
 }
 
-void AddSorted(std::vector<uint32_t>* v, uint32_t x) {
-  auto it = std::lower_bound(v->begin(), v->end(), x);
-  if (it == v->end() || *it != x) v->insert(it, x);
+// Records that `label` is named in `places`.
+void AddNamed(std::vector<NamedLabel>* v, uint32_t label, uint8_t places) {
+  auto it = std::ranges::lower_bound(*v, label, {}, &NamedLabel::label);
+  if (it == v->end() || it->label != label) it = v->insert(it, NamedLabel{label, 0});
+  it->places |= places;
 }
 
 double Sigmoid(double x) { return 1 / (1 + std::exp(-x)); }
@@ -86,11 +87,20 @@ void LabelSupport::Merge(const LabelSupport& other) {
   if (other.best_rank > 0 && (best_rank == 0 || other.best_rank < best_rank))
     best_rank = other.best_rank;
   text |= other.text;
-  other_text |= other.other_text;
-  for (uint32_t l : other.others_named) AddSorted(&others_named, l);
+  for (const NamedLabel& n : other.others_named) AddNamed(&others_named, n.label, n.places);
 }
 
 int LabelSupport::distinct_engines() const { return std::popcount(engines); }
+
+int LabelSupport::most_places_naming_another() const {
+  int most = 0;
+  for (const NamedLabel& n : others_named) most = std::max(most, std::popcount(n.places));
+  return most;
+}
+
+bool LabelSupport::names(uint32_t other_label) const {
+  return std::ranges::binary_search(others_named, other_label, {}, &NamedLabel::label);
+}
 
 double SupportOf(const LabelSupport& s, const EvidenceWeights& w) {
   double z = w.queries * std::log2(1.0 + static_cast<double>(s.queries.size())) +
@@ -110,8 +120,7 @@ RivalSupport RivalsOf(const std::vector<LabelSupport>& candidates, size_t index)
     r.queries = std::max(r.queries, c.queries.size());
     if (c.best_rank > 0 && (r.best_rank == 0 || c.best_rank < r.best_rank))
       r.best_rank = c.best_rank;
-    if (std::binary_search(own.others_named.begin(), own.others_named.end(), c.label))
-      r.named = true;
+    if (own.names(c.label)) r.named = true;
   }
   return r;
 }
@@ -121,7 +130,9 @@ LabelScore ScoreCandidate(const std::vector<LabelSupport>& candidates, size_t in
   LabelScore out;
   const LabelSupport& own = candidates[index];
   out.support = SupportOf(own, w);
-  double x = w.bias + out.support - (own.other_text ? w.other_text : 0.0);
+  double x = w.bias + out.support;
+  if (const int o = own.most_places_naming_another(); o > 0)
+    x -= w.other_text + w.other_text_more * (o - 1);
   if (candidates.size() > 1) {
     const RivalSupport r = RivalsOf(candidates, index);
     x += w.conflict - w.conflict_named * r.named;
@@ -245,8 +256,7 @@ void ReadEvidence(const Record& record, uint32_t label, EvidenceVocabulary& voca
           }
         }
         if (covered) continue;
-        c.other_text |= t.place;
-        AddSorted(&c.others_named, m.label);
+        AddNamed(&c.others_named, m.label, t.place);
       }
     }
   }

@@ -18,10 +18,12 @@
 // 0..3 the number of places (title, file name, page URL) that name c. The
 // confidence that c is right is
 //
-//   conf(c) = sigmoid(b + z(c) - wo*O(c)
+//   conf(c) = sigmoid(b + z(c) - wo*[O(c) > 0] - wo2*max(0, O(c) - 1)
 //                     + K*(wk - wkq*log2(Q') - wkr/log2(1 + R') - wkn*N'))
 //
-// O(c) is 1 when another label's term appears where c's does not cover it.
+// O(c) in 0..3 is the number of places naming one other label, the one named
+// most, where c's own terms do not cover it: one place may be a word used two
+// ways, the same other label in the title and the file name rarely is.
 // K is 1 when the image was also found under other labels (a conflict): Q'
 // is the most distinct queries any of them has, R' the best rank any of them
 // has, N' is 1 when one of them is among the labels the texts name. Each
@@ -47,23 +49,32 @@
 namespace pix {
 
 struct EvidenceWeights {
-  // Fitted by bench/label/score.py --fit on gen_records.py --seed 1 (20,000
+  // Fitted by bench/label/score.py --fit on gen_records.py --seed 1 (100,000
   // images); seeds 2 and 7 checked the calibration (README, pix-label(1)).
-  double bias = -0.836;
-  double queries = 0.759;
-  double engines = 1.276;
-  double rank = 0.733;         // wr: on 1/log2(1 + R), rewards the top ranks
-  double rank_linear = 4.692;  // wl: on min(R, 200)/100, punishes deep ones
-  double text = 1.206;
-  double other_text = 1.627;
-  double conflict = 0.669;          // wk
-  double conflict_queries = 8.659;  // wkq
-  double conflict_rank = 3.139;     // wkr
-  double conflict_named = 4.385;    // wkn
+  double bias = -0.872;
+  double queries = 0.883;
+  double engines = 1.277;
+  double rank = 0.585;         // wr: on 1/log2(1 + R), rewards the top ranks
+  double rank_linear = 4.71;  // wl: on min(R, 200)/100, punishes deep ones
+  double text = 1.169;
+  double other_text = 1.248;       // wo: another label named somewhere
+  double other_text_more = 5.172;    // wo2: for each further place naming it
+  double conflict = 0.6;          // wk
+  double conflict_queries = 9.718;  // wkq
+  double conflict_rank = 2.901;     // wkr
+  double conflict_named = 3.638;    // wkn
 };
 
 // Where a label's terms were seen (bits).
 enum TextPlace : uint8_t { kInTitle = 1, kInFileName = 2, kInPageUrl = 4 };
+
+// Another label a candidate's texts name (outside the candidate's own terms).
+struct NamedLabel {
+  uint32_t label = 0;
+  uint8_t places = 0;  // TextPlace bits
+
+  friend bool operator==(const NamedLabel&, const NamedLabel&) = default;
+};
 
 // What the crawl says for one candidate label of one image.
 struct LabelSupport {
@@ -72,11 +83,13 @@ struct LabelSupport {
   uint64_t engines = 0;                // one bit per engine (EvidenceVocabulary ids)
   int32_t best_rank = 0;               // 0: unknown
   uint8_t text = 0;                    // TextPlace bits that name this label
-  uint8_t other_text = 0;              // TextPlace bits naming another label, uncovered
-  std::vector<uint32_t> others_named;  // those other labels, sorted, distinct
+  std::vector<NamedLabel> others_named;  // other labels named, sorted by label, distinct
 
   void Merge(const LabelSupport& other);
   int distinct_engines() const;
+  // O(c): the most places (0..3) that name one other label.
+  int most_places_naming_another() const;
+  bool names(uint32_t other_label) const;
 };
 
 // The score of one label among an image's candidates.

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace pix {
@@ -19,7 +20,7 @@ struct Fixture {
   TermMatcher matcher;
   EvidenceScratch scratch;
   Fixture() {
-    for (const char* l : {"jaguar", "car", "fox", "red fox"}) matcher.Add(vocabulary.LabelId(l), l);
+    for (const char* l : {"jaguar", "car", "fox", "red fox", "dog"}) matcher.Add(vocabulary.LabelId(l), l);
     matcher.Add(0, "panthera onca");
   }
   std::vector<LabelSupport> Read(std::string_view line) {
@@ -42,7 +43,7 @@ TEST_CASE("ReadEvidence: distinct queries and engines, best rank, texts") {
   CHECK(s[0].distinct_engines() == 2);
   CHECK(s[0].best_rank == 3);
   CHECK(s[0].text == (kInTitle | kInFileName));
-  CHECK(s[0].other_text == 0);
+  CHECK(s[0].others_named.empty());
 }
 
 TEST_CASE("ReadEvidence: another label's words, unless inside the label's own term") {
@@ -51,15 +52,33 @@ TEST_CASE("ReadEvidence: another label's words, unless inside the label's own te
       R"({"label":"jaguar","title":"Jaguar XF, the car of the year","engine":"bing","rank":2})");
   REQUIRE(s.size() == 1);
   CHECK(s[0].text == kInTitle);
-  CHECK(s[0].other_text == kInTitle);
   REQUIRE(s[0].others_named.size() == 1);
-  CHECK(f.vocabulary.LabelName(s[0].others_named[0]) == "car");
+  CHECK(f.vocabulary.LabelName(s[0].others_named[0].label) == "car");
+  CHECK(s[0].others_named[0].places == kInTitle);
+  CHECK(s[0].most_places_naming_another() == 1);
   CHECK(s[0].queries.size() == 1);  // from the record's own query/engine fields
   CHECK(s[0].best_rank == 2);
   auto fox = f.Read(R"({"label":"red fox","title":"Red foxes in winter"})");
-  CHECK(fox[0].other_text == 0);  // "fox" is inside "red fox"
+  CHECK(fox[0].others_named.empty());  // "fox" is inside "red fox"
   auto plain = f.Read(R"({"label":"fox","title":"Red foxes in winter"})");
-  CHECK(plain[0].other_text == kInTitle);  // "red fox" is another label and is not inside "fox"
+  // "red fox" is another label and is not inside "fox".
+  CHECK(plain[0].others_named == std::vector<NamedLabel>{{f.vocabulary.LabelId("red fox"), kInTitle}});
+}
+
+TEST_CASE("ReadEvidence: the places that name each other label are counted apart") {
+  Fixture f;
+  auto s = f.Read(
+      R"({"label":"jaguar","title":"Car of the year, and a dog","url":"https://x.org/img/car-xf.jpg",)"
+      R"("page_url":"https://x.org/cars/dog-friendly","engine":"bing","rank":2})");
+  REQUIRE(s.size() == 1);
+  const uint32_t car = f.vocabulary.LabelId("car"), dog = f.vocabulary.LabelId("dog");
+  std::vector<NamedLabel> want = {{car, kInTitle | kInFileName | kInPageUrl},
+                                  {dog, kInTitle | kInPageUrl}};
+  std::ranges::sort(want, {}, &NamedLabel::label);
+  CHECK(s[0].others_named == want);
+  CHECK(s[0].most_places_naming_another() == 3);
+  CHECK(s[0].names(dog));
+  CHECK_FALSE(s[0].names(f.vocabulary.LabelId("jaguar")));
 }
 
 TEST_CASE("ReadEvidence: found_by entries under other labels are candidates") {
@@ -95,9 +114,13 @@ TEST_CASE("ScoreCandidate follows the documented formula") {
   auto sigmoid = [](double x) { return 1 / (1 + std::exp(-x)); };
   std::vector<LabelSupport> one = {a};
   CHECK(ScoreCandidate(one, 0, w).confidence == doctest::Approx(sigmoid(w.bias + z)));
-  one[0].other_text = kInTitle;
+  one[0].others_named = {{5, kInTitle}};
   CHECK(ScoreCandidate(one, 0, w).confidence ==
         doctest::Approx(sigmoid(w.bias + z - w.other_text)));
+  // The same other label in the title and the page URL, another in the file name.
+  one[0].others_named = {{5, kInTitle | kInPageUrl}, {6, kInFileName}};
+  CHECK(ScoreCandidate(one, 0, w).confidence ==
+        doctest::Approx(sigmoid(w.bias + z - w.other_text - w.other_text_more)));
   // Ranks deeper than 200 count as 200 in the linear term.
   LabelSupport deep = a;
   deep.best_rank = 1000;
@@ -110,13 +133,13 @@ TEST_CASE("ScoreCandidate follows the documented formula") {
   b.queries = {7, 8, 9, 10};
   b.best_rank = 7;
   std::vector<LabelSupport> two = {a, b};
-  two[0].others_named = {1};
+  two[0].others_named = {{1, kInTitle}};
   const RivalSupport r = RivalsOf(two, 0);
   CHECK(r.queries == 4);
   CHECK(r.best_rank == 7);
   CHECK(r.named);
   CHECK(ScoreCandidate(two, 0, w).confidence ==
-        doctest::Approx(sigmoid(w.bias + z + w.conflict - w.conflict_queries * 2 -
+        doctest::Approx(sigmoid(w.bias + z - w.other_text + w.conflict - w.conflict_queries * 2 -
                                 w.conflict_rank / 3 - w.conflict_named)));
   // Seen from b: a's 2 queries and rank 3; b's texts name nothing.
   const double zb = w.queries * std::log2(5) + w.rank / 3 - w.rank_linear * 0.07;
@@ -134,13 +157,14 @@ TEST_CASE("LabelSupport::Merge unions queries and engines, keeps the best rank")
   b.engines = 4;
   b.best_rank = 4;
   b.text = kInTitle;
-  b.others_named = {3};
+  b.others_named = {{3, kInTitle}};
+  a.others_named = {{3, kInPageUrl}, {4, kInTitle}};
   a.Merge(b);
   CHECK(a.queries == std::vector<uint64_t>{1, 2, 5});
   CHECK(a.distinct_engines() == 2);
   CHECK(a.best_rank == 4);
   CHECK(a.text == kInTitle);
-  CHECK(a.others_named == std::vector<uint32_t>{3});
+  CHECK(a.others_named == std::vector<NamedLabel>{{3, kInTitle | kInPageUrl}, {4, kInTitle}});
 }
 
 }  // namespace

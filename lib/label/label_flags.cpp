@@ -66,7 +66,13 @@ void AddLabelFlags(ToolCli& cli, LabelFlags* f) {
                  "A closed label set; records with other labels pass through")
       ->type_name("LABEL,...")
       ->delimiter(',');
-  app.add_option("--review-below", o->review_below, "needs_review when the confidence is below X")
+  app.add_option("--review-below", o->review_below,
+                 "needs_review when the confidence is below X and another label is in sight")
+      ->type_name("X")
+      ->check(Quiet(CLI::Range(0.0, 1.0)))
+      ->capture_default_str();
+  app.add_option("--review-weak-below", o->review_weak_below,
+                 "needs_review when the confidence is below X, even with no other label in sight")
       ->type_name("X")
       ->check(Quiet(CLI::Range(0.0, 1.0)))
       ->capture_default_str();

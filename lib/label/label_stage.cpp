@@ -434,6 +434,9 @@ class LabelRun {
     bool have = false;
     std::string source;
     bool conflict = false, unsettled = false, disagreement = false;
+    // Something speaks against the label beyond weak support: another label
+    // named in its texts or sharing the image, or a model that saw the picture.
+    bool contested = false;
     JsonBuilder why;
     why.BeginObject();
     if (o_.evidence) {
@@ -450,6 +453,7 @@ class LabelRun {
       source = "evidence";
       conflict = candidates.size() > 1;
       const LabelSupport& s = candidates[own];
+      contested = conflict || !s.others_named.empty();
       why.Key("evidence").BeginObject();
       why.Key("score").Double(Round4(confidence));
       why.Key("queries").Int(static_cast<int64_t>(s.queries.size()));
@@ -462,8 +466,9 @@ class LabelRun {
       why.EndArray();
       if (!s.others_named.empty()) {
         why.Key("other_labels_named").BeginArray();
-        for (uint32_t l : s.others_named) why.String(vocabulary.LabelName(l));
+        for (const NamedLabel& n : s.others_named) why.String(vocabulary.LabelName(n.label));
         why.EndArray();
+        why.Key("other_label_places").Int(s.most_places_naming_another());
       }
       if (conflict) {
         why.Key("found_under").BeginObject();
@@ -510,6 +515,7 @@ class LabelRun {
       why.Key("score").Double(Round4(v.confidence));
       if (!v.facts.empty()) why.Raw(v.facts);
       why.EndObject();
+      contested = true;
       const double weight = o_.refine_weight;
       double p_own = v.label == label ? v.confidence : 1 - v.confidence;
       if (v.label != label && label == original && v.own_confidence >= 0) p_own = v.own_confidence;
@@ -534,7 +540,7 @@ class LabelRun {
       have = true;
     }
     confidence = std::clamp(confidence, 0.0, 1.0);
-    const bool low = confidence < o_.review_below;
+    const bool low = confidence < o_.review_below && (contested || confidence < o_.review_weak_below);
     const bool review = low || unsettled || disagreement;
     if (label != original) why.Key("moved_from").String(vocabulary.LabelName(original));
     why.Key("review").BeginArray();

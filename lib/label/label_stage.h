@@ -50,8 +50,12 @@ struct LabelOptions {
   // A closed label set; empty: every label in the input.
   std::vector<std::string> labels;
 
-  // needs_review when the confidence is below this.
+  // needs_review when the confidence is below `review_below` and something
+  // speaks against the label (another label named in its texts or found
+  // with the image, or an image backend's verdict), or below
+  // `review_weak_below` on weak support alone.
   double review_below = 0.5;
+  double review_weak_below = 0.1;
   // Drop records whose confidence is below this (0: drop nothing); they go
   // to `rejects_path` when set.
   double drop_below = 0;

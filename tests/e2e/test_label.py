@@ -56,6 +56,27 @@ class EvidenceTest(TempDirTestCase):
         self.assertIn("3 labelled, 1 need review", r.stderr)
         self.assertIn("jaguar", r.stderr)  # the per-label table
 
+    def test_weak_support_alone_is_flagged_only_under_review_weak_below(self):
+        # One find at rank 60, texts silent: doubtful, but nothing names another label.
+        weak = dict(STRONG, title="Free HD wallpaper", url="https://x.org/img/1234.jpg",
+                    found_by=found(("bing", "jaguar", 60)), sha256="f" * 64)
+        r = self.label([weak, CAR, CARS])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        quiet, car, _ = r.records
+        self.assertTrue(0.1 < quiet["label_confidence"] < 0.5, quiet["label_confidence"])
+        self.assertFalse(quiet["needs_review"])
+        self.assertEqual(quiet["label_evidence"]["review"], [])
+        self.assertNotIn("other_labels_named", quiet["label_evidence"]["evidence"])
+        self.assertTrue(car["needs_review"])  # as doubtful, but "car" is named
+        self.assertEqual(car["label_evidence"]["evidence"]["other_label_places"], 1)
+        flagged = self.label([weak], "--review-weak-below", "0.5").records[0]
+        self.assertTrue(flagged["needs_review"])
+        self.assertEqual(flagged["label_evidence"]["review"], ["low_confidence"])
+        # The same other label in two places weighs more than in one.
+        twice = self.label([dict(CAR, url="https://cars.example/sports-car.jpg"), CARS]).records[0]
+        self.assertEqual(twice["label_evidence"]["evidence"]["other_label_places"], 2)
+        self.assertLess(twice["label_confidence"], car["label_confidence"])
+
     def test_wordnet_synonyms_count_as_the_label(self):
         rec = dict(STRONG, title="Panthera onca in Brazil", url="https://x.org/p.jpg")
         with_wn = run("pix-label", [], records=[rec, CARS])
