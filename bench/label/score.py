@@ -37,9 +37,8 @@ SWEEP = [(0.5, 0.1), (0.4, 0.1), (0.45, 0.1), (0.55, 0.1), (0.6, 0.1), (0.5, 0.0
 def contested(r):
     """Something besides weak support speaks against the label (pix-label(1))."""
     ev = r["label_evidence"]
-    e = ev.get("evidence") or {}
-    return (bool(e.get("other_labels_named")) or "found_under" in e
-            or any("score" in v for k, v in ev.items() if k in ("vlm", "consensus", "classifier")))
+    return evidence_bearing(r) or any(
+        "score" in v for k, v in ev.items() if k in ("vlm", "consensus", "classifier"))
 
 
 def flagged_at(r, below, weak):

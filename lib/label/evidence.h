@@ -54,12 +54,12 @@ struct EvidenceWeights {
   double bias = -0.872;
   double queries = 0.883;
   double engines = 1.277;
-  double rank = 0.585;         // wr: on 1/log2(1 + R), rewards the top ranks
+  double rank = 0.585;        // wr: on 1/log2(1 + R), rewards the top ranks
   double rank_linear = 4.71;  // wl: on min(R, 200)/100, punishes deep ones
   double text = 1.169;
-  double other_text = 1.248;       // wo: another label named somewhere
-  double other_text_more = 5.172;    // wo2: for each further place naming it
-  double conflict = 0.6;          // wk
+  double other_text = 1.248;        // wo: another label named somewhere
+  double other_text_more = 5.172;   // wo2: for each further place naming it
+  double conflict = 0.6;            // wk
   double conflict_queries = 9.718;  // wkq
   double conflict_rank = 2.901;     // wkr
   double conflict_named = 3.638;    // wkn

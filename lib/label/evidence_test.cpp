@@ -20,7 +20,8 @@ struct Fixture {
   TermMatcher matcher;
   EvidenceScratch scratch;
   Fixture() {
-    for (const char* l : {"jaguar", "car", "fox", "red fox", "dog"}) matcher.Add(vocabulary.LabelId(l), l);
+    for (const char* l : {"jaguar", "car", "fox", "red fox", "dog"})
+      matcher.Add(vocabulary.LabelId(l), l);
     matcher.Add(0, "panthera onca");
   }
   std::vector<LabelSupport> Read(std::string_view line) {
@@ -62,7 +63,8 @@ TEST_CASE("ReadEvidence: another label's words, unless inside the label's own te
   CHECK(fox[0].others_named.empty());  // "fox" is inside "red fox"
   auto plain = f.Read(R"({"label":"fox","title":"Red foxes in winter"})");
   // "red fox" is another label and is not inside "fox".
-  CHECK(plain[0].others_named == std::vector<NamedLabel>{{f.vocabulary.LabelId("red fox"), kInTitle}});
+  CHECK(plain[0].others_named ==
+        std::vector<NamedLabel>{{f.vocabulary.LabelId("red fox"), kInTitle}});
 }
 
 TEST_CASE("ReadEvidence: the places that name each other label are counted apart") {

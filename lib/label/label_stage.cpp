@@ -540,7 +540,8 @@ class LabelRun {
       have = true;
     }
     confidence = std::clamp(confidence, 0.0, 1.0);
-    const bool low = confidence < o_.review_below && (contested || confidence < o_.review_weak_below);
+    const bool low =
+        confidence < o_.review_below && (contested || confidence < o_.review_weak_below);
     const bool review = low || unsettled || disagreement;
     if (label != original) why.Key("moved_from").String(vocabulary.LabelName(original));
     why.Key("review").BeginArray();
